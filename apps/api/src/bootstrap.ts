@@ -1,0 +1,63 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import fastifyStatic from '@fastify/static';
+import { Logger } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import { AppModule } from './app.module';
+import { AppConfig } from './config/app-config';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+const API_TITLE = 'Swarm Orchestrator';
+
+/** Builds the OpenAPI document from the controllers; operationId is the handler's method name. */
+export function buildOpenApiDocument(app: NestFastifyApplication) {
+  const config = new DocumentBuilder()
+    .setTitle(API_TITLE)
+    .setDescription('Operate a Docker Swarm cluster: nodes, services, the service catalog, deployments, the registry and health.')
+    .setVersion(process.env.npm_package_version ?? '0.1.0')
+    .addBearerAuth()
+    .build();
+  return SwaggerModule.createDocument(app, config, { operationIdFactory: (_controller, method) => method });
+}
+
+/**
+ * Creates the configured application without listening, so main.ts, the
+ * OpenAPI export and the tests all run the very same app.
+ */
+export async function createApp(options: { logger?: boolean } = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    // one request id for fastify, the logs and the error bodies; a caller's id is kept
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const given = req.headers['x-request-id'];
+      const id = typeof given === 'string' && /^[\w.-]{1,128}$/.test(given) ? given : randomUUID();
+      req.headers['x-request-id'] = id;
+      return id;
+    },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+    logger: options.logger === false ? false : undefined,
+  });
+  app.useLogger(app.get(Logger));
+  const config = app.get(AppConfig);
+
+  await app.register(fastifyStatic, {
+    root: config.webDistDir,
+    prefix: '/',
+    wildcard: false,
+    index: false,
+    // the dist folder may not exist yet (API-only runs); the SPA fallback then answers 404
+    allowedPath: () => true,
+  });
+  app.getHttpAdapter().getInstance().addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  const document = buildOpenApiDocument(app);
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', customSiteTitle: `${API_TITLE} API` });
+  app.enableShutdownHooks();
+  return app;
+}

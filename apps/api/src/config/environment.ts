@@ -1,0 +1,73 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, validateSync } from 'class-validator';
+import { parseDockerHost } from '@app/swarm';
+
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+
+/**
+ * Every environment variable the app reads, with its rule and default. Parsed
+ * once at boot; a bad value stops start-up with one message naming every bad
+ * variable (see loadAppConfig).
+ */
+export class Environment {
+  @Transform(toInt)
+  @Min(1, { message: 'must be between 1 and 65535' })
+  @Max(65535, { message: 'must be between 1 and 65535' })
+  @IsInt({ message: 'must be an integer port number' }) // the lowest rule is checked first
+  PORT: number = 8080;
+
+  @IsOptional() @IsString() HOST?: string;
+
+  /** Validated by parseDockerHost below, which knows the CLI's rules. */
+  @IsOptional() @IsString() DOCKER_HOST?: string;
+  @IsOptional() @IsString() DOCKER_TLS_VERIFY?: string;
+  @IsOptional() @IsString() DOCKER_CERT_PATH?: string;
+
+  @Transform(toInt)
+  @Min(100, { message: 'must be at least 100 (milliseconds)' })
+  @IsInt({ message: 'must be a number of milliseconds' })
+  DOCKER_TIMEOUT_MS: number = 5000;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'must be an http:// or https:// URL' })
+  REGISTRY_URL?: string;
+  @IsOptional() @IsString() REGISTRY_USERNAME?: string;
+  @IsOptional() @IsString() REGISTRY_PASSWORD?: string;
+
+  @IsString() @MinLength(1, { message: 'must not be empty' }) DATA_DIR: string = './data';
+  @IsString() @MinLength(1, { message: 'must not be empty' }) DEFINITIONS_DIR: string = './definitions';
+  @IsOptional() @IsString() WEB_DIST_DIR?: string;
+
+  @Transform(toInt)
+  @Min(1, { message: 'must be at least 1 (second)' })
+  @Max(3600, { message: 'must be at most 3600 (seconds)' })
+  @IsInt({ message: 'must be a whole number of seconds' })
+  HEALTH_POLL_INTERVAL: number = 10;
+
+  @IsIn(['development', 'production', 'test'], { message: 'must be development, production or test' })
+  NODE_ENV: string = 'development';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level (fatal … trace, silent)' })
+  LOG_LEVEL: string = 'info';
+}
+
+export class ConfigurationError extends Error {}
+
+/** Returns the validated environment, or throws one ConfigurationError listing every bad variable. */
+export function validateEnvironment(raw: Record<string, unknown>): Environment {
+  const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
+  const env = plainToInstance(Environment, defined, { exposeDefaultValues: true });
+  const problems = validateSync(env, { stopAtFirstError: true }).map(
+    (e) => `  ${e.property}=${JSON.stringify(defined[e.property] ?? '')}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+  );
+  try {
+    parseDockerHost(env.DOCKER_HOST, env.DOCKER_TLS_VERIFY, env.DOCKER_CERT_PATH);
+  } catch (err) {
+    problems.push(`  DOCKER_HOST=${JSON.stringify(env.DOCKER_HOST)}: ${(err as Error).message.replace(/^"[^"]*": /, '')}`);
+  }
+  if (problems.length > 0) {
+    throw new ConfigurationError(`Invalid configuration (${problems.length} variable(s)):\n${problems.join('\n')}`);
+  }
+  return env;
+}

@@ -1,0 +1,4 @@
+// The only code that talks to a Docker Registry (HTTP API v2): repositories,
+// tags, manifests, platforms and deletes.
+export * from './registry.options';
+export * from './registry.module';
