@@ -12,15 +12,19 @@
 # carries gpu=true, arch=aarch64 stand-in labels), rog1 (worker). --nodes 1 runs a
 # single dockerd in the root namespace on 127.0.0.1 for quick runs.
 # Environment: LAB_DIR (default /tmp/solab; keep it short, socket paths < 108 bytes),
-# LAB_TIMEOUT (seconds for each wait, default 90).
+# LAB_TIMEOUT (seconds for each wait, default 90), LAB_NET (0-99, default 0: 10.99.0.0/24).
 set -euo pipefail
 
 LAB_DIR=${LAB_DIR:-/tmp/solab}
 TIMEOUT=${LAB_TIMEOUT:-90}
 ALL_NAMES=(mini2 spark1 rog1)
-SUBNET=10.99.0
-BRIDGE=solab0
-NS=solab-
+# LAB_NET=N runs a separate lab on 10.99.N.0/24 (with its own LAB_DIR), so a
+# clean-clone test run can go on beside a developer's lab
+LAB_NET=${LAB_NET:-0}
+[[ $LAB_NET =~ ^[0-9]{1,2}$ ]] || { echo "LAB_NET must be 0-99" >&2; exit 2; }
+SUBNET=10.99.$LAB_NET
+BRIDGE=solab$LAB_NET
+NS=solab$LAB_NET-
 REG_PORT=5000
 IMAGE_REPO=busybox
 IMAGE_TAGS=(1.0 latest)
@@ -106,7 +110,7 @@ net_up() {
   iptables -C FORWARD -i $BRIDGE -o $BRIDGE -j ACCEPT 2>/dev/null || iptables -I FORWARD 1 -i $BRIDGE -o $BRIDGE -j ACCEPT
   local i n veth
   for i in "${!NAMES[@]}"; do
-    n=${NAMES[$i]}; veth=solab-v$i
+    n=${NAMES[$i]}; veth=${NS}v$i
     [ -e "/run/netns/$NS$n" ] || ip netns add "$NS$n"
     if ! ip -n "$NS$n" link show eth0 >/dev/null 2>&1; then
       ip link del "$veth" 2>/dev/null || true # left by a namespace still being torn down
@@ -340,7 +344,7 @@ cmd_down() {
   fi
   if command -v ip >/dev/null; then
     # host-side veths first: deleting a namespace drops its pair asynchronously
-    for l in $(ip -o link show 2>/dev/null | sed -n 's/^[0-9]*: \(solab-v[0-9]*\)@.*/\1/p'); do ip link del "$l" 2>/dev/null || true; done
+    for l in $(ip -o link show 2>/dev/null | sed -n "s/^[0-9]*: \\(${NS}v[0-9]*\\)@.*/\\1/p"); do ip link del "$l" 2>/dev/null || true; done
     for f in /run/netns/"$NS"*; do
       [ -e "$f" ] || continue
       pids=($(ip netns pids "${f##*/}" 2>/dev/null || true))
