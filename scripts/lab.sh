@@ -56,11 +56,11 @@ install_packages() {
 }
 
 # ------------------------------------------------------------------ helpers
-pid_alive() { # pid_alive PIDFILE COMM
-  local pid; pid=$(cat "$1" 2>/dev/null) || return 1
-  [ -n "$pid" ] && [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = "$2" ]
-}
 not_zombie() { local s; s=$(sed 's/^.*) //;s/ .*//' "/proc/$1/stat" 2>/dev/null) && [ "$s" != Z ]; }
+pid_alive() { # pid_alive PIDFILE COMM: running and not a zombie (PID 1 may not reap what we killed)
+  local pid; pid=$(cat "$1" 2>/dev/null) || return 1
+  [ -n "$pid" ] && [ "$(cat /proc/"$pid"/comm 2>/dev/null)" = "$2" ] && not_zombie "$pid"
+}
 wait_until() { # wait_until SECONDS WHAT CMD...
   local end=$(( $(date +%s) + $1 )) what=$2; shift 2
   until "$@" >/dev/null 2>&1; do
@@ -181,7 +181,9 @@ node_up() { # node_up INDEX
 JSON
   pid_alive "$dir/docker.pid" dockerd && return 0
   kill_nodes "$n"
-  rm -f "$dir/docker.sock" "$dir/docker.pid"
+  # dockerd reuses the containerd named in containerd.pid when kill(pid, 0) succeeds,
+  # which it does for an unreaped zombie: the killed node's pid files must go
+  rm -f "$dir/docker.sock" "$dir/docker.pid" "$dir/x/containerd/containerd.pid"
   say "starting dockerd $n ($(ip_of "$i"))"
   local pre=() newsys=0
   if [ "$MODE" = netns ]; then pre=(nsenter "--net=/run/netns/$NS$n" --); newsys=1; fi

@@ -1,6 +1,14 @@
 import { Global, Module } from '@nestjs/common';
+import { DockerClient } from './docker.client';
+import { SwarmEngine } from './swarm-engine';
+import { SwarmEvents } from './swarm-events';
+import { SwarmLogs } from './swarm-logs';
+import { SwarmNodes } from './swarm-nodes';
+import { SwarmServices } from './swarm-services';
 import { SwarmConfigurableModule } from './swarm.options';
 
+const PROVIDERS = [DockerClient, SwarmEngine, SwarmNodes, SwarmServices, SwarmLogs, SwarmEvents];
+
 @Global()
-@Module({ providers: [], exports: [] })
+@Module({ providers: PROVIDERS, exports: [SwarmEngine, SwarmNodes, SwarmServices, SwarmLogs, SwarmEvents] })
 export class SwarmModule extends SwarmConfigurableModule {}

@@ -1,0 +1,49 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { RequireRole } from '../auth/roles';
+import { DrainNodeQuery, NodeDto, NodeIdParams, UpdateNodeLabelsDto } from './node.dto';
+import { NodesService } from './nodes.service';
+
+@ApiTags('nodes')
+@Controller('api/nodes')
+export class NodesController {
+  constructor(private readonly nodes: NodesService) {}
+
+  @Get()
+  @RequireRole('viewer')
+  @ApiOkResponse({ type: [NodeDto] })
+  listNodes(): Promise<NodeDto[]> {
+    return this.nodes.listNodes();
+  }
+
+  @Get(':id')
+  @RequireRole('viewer')
+  @ApiOkResponse({ type: NodeDto })
+  getNode(@Param() { id }: NodeIdParams): Promise<NodeDto> {
+    return this.nodes.getNode(id);
+  }
+
+  /** Moves the node's tasks to other nodes; refused for the last active manager unless force=true. */
+  @Post(':id/drain')
+  @HttpCode(200)
+  @RequireRole('admin')
+  @ApiOkResponse({ type: NodeDto })
+  drainNode(@Param() { id }: NodeIdParams, @Query() { force }: DrainNodeQuery): Promise<NodeDto> {
+    return this.nodes.drainNode(id, force);
+  }
+
+  @Post(':id/activate')
+  @HttpCode(200)
+  @RequireRole('admin')
+  @ApiOkResponse({ type: NodeDto })
+  activateNode(@Param() { id }: NodeIdParams): Promise<NodeDto> {
+    return this.nodes.activateNode(id);
+  }
+
+  @Put(':id/labels')
+  @RequireRole('admin')
+  @ApiOkResponse({ type: NodeDto })
+  updateNodeLabels(@Param() { id }: NodeIdParams, @Body() body: UpdateNodeLabelsDto): Promise<NodeDto> {
+    return this.nodes.updateNodeLabels(id, body);
+  }
+}

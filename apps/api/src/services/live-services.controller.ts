@@ -1,0 +1,26 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { RequireRole } from '../auth/roles';
+import { LiveServiceDto, LiveServiceNameParams, TaskDto } from './live-service.dto';
+import { LiveServicesService } from './live-services.service';
+
+@ApiTags('services')
+@Controller('api/services/live')
+export class LiveServicesController {
+  constructor(private readonly live: LiveServicesService) {}
+
+  /** Every service in the swarm: a constant number of Engine calls, whatever their number. */
+  @Get()
+  @RequireRole('viewer')
+  @ApiOkResponse({ type: [LiveServiceDto] })
+  listLiveServices(): Promise<LiveServiceDto[]> {
+    return this.live.listLiveServices();
+  }
+
+  @Get(':name/tasks')
+  @RequireRole('viewer')
+  @ApiOkResponse({ type: [TaskDto] })
+  listServiceTasks(@Param() { name }: LiveServiceNameParams): Promise<TaskDto[]> {
+    return this.live.listServiceTasks(name);
+  }
+}

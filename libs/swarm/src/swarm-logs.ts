@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { DockerClient } from './docker.client';
+import { toSwarmError } from './swarm-error';
+import { LogDemuxer, parseServiceLogLine } from './log-demux';
+import type { LogLine, LogOptions } from './swarm.types';
+
+@Injectable()
+export class SwarmLogs {
+  constructor(private readonly docker: DockerClient) {}
+
+  /**
+   * A service's logs with `docker service logs` semantics, one line at a time,
+   * each saying which task (slot) and node it came from. With `follow` it
+   * yields new lines until `signal` aborts or the service goes away.
+   */
+  async *logs(name: string, opts: LogOptions = {}): AsyncGenerator<LogLine> {
+    const what = `service "${name}"`;
+    const service: any = await this.docker.run(what, (d) => d.getService(name).inspect());
+    const [tasks, nodes] = await Promise.all([
+      this.docker.run(`tasks of ${what}`, (d) => d.listTasks({ filters: JSON.stringify({ service: [service.ID] }) })),
+      this.docker.run('nodes', (d) => d.listNodes()),
+    ]);
+    const slots = new Map<string, number>(tasks.map((t: any) => [t.ID, t.Slot]));
+    const hostnames = new Map<string, string>(nodes.map((n: any) => [n.ID, n.Description?.Hostname]));
+    const tty = Boolean(service.Spec?.TaskTemplate?.ContainerSpec?.TTY);
+    const client = opts.follow ? this.docker.streams : this.docker.api;
+    const params = {
+      stdout: true,
+      stderr: true,
+      details: true,
+      follow: Boolean(opts.follow),
+      timestamps: Boolean(opts.timestamps),
+      tail: opts.tail === undefined ? 'all' : String(opts.tail),
+      ...(opts.since !== undefined ? { since: opts.since } : {}),
+    };
+    let stream: Readable;
+    try {
+      const res: unknown = await client.getService(service.ID).logs(params as any);
+      stream = Buffer.isBuffer(res) ? Readable.from([res]) : (res as Readable);
+    } catch (err) {
+      throw toSwarmError(err, what, this.docker.endpoint);
+    }
+    const abort = () => stream.destroy();
+    opts.signal?.addEventListener('abort', abort, { once: true });
+    const demux = new LogDemuxer(tty);
+    const toLine = ({ stream: s, text }: { stream: 'stdout' | 'stderr'; text: string }): LogLine => {
+      const { timestamp, attrs, message } = parseServiceLogLine(text, Boolean(opts.timestamps));
+      const taskId = attrs['com.docker.swarm.task.id'];
+      const nodeId = attrs['com.docker.swarm.node.id'];
+      return { timestamp, stream: s, taskId, taskSlot: taskId ? slots.get(taskId) : undefined, nodeId, nodeHostname: nodeId ? hostnames.get(nodeId) : undefined, message };
+    };
+    try {
+      for await (const chunk of stream) {
+        for (const l of demux.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk))) yield toLine(l);
+      }
+      for (const l of demux.flush()) yield toLine(l);
+    } catch (err) {
+      if (opts.signal?.aborted) return;
+      throw toSwarmError(err, what, this.docker.endpoint);
+    } finally {
+      opts.signal?.removeEventListener('abort', abort);
+      stream.destroy();
+    }
+  }
+}

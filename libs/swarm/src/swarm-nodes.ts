@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@app/common';
+import { DockerClient } from './docker.client';
+import { withVersionRetry } from './swarm-error';
+import { toNodeSummary } from './swarm.mappers';
+import type { NodeSummary } from './swarm.types';
+
+export type NodeAvailability = 'active' | 'pause' | 'drain';
+
+@Injectable()
+export class SwarmNodes {
+  constructor(private readonly docker: DockerClient) {}
+
+  async list(): Promise<NodeSummary[]> {
+    const nodes = await this.docker.run('nodes', (d) => d.listNodes());
+    return nodes.map(toNodeSummary).sort((a, b) => a.hostname.localeCompare(b.hostname));
+  }
+
+  /** By id, id prefix or hostname, as the docker CLI resolves a node. */
+  async inspect(idOrHostname: string): Promise<NodeSummary> {
+    return toNodeSummary(await this.inspectRaw(idOrHostname));
+  }
+
+  async setAvailability(idOrHostname: string, availability: NodeAvailability, opts: { force?: boolean } = {}): Promise<NodeSummary> {
+    await withVersionRetry(async () => {
+      const node = await this.inspectRaw(idOrHostname);
+      if (availability !== 'active' && node.Spec?.Role === 'manager' && !opts.force) {
+        const all = await this.docker.run('nodes', (d) => d.listNodes());
+        const otherActiveManagers = all.filter(
+          (n: any) => n.ID !== node.ID && n.Spec?.Role === 'manager' && n.Spec?.Availability === 'active' && n.Status?.State === 'ready',
+        );
+        if (otherActiveManagers.length === 0) {
+          throw new DomainError(
+            'CONFLICT',
+            `node "${node.Description?.Hostname}" is the last active manager: setting it to ${availability} would leave no manager to run manager-pinned services (this app among them); pass force=true to do it anyway`,
+          );
+        }
+      }
+      await this.update(node, { ...node.Spec, Availability: availability });
+    });
+    return this.inspect(idOrHostname);
+  }
+
+  async updateLabels(idOrHostname: string, change: { add?: Record<string, string>; remove?: string[] }): Promise<NodeSummary> {
+    await withVersionRetry(async () => {
+      const node = await this.inspectRaw(idOrHostname);
+      const labels: Record<string, string> = { ...(node.Spec?.Labels ?? {}) };
+      for (const key of change.remove ?? []) delete labels[key];
+      Object.assign(labels, change.add ?? {});
+      await this.update(node, { ...node.Spec, Labels: labels });
+    });
+    return this.inspect(idOrHostname);
+  }
+
+  private async update(node: any, spec: object): Promise<void> {
+    const what = `node "${node.Description?.Hostname ?? node.ID}"`;
+    await this.docker.run(what, (d) => d.getNode(node.ID).update({ version: node.Version.Index, ...spec }));
+  }
+
+  private async inspectRaw(idOrHostname: string): Promise<any> {
+    const what = `node "${idOrHostname}"`;
+    try {
+      return await this.docker.run(what, (d) => d.getNode(idOrHostname).inspect());
+    } catch (err) {
+      if (!(err instanceof DomainError) || err.code !== 'NOT_FOUND') throw err;
+    }
+    // the Engine resolves ids and id prefixes; hostnames need a list
+    const nodes = await this.docker.run('nodes', (d) => d.listNodes());
+    const byName = nodes.filter((n: any) => n.Description?.Hostname === idOrHostname);
+    if (byName.length === 1) return byName[0];
+    if (byName.length > 1) throw new DomainError('CONFLICT', `${what} is ambiguous: ${byName.length} nodes have that hostname; use the node id`);
+    throw new DomainError('NOT_FOUND', `${what} not found`);
+  }
+}

@@ -1,0 +1,151 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@app/common';
+import { DockerClient } from './docker.client';
+import { withVersionRetry } from './swarm-error';
+import { sortTasks, toLiveServices, toTaskSummary } from './swarm.mappers';
+import type { ConvergenceProgress, ConvergenceResult, LiveService, ReplicaState, ServiceSpec, TaskSummary } from './swarm.types';
+
+export interface RegistryAuth {
+  username: string;
+  password: string;
+  serveraddress: string;
+}
+
+/** States from which a task never comes back to running. */
+const TERMINAL = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned', 'remove']);
+
+@Injectable()
+export class SwarmServices {
+  constructor(private readonly docker: DockerClient) {}
+
+  /** Every service with its running count: three Engine calls, whatever the number of services. */
+  async listLive(): Promise<LiveService[]> {
+    const [services, tasks, nodes] = await Promise.all([
+      this.docker.run('services', (d) => d.listServices({ status: true } as object)),
+      this.docker.run('tasks', (d) => d.listTasks({ filters: JSON.stringify({ 'desired-state': ['running'] }) })),
+      this.docker.run('nodes', (d) => d.listNodes()),
+    ]);
+    return toLiveServices(services, tasks, nodes);
+  }
+
+  /** The raw service (spec, version, endpoint); NOT_FOUND names it. */
+  async inspect(name: string): Promise<any> {
+    return this.docker.run(`service "${name}"`, (d) => d.getService(name).inspect());
+  }
+
+  async exists(name: string): Promise<boolean> {
+    try {
+      await this.inspect(name);
+      return true;
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'NOT_FOUND') return false;
+      throw err;
+    }
+  }
+
+  async tasks(name: string): Promise<TaskSummary[]> {
+    const service = await this.inspect(name);
+    const [tasks, nodes] = await Promise.all([
+      this.docker.run(`tasks of service "${name}"`, (d) => d.listTasks({ filters: JSON.stringify({ service: [service.ID] }) })),
+      this.docker.run('nodes', (d) => d.listNodes()),
+    ]);
+    const hostnames = new Map<string, string>(nodes.map((n: any) => [n.ID, n.Description?.Hostname]));
+    // a service-name filter also matches name prefixes; keep this service's own tasks
+    return sortTasks(tasks.filter((t: any) => t.ServiceID === service.ID).map((t: any) => toTaskSummary(t, hostnames, name)));
+  }
+
+  async create(spec: ServiceSpec, opts: { registryAuth?: RegistryAuth } = {}): Promise<{ id: string; warnings: string[] }> {
+    const res: any = await this.docker.run(`service "${spec.Name}"`, (d) =>
+      d.createService({ ...spec, ...(opts.registryAuth ? { authconfig: opts.registryAuth } : {}) } as any),
+    );
+    return { id: res.id ?? res.ID, warnings: res.Warnings ?? [] };
+  }
+
+  /** Read-modify-write with the service's current version index, retried on "update out of sequence". */
+  async update(
+    name: string,
+    mutate: (spec: ServiceSpec) => ServiceSpec,
+    opts: { registryAuth?: RegistryAuth; rollback?: boolean } = {},
+  ): Promise<{ warnings: string[] }> {
+    return withVersionRetry(async () => {
+      const current = await this.inspect(name);
+      const spec = opts.rollback ? current.Spec : mutate(structuredClone(current.Spec));
+      const body: any = { ...spec, version: current.Version.Index };
+      if (opts.registryAuth) body.authconfig = opts.registryAuth;
+      if (opts.rollback) body.rollback = 'previous';
+      const res: any = await this.docker.run(`service "${name}"`, (d) => d.getService(current.ID).update(body));
+      return { warnings: res?.Warnings ?? [] };
+    });
+  }
+
+  async remove(name: string): Promise<void> {
+    await this.docker.run(`service "${name}"`, (d) => d.getService(name).remove());
+  }
+
+  async scale(name: string, replicas: number): Promise<void> {
+    await this.update(name, (spec) => {
+      if (!spec.Mode?.Replicated) {
+        throw new DomainError('INVALID', `service "${name}" is global: it runs one task per eligible node and cannot be scaled`);
+      }
+      return { ...spec, Mode: { Replicated: { Replicas: replicas } } };
+    });
+  }
+
+  /** Restarts every task, as `docker service update --force`. */
+  async forceUpdate(name: string): Promise<void> {
+    await this.update(name, (spec) => ({
+      ...spec,
+      TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: ((spec.TaskTemplate as any)?.ForceUpdate ?? 0) + 1 } as any,
+    }));
+  }
+
+  /** Back to the previous spec, as `docker service rollback`. */
+  async rollback(name: string): Promise<void> {
+    const current = await this.inspect(name);
+    if (!current.PreviousSpec) throw new DomainError('CONFLICT', `service "${name}" has no previous spec to roll back to`);
+    await this.update(name, (s) => s, { rollback: true });
+  }
+
+  /**
+   * Polls the service's tasks until the desired replicas run (converged), a
+   * replica keeps failing (failed), or the time is up (timeout). Never hangs.
+   */
+  async waitForConvergence(
+    name: string,
+    opts: { timeoutMs: number; intervalMs?: number; onProgress?: (p: ConvergenceProgress) => void; since?: Date },
+  ): Promise<ConvergenceResult> {
+    const started = Date.now();
+    const interval = opts.intervalMs ?? 300;
+    let last: ConvergenceProgress = { service: name, desired: 0, running: 0, replicas: [] };
+    for (;;) {
+      const service = await this.inspect(name);
+      const tasks = await this.tasks(name);
+      const global = service.Spec?.Mode?.Global !== undefined;
+      const current = tasks.filter((t) => t.desiredState === 'running' || t.desiredState === 'ready');
+      const desired = global ? current.length : (service.Spec?.Mode?.Replicated?.Replicas ?? 0);
+      const replicas: ReplicaState[] = current.map((t) => ({
+        slot: t.slot, nodeId: t.nodeId, nodeHostname: t.nodeHostname, taskId: t.id, state: t.state, desiredState: t.desiredState, error: t.error,
+      }));
+      const running = current.filter((t) => t.state === 'running').length;
+      last = { service: name, desired, running, replicas };
+      opts.onProgress?.(last);
+      const updateState = service.UpdateStatus?.State as string | undefined;
+      const updating = updateState === 'updating' || updateState === 'rollback_started';
+      const oldRunning = tasks.some((t) => t.desiredState === 'shutdown' && t.state === 'running');
+      if (running === desired && current.length === desired && !updating && !oldRunning) {
+        return { ...last, outcome: 'converged', message: `${running}/${desired} replicas running`, elapsedMs: Date.now() - started };
+      }
+      const since = opts.since?.toISOString() ?? new Date(started - 1000).toISOString();
+      const failures = tasks.filter((t) => TERMINAL.has(t.state) && t.state !== 'shutdown' && t.state !== 'complete' && (t.createdAt ?? '') >= since);
+      if (updateState === 'paused' || updateState === 'rollback_paused' || failures.length >= Math.max(3, desired * 2)) {
+        const reason = service.UpdateStatus?.Message ?? failures[0]?.error ?? failures[0]?.message ?? 'tasks keep failing';
+        return { ...last, outcome: 'failed', message: `${running}/${desired} replicas running; ${reason}`, elapsedMs: Date.now() - started };
+      }
+      if (Date.now() - started + interval > opts.timeoutMs) {
+        const reason = failures[0]?.error ?? current.find((t) => t.state !== 'running')?.message ?? 'not all replicas running yet';
+        return { ...last, outcome: 'timeout', message: `${running}/${desired} replicas running after ${opts.timeoutMs} ms; ${reason}`, elapsedMs: Date.now() - started };
+      }
+      await new Promise((r) => setTimeout(r, interval));
+    }
+  }
+}

@@ -1,0 +1,123 @@
+import type { GenericResource, LiveService, NodeSummary, PublishedPort, TaskSummary } from './swarm.types';
+
+/* Pure mappings from Engine API objects (as JSON) to the library's types. */
+
+type Json = Record<string, any>;
+
+export function toNodeSummary(n: Json): NodeSummary {
+  const desc = n.Description ?? {};
+  const res = desc.Resources ?? {};
+  return {
+    id: n.ID,
+    hostname: desc.Hostname ?? n.ID,
+    role: n.Spec?.Role === 'manager' ? 'manager' : 'worker',
+    leader: Boolean(n.ManagerStatus?.Leader),
+    managerReachability: n.ManagerStatus?.Reachability,
+    availability: n.Spec?.Availability ?? 'active',
+    state: n.Status?.State ?? 'unknown',
+    // a manager reports 0.0.0.0 as its status address; its manager address is the real one
+    address: n.Status?.Addr && n.Status.Addr !== '0.0.0.0' ? n.Status.Addr : n.ManagerStatus?.Addr?.replace(/:\d+$/, ''),
+    engineVersion: desc.Engine?.EngineVersion,
+    os: desc.Platform?.OS,
+    architecture: desc.Platform?.Architecture,
+    cpus: res.NanoCPUs ? res.NanoCPUs / 1e9 : 0,
+    memoryBytes: res.MemoryBytes ?? 0,
+    genericResources: toGenericResources(res.GenericResources),
+    labels: n.Spec?.Labels ?? {},
+    engineLabels: desc.Engine?.Labels ?? {},
+    version: n.Version?.Index ?? 0,
+    createdAt: n.CreatedAt,
+    updatedAt: n.UpdatedAt,
+  };
+}
+
+export function toGenericResources(list: Json[] | undefined): GenericResource[] {
+  return (list ?? []).map((r) =>
+    r.NamedResourceSpec
+      ? { kind: r.NamedResourceSpec.Kind, value: r.NamedResourceSpec.Value }
+      : { kind: r.DiscreteResourceSpec?.Kind, value: r.DiscreteResourceSpec?.Value },
+  );
+}
+
+export function toPorts(s: Json): PublishedPort[] {
+  const ports: Json[] = s.Endpoint?.Ports ?? s.Spec?.EndpointSpec?.Ports ?? [];
+  return ports.map((p) => ({
+    published: p.PublishedPort,
+    target: p.TargetPort,
+    protocol: p.Protocol ?? 'tcp',
+    mode: p.PublishMode === 'host' ? 'host' : 'ingress',
+  }));
+}
+
+/** A task counts as running like `docker service ls` counts it: desired running and running. */
+export function isRunningTask(t: Json): boolean {
+  return t.Status?.State === 'running' && t.DesiredState === 'running';
+}
+
+/**
+ * Builds the live view of every service from one list of services and one
+ * list of tasks (and the nodes, for global services' desired count).
+ */
+export function toLiveServices(services: Json[], tasks: Json[], nodes: Json[]): LiveService[] {
+  const running = new Map<string, number>();
+  const globalDesired = new Map<string, number>();
+  for (const t of tasks) {
+    if (isRunningTask(t)) running.set(t.ServiceID, (running.get(t.ServiceID) ?? 0) + 1);
+    if (t.DesiredState === 'running') globalDesired.set(t.ServiceID, (globalDesired.get(t.ServiceID) ?? 0) + 1);
+  }
+  const eligible = nodes.filter((n) => n.Status?.State === 'ready' && n.Spec?.Availability === 'active').length;
+  return services
+    .map((s) => {
+      const spec = s.Spec ?? {};
+      const global = spec.Mode?.Global !== undefined;
+      const [image, digest] = String(spec.TaskTemplate?.ContainerSpec?.Image ?? '').split('@');
+      return {
+        id: s.ID,
+        name: spec.Name,
+        image,
+        imageDigest: digest,
+        mode: global ? 'global' : 'replicated',
+        // a global service wants one task per eligible node; constraints may narrow it, which its tasks show
+        replicasDesired: global ? Math.min(globalDesired.get(s.ID) ?? eligible, eligible) : (spec.Mode?.Replicated?.Replicas ?? 0),
+        replicasRunning: running.get(s.ID) ?? 0,
+        ports: toPorts(s),
+        stack: spec.Labels?.['com.docker.stack.namespace'],
+        labels: spec.Labels ?? {},
+        updateStatus: s.UpdateStatus
+          ? { state: s.UpdateStatus.State, message: s.UpdateStatus.Message, startedAt: s.UpdateStatus.StartedAt, completedAt: s.UpdateStatus.CompletedAt }
+          : undefined,
+        createdAt: s.CreatedAt,
+        updatedAt: s.UpdatedAt,
+        version: s.Version?.Index ?? 0,
+      } satisfies LiveService;
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function toTaskSummary(t: Json, hostnames: Map<string, string>, serviceName?: string): TaskSummary {
+  return {
+    id: t.ID,
+    serviceId: t.ServiceID,
+    serviceName,
+    slot: t.Slot,
+    nodeId: t.NodeID,
+    nodeHostname: t.NodeID ? hostnames.get(t.NodeID) : undefined,
+    desiredState: t.DesiredState,
+    state: t.Status?.State ?? 'unknown',
+    message: t.Status?.Message,
+    error: t.Status?.Err,
+    exitCode: t.Status?.ContainerStatus?.ExitCode,
+    containerId: t.Status?.ContainerStatus?.ContainerID,
+    image: t.Spec?.ContainerSpec?.Image,
+    createdAt: t.CreatedAt,
+    updatedAt: t.UpdatedAt,
+    timestamp: t.Status?.Timestamp,
+  };
+}
+
+/** Newest first within a slot, slots in order: how `docker service ps` reads. */
+export function sortTasks(tasks: TaskSummary[]): TaskSummary[] {
+  return [...tasks].sort(
+    (a, b) => (a.slot ?? 0) - (b.slot ?? 0) || (a.nodeHostname ?? '').localeCompare(b.nodeHostname ?? '') || (b.createdAt ?? '').localeCompare(a.createdAt ?? ''),
+  );
+}
