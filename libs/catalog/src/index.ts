@@ -2,3 +2,8 @@
 // of truth for specs) and their metadata and deploy history in SQLite.
 export * from './catalog.options';
 export * from './catalog.module';
+export { Catalog, definitionText, type CatalogItem, type DeployRecord } from './catalog.service';
+export { CatalogDatabase, ENTITIES } from './database/catalog-database';
+export type { DeployAction, DeployStatus } from './database/deploy-record.entity';
+export { parseDefinition, validateDefinition, parseShortPort, type ShortPort } from './definition/definition.parser';
+export { serviceDefinitionSchema, SERVICE_NAME, type ServiceDefinition } from './definition/definition.schema';

@@ -2,3 +2,6 @@
 // tags, manifests, platforms and deletes.
 export * from './registry.options';
 export * from './registry.module';
+export * from './registry.types';
+export { RegistryClient, MEDIA } from './registry.client';
+export { nextLink, parseChallenge } from './registry-auth';

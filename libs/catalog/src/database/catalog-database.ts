@@ -1,0 +1,88 @@
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
+import { DomainError } from '@app/common';
+import { CATALOG_OPTIONS, CatalogOptions } from '../catalog.options';
+import { CatalogEntryEntity } from './catalog-entry.entity';
+import { DeployRecordEntity } from './deploy-record.entity';
+import { MIGRATIONS } from './migrations';
+
+/** Every entity the catalog's SQLite holds. */
+export const ENTITIES = [CatalogEntryEntity, DeployRecordEntity];
+
+/**
+ * The SQLite database in DATA_DIR: opened lazily (so a read-only or missing
+ * DATA_DIR does not stop the app from serving what needs no database), migrated
+ * on open, reopened after a failure (e.g. the file was deleted).
+ */
+@Injectable()
+export class CatalogDatabase implements OnModuleDestroy {
+  private readonly logger = new Logger(CatalogDatabase.name);
+  private source?: Promise<DataSource>;
+
+  constructor(@Inject(CATALOG_OPTIONS) private readonly options: CatalogOptions) {}
+
+  get file(): string {
+    return join(this.options.dataDir, 'catalog.sqlite');
+  }
+
+  async repository<T extends ObjectLiteral>(entity: EntityTarget<T>): Promise<Repository<T>> {
+    return (await this.dataSource()).getRepository(entity);
+  }
+
+  async dataSource(): Promise<DataSource> {
+    this.source ??= this.open().catch((err) => {
+      this.source = undefined;
+      throw new DomainError('UNAVAILABLE', `the catalog database ${this.file} cannot be opened: ${(err as Error).message}`, undefined, { cause: err });
+    });
+    return this.source;
+  }
+
+  /** Runs `fn`; a storage failure closes the connection so the next call reopens it, and surfaces as UNAVAILABLE. */
+  async run<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof DomainError) throw err;
+      const message = (err as Error).message ?? String(err);
+      if (/SQLITE_(READONLY|CANTOPEN|IOERR|CORRUPT|NOTADB|FULL|BUSY)|readonly|disk I\/O|no such table/i.test(message)) {
+        await this.reset();
+        throw new DomainError('UNAVAILABLE', `the catalog database cannot ${what}: ${message}`, undefined, { cause: err });
+      }
+      throw err;
+    }
+  }
+
+  async reset(): Promise<void> {
+    const current = this.source;
+    this.source = undefined;
+    await current?.then((s) => s.destroy()).catch(() => undefined);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.reset();
+  }
+
+  private async open(): Promise<DataSource> {
+    mkdirSync(this.options.dataDir, { recursive: true });
+    const source = new DataSource({
+      type: 'better-sqlite3',
+      database: this.file,
+      entities: ENTITIES,
+      migrations: MIGRATIONS,
+      migrationsRun: true,
+      synchronize: false,
+      logging: false,
+      // WAL: readers do not block the writer; NORMAL sync is durable across app crashes
+      prepareDatabase: (db: { pragma(s: string): unknown }) => {
+        db.pragma('journal_mode = WAL');
+        db.pragma('synchronous = NORMAL');
+        db.pragma('busy_timeout = 5000');
+      },
+    });
+    await source.initialize();
+    this.logger.log(`catalog database ${this.file} ready`);
+    return source;
+  }
+}

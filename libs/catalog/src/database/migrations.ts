@@ -1,0 +1,25 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+export class InitialCatalog1764000000000 implements MigrationInterface {
+  name = 'InitialCatalog1764000000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE "catalog_entry" (
+      "name" text PRIMARY KEY NOT NULL, "createdAt" text NOT NULL, "updatedAt" text NOT NULL,
+      "fileHash" text NOT NULL, "valid" boolean NOT NULL, "error" text,
+      "lastDeployedAt" text, "lastDeployedSpecHash" text, "lastDeployedImage" text, "lastDeployedDigest" text)`);
+    await q.query(`CREATE TABLE "deploy_record" (
+      "id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "service" text NOT NULL, "action" text NOT NULL, "status" text NOT NULL,
+      "startedAt" text NOT NULL, "finishedAt" text, "image" text, "imageDigest" text, "specHash" text, "spec" text,
+      "actor" text, "message" text)`);
+    await q.query(`CREATE INDEX "IDX_deploy_record_service" ON "deploy_record" ("service", "id")`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE "deploy_record"`);
+    await q.query(`DROP TABLE "catalog_entry"`);
+  }
+}
+
+/** Every migration, in order. Add a table: append its entity to ENTITIES and its migration here. */
+export const MIGRATIONS = [InitialCatalog1764000000000];
