@@ -52,9 +52,12 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
     // the dist folder may not exist yet (API-only runs); the SPA fallback then answers 404
     allowedPath: () => true,
   });
-  app.getHttpAdapter().getInstance().addHook('onSend', async (request, reply) => {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // definitions and compose files may be sent as YAML text; the catalog parses them
+  fastify.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', customSiteTitle: `${API_TITLE} API` });

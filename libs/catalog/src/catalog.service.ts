@@ -172,10 +172,24 @@ export class Catalog implements OnApplicationBootstrap {
     });
   }
 
-  async recordDeployEnd(id: number, status: Exclude<DeployStatus, 'in_progress'>, details: { message?: string; imageDigest?: string } = {}): Promise<void> {
+  async recordDeployEnd(
+    id: number,
+    status: Exclude<DeployStatus, 'in_progress'>,
+    details: { message?: string; imageDigest?: string; image?: string; spec?: object; specHash?: string } = {},
+  ): Promise<void> {
     await this.db.run('record a deploy', async () => {
       const repo = await this.db.repository(DeployRecordEntity);
-      await repo.update({ id }, { status, finishedAt: new Date().toISOString(), message: details.message ?? null, ...(details.imageDigest ? { imageDigest: details.imageDigest } : {}) });
+      await repo.update(
+        { id },
+        {
+          status,
+          finishedAt: new Date().toISOString(),
+          message: details.message ?? null,
+          ...(details.imageDigest ? { imageDigest: details.imageDigest } : {}),
+          ...(details.image ? { image: details.image } : {}),
+          ...(details.spec ? { spec: JSON.stringify(details.spec), specHash: details.specHash ?? null } : {}),
+        },
+      );
     });
   }
 

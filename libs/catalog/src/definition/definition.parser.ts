@@ -18,7 +18,7 @@ export interface ShortPort {
 /** Reads "8080:80/udp", "127.0.0.1:8080:80", "80" as compose does; throws naming what is wrong. */
 export function parseShortPort(value: string | number): ShortPort {
   const text = String(value).trim();
-  const m = /^(?:(\[[^\]]+\]|[\d.]+):)?(?:(\d+):)?(\d+)(?:\/(tcp|udp|sctp))?$/.exec(text);
+  const m = /^(?:(\[[^\]]+\]|\d{1,3}(?:\.\d{1,3}){3}):)?(?:(\d+):)?(\d+)(?:\/(tcp|udp|sctp))?$/.exec(text);
   if (!m) throw new Error(`"${text}" is not a port mapping: use TARGET, PUBLISHED:TARGET or PUBLISHED:TARGET/udp (ranges are not supported)`);
   const [, hostIp, published, target, protocol] = m;
   const check = (p: string, what: string) => {
@@ -50,7 +50,8 @@ export function describeIssue(issue: ZodIssue): string {
     return `${path}: has the wrong type or shape`;
   }
   if (issue.code === 'invalid_type') {
-    return `${path}: ${issue.received === 'undefined' ? 'is required' : `must be ${issue.expected}, got ${issue.received}`}`;
+    const article = /^[aeiou]/.test(issue.expected) ? 'an' : 'a';
+    return `${path}: ${issue.received === 'undefined' ? 'is required' : `must be ${article} ${issue.expected}, got ${issue.received}`}`;
   }
   return `${path || '(definition)'}: ${issue.message}`;
 }
