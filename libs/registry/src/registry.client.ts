@@ -176,7 +176,7 @@ export class RegistryClient {
     const base = this.options.url;
     if (!base) throw new DomainError('UNAVAILABLE', 'no registry configured (set REGISTRY_URL)');
     const url = new URL(path, base).toString();
-    const send = async (authorization?: string) => {
+    const send = async (authorization?: string, retried = false): Promise<Response> => {
       try {
         return await fetch(url, {
           ...init,
@@ -186,6 +186,8 @@ export class RegistryClient {
         });
       } catch (err) {
         const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+        // a kept-alive socket the registry closed meanwhile: one fresh try tells the real state
+        if (!retried && (cause === 'ECONNRESET' || cause === 'UND_ERR_SOCKET')) return send(authorization, true);
         const reason = cause === 'TimeoutError' ? `no answer within ${this.options.timeoutMs} ms` : cause;
         throw new DomainError('UNAVAILABLE', `the registry at ${base} is unreachable: ${reason}`, undefined, { cause: err });
       }

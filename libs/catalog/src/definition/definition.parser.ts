@@ -50,6 +50,7 @@ export function describeIssue(issue: ZodIssue): string {
     return `${path}: has the wrong type or shape`;
   }
   if (issue.code === 'invalid_type') {
+    if (issue.expected === 'integer') return `${path}: must be a whole number`;
     const article = /^[aeiou]/.test(issue.expected) ? 'an' : 'a';
     return `${path}: ${issue.received === 'undefined' ? 'is required' : `must be ${article} ${issue.expected}, got ${issue.received}`}`;
   }
