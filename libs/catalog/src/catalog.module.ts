@@ -3,7 +3,8 @@ import { Catalog } from './catalog.service';
 import { CatalogConfigurableModule } from './catalog.options';
 import { CatalogDatabase } from './database/catalog-database';
 import { DefinitionStore } from './definition/definition.store';
+import { HealthHistory } from './health-history/health-history';
 
 @Global()
-@Module({ providers: [Catalog, DefinitionStore, CatalogDatabase], exports: [Catalog, CatalogDatabase] })
+@Module({ providers: [Catalog, DefinitionStore, CatalogDatabase, HealthHistory], exports: [Catalog, CatalogDatabase, HealthHistory] })
 export class CatalogModule extends CatalogConfigurableModule {}

@@ -7,3 +7,4 @@ export { CatalogDatabase, ENTITIES } from './database/catalog-database';
 export type { DeployAction, DeployStatus } from './database/deploy-record.entity';
 export { parseDefinition, validateDefinition, parseShortPort, type ShortPort } from './definition/definition.parser';
 export { serviceDefinitionSchema, SERVICE_NAME, type ServiceDefinition } from './definition/definition.schema';
+export { HealthHistory, type HealthEvent } from './health-history/health-history';

@@ -28,6 +28,19 @@ export class SwarmServices {
     return toLiveServices(services, tasks, nodes);
   }
 
+  /** Failed or rejected tasks per service id since `sinceMs`: one Engine call for the whole swarm. */
+  async recentTaskFailures(sinceMs: number): Promise<Map<string, { count: number; lastError?: string }>> {
+    const tasks = await this.docker.run('tasks', (d) => d.listTasks());
+    const out = new Map<string, { count: number; lastError?: string }>();
+    for (const t of tasks as any[]) {
+      const state = t.Status?.State;
+      if ((state !== 'failed' && state !== 'rejected') || Date.parse(t.Status?.Timestamp ?? t.UpdatedAt ?? 0) < sinceMs) continue;
+      const cur = out.get(t.ServiceID) ?? { count: 0 };
+      out.set(t.ServiceID, { count: cur.count + 1, lastError: t.Status?.Err ?? cur.lastError });
+    }
+    return out;
+  }
+
   /** The raw service (spec, version, endpoint); NOT_FOUND names it. */
   async inspect(name: string): Promise<any> {
     return this.docker.run(`service "${name}"`, (d) => d.getService(name).inspect());

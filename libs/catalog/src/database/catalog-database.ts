@@ -6,10 +6,11 @@ import { DomainError } from '@app/common';
 import { CATALOG_OPTIONS, CatalogOptions } from '../catalog.options';
 import { CatalogEntryEntity } from './catalog-entry.entity';
 import { DeployRecordEntity } from './deploy-record.entity';
+import { HealthEventEntity } from '../health-history/health-event.entity';
 import { MIGRATIONS } from './migrations';
 
 /** Every entity the catalog's SQLite holds. */
-export const ENTITIES = [CatalogEntryEntity, DeployRecordEntity];
+export const ENTITIES = [CatalogEntryEntity, DeployRecordEntity, HealthEventEntity];
 
 /**
  * The SQLite database in DATA_DIR: opened lazily (so a read-only or missing

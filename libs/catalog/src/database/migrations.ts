@@ -21,5 +21,20 @@ export class InitialCatalog1764000000000 implements MigrationInterface {
   }
 }
 
+export class HealthHistory1764000001000 implements MigrationInterface {
+  name = 'HealthHistory1764000001000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE "health_event" (
+      "id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "at" text NOT NULL, "kind" text NOT NULL, "subject" text NOT NULL,
+      "status" text NOT NULL, "previous" text, "message" text NOT NULL)`);
+    await q.query(`CREATE INDEX "IDX_health_event_at" ON "health_event" ("at")`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE "health_event"`);
+  }
+}
+
 /** Every migration, in order. Add a table: append its entity to ENTITIES and its migration here. */
-export const MIGRATIONS = [InitialCatalog1764000000000];
+export const MIGRATIONS = [InitialCatalog1764000000000, HealthHistory1764000001000];
