@@ -4,7 +4,9 @@ import { CatalogConfigurableModule } from './catalog.options';
 import { CatalogDatabase } from './database/catalog-database';
 import { DefinitionStore } from './definition/definition.store';
 import { HealthHistory } from './health-history/health-history';
+import { ApiTokenStore } from './tokens/api-token.store';
+import { AuditLog } from './audit/audit-log';
 
 @Global()
-@Module({ providers: [Catalog, DefinitionStore, CatalogDatabase, HealthHistory], exports: [Catalog, CatalogDatabase, HealthHistory] })
+@Module({ providers: [Catalog, DefinitionStore, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog], exports: [Catalog, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog] })
 export class CatalogModule extends CatalogConfigurableModule {}

@@ -8,3 +8,5 @@ export type { DeployAction, DeployStatus } from './database/deploy-record.entity
 export { parseDefinition, validateDefinition, parseShortPort, type ShortPort } from './definition/definition.parser';
 export { serviceDefinitionSchema, SERVICE_NAME, type ServiceDefinition } from './definition/definition.schema';
 export { HealthHistory, type HealthEvent } from './health-history/health-history';
+export { ApiTokenStore, type ApiTokenRecord } from './tokens/api-token.store';
+export { AuditLog, type AuditEntry } from './audit/audit-log';

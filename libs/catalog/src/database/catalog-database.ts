@@ -8,9 +8,11 @@ import { CatalogEntryEntity } from './catalog-entry.entity';
 import { DeployRecordEntity } from './deploy-record.entity';
 import { HealthEventEntity } from '../health-history/health-event.entity';
 import { MIGRATIONS } from './migrations';
+import { ApiTokenEntity } from '../tokens/api-token.entity';
+import { AuditEntryEntity } from '../audit/audit-entry.entity';
 
 /** Every entity the catalog's SQLite holds. */
-export const ENTITIES = [CatalogEntryEntity, DeployRecordEntity, HealthEventEntity];
+export const ENTITIES = [CatalogEntryEntity, DeployRecordEntity, HealthEventEntity, ApiTokenEntity, AuditEntryEntity];
 
 /**
  * The SQLite database in DATA_DIR: opened lazily (so a read-only or missing

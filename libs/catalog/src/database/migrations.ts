@@ -36,5 +36,26 @@ export class HealthHistory1764000001000 implements MigrationInterface {
   }
 }
 
+export class AuthAndAudit1764000002000 implements MigrationInterface {
+  name = 'AuthAndAudit1764000002000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`CREATE TABLE "api_token" (
+      "id" text PRIMARY KEY NOT NULL, "name" text NOT NULL, "role" text NOT NULL, "hash" text NOT NULL,
+      "createdAt" text NOT NULL, "expiresAt" text, "revokedAt" text, "lastUsedAt" text)`);
+    await q.query(`CREATE UNIQUE INDEX "IDX_api_token_hash" ON "api_token" ("hash")`);
+    await q.query(`CREATE TABLE "audit_entry" (
+      "id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "at" text NOT NULL, "source" text NOT NULL, "actor" text NOT NULL,
+      "role" text NOT NULL, "action" text NOT NULL, "target" text, "params" text, "status" integer, "outcome" text NOT NULL,
+      "error" text, "requestId" text, "durationMs" integer)`);
+    await q.query(`CREATE INDEX "IDX_audit_entry_at" ON "audit_entry" ("at")`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`DROP TABLE "audit_entry"`);
+    await q.query(`DROP TABLE "api_token"`);
+  }
+}
+
 /** Every migration, in order. Add a table: append its entity to ENTITIES and its migration here. */
-export const MIGRATIONS = [InitialCatalog1764000000000, HealthHistory1764000001000];
+export const MIGRATIONS = [InitialCatalog1764000000000, HealthHistory1764000001000, AuthAndAudit1764000002000];

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { CatalogDatabase } from '../database/catalog-database';
+import { AuditEntryEntity } from './audit-entry.entity';
+
+export interface AuditEntry {
+  id?: number;
+  at: string;
+  source: 'rest' | 'mcp';
+  actor: string;
+  role: string;
+  action: string;
+  target?: string;
+  /** Already masked: the audit log stores what it is given. */
+  params?: unknown;
+  status?: number;
+  outcome: 'ok' | 'error';
+  error?: string;
+  requestId?: string;
+  durationMs?: number;
+}
+
+const MAX_PARAMS_CHARS = 16_000;
+
+function paramsText(params: unknown): string | null {
+  if (params === undefined) return null;
+  const text = JSON.stringify(params);
+  // a pasted compose file can be large; the log keeps the start and says it cut
+  return text.length > MAX_PARAMS_CHARS ? JSON.stringify({ truncated: true, start: text.slice(0, MAX_PARAMS_CHARS) }) : text;
+}
+
+function parseParams(text: string | null): unknown {
+  if (text === null) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** The audit trail of mutating calls, in the catalog's SQLite; append-only. */
+@Injectable()
+export class AuditLog {
+  constructor(private readonly db: CatalogDatabase) {}
+
+  async append(entry: AuditEntry): Promise<void> {
+    await this.db.run('write the audit log', async () => {
+      await (await this.db.repository(AuditEntryEntity)).insert({
+        at: entry.at,
+        source: entry.source,
+        actor: entry.actor,
+        role: entry.role,
+        action: entry.action,
+        target: entry.target ?? null,
+        params: paramsText(entry.params),
+        status: entry.status ?? null,
+        outcome: entry.outcome,
+        error: entry.error ?? null,
+        requestId: entry.requestId ?? null,
+        durationMs: entry.durationMs ?? null,
+      });
+    });
+  }
+
+  /** Newest first; `total` counts every entry. */
+  async list(limit = 50, offset = 0): Promise<{ total: number; entries: AuditEntry[] }> {
+    return this.db.run('read the audit log', async () => {
+      const [rows, total] = await (await this.db.repository(AuditEntryEntity)).findAndCount({ order: { id: 'DESC' }, take: limit, skip: offset });
+      return {
+        total,
+        entries: rows.map((r) => ({
+          id: r.id,
+          at: r.at,
+          source: r.source as AuditEntry['source'],
+          actor: r.actor,
+          role: r.role,
+          action: r.action,
+          target: r.target ?? undefined,
+          params: parseParams(r.params),
+          status: r.status ?? undefined,
+          outcome: r.outcome as AuditEntry['outcome'],
+          error: r.error ?? undefined,
+          requestId: r.requestId ?? undefined,
+          durationMs: r.durationMs ?? undefined,
+        })),
+      };
+    });
+  }
+}
