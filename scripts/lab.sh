@@ -249,6 +249,12 @@ seed_image() {
     tar -C "$r" -cf "$tar.tmp" . && mv "$tar.tmp" "$tar"
     rm -rf "$r"
   fi
+  # a second image whose default command serves /www on port 80 and keeps running
+  if ! curl -fsS "http://$REGISTRY/v2/web/tags/list" 2>/dev/null | grep -q '"1.0"'; then
+    say "pushing $REGISTRY/web:1.0"
+    dk "$MANAGER" import -c 'CMD ["httpd", "-f", "-p", "80", "-h", "/www"]' -c 'EXPOSE 80' "$tar" "$REGISTRY/web:1.0" >/dev/null
+    dk "$MANAGER" push "$REGISTRY/web:1.0" >/dev/null
+  fi
   local tags; tags=$(curl -fsS "http://$REGISTRY/v2/$IMAGE_REPO/tags/list" 2>/dev/null || true)
   local t missing=0
   for t in "${IMAGE_TAGS[@]}"; do grep -q "\"$t\"" <<<"$tags" || missing=1; done
@@ -267,6 +273,7 @@ write_env() {
     echo "export REGISTRY_URL=http://$REGISTRY"
     echo "export LAB_REGISTRY=$REGISTRY"
     echo "export LAB_IMAGE=$REGISTRY/$IMAGE_REPO:${IMAGE_TAGS[0]}"
+    echo "export LAB_WEB_IMAGE=$REGISTRY/web:1.0"
     echo "export LAB_NODES=\"${NAMES[*]}\""
     echo "export LAB_MODE=$MODE"
     echo "export LAB_DIR=$LAB_DIR"

@@ -11,8 +11,8 @@ export interface RegistryAuth {
   serveraddress: string;
 }
 
-/** States from which a task never comes back to running. */
-const TERMINAL = new Set(['complete', 'failed', 'shutdown', 'rejected', 'orphaned', 'remove']);
+/** Task states that mean a replica ended without being asked to. */
+const FAILED = new Set(['complete', 'failed', 'rejected', 'orphaned']);
 
 @Injectable()
 export class SwarmServices {
@@ -149,7 +149,8 @@ export class SwarmServices {
         return { ...last, outcome: 'converged', message: `${running}/${desired} replicas running`, elapsedMs: Date.now() - started };
       }
       const since = opts.since?.toISOString() ?? new Date(started - 1000).toISOString();
-      const failures = tasks.filter((t) => TERMINAL.has(t.state) && t.state !== 'shutdown' && t.state !== 'complete' && (t.createdAt ?? '') >= since);
+      // a task that completes while the service wants it running exited: for a service that is a failure too
+      const failures = tasks.filter((t) => FAILED.has(t.state) && (t.createdAt ?? '') >= since);
       if (updateState === 'paused' || updateState === 'rollback_paused' || failures.length >= Math.max(3, desired * 2)) {
         const reason = service.UpdateStatus?.Message ?? failures[0]?.error ?? failures[0]?.message ?? 'tasks keep failing';
         return { ...last, outcome: 'failed', message: `${running}/${desired} replicas running; ${reason}`, elapsedMs: Date.now() - started };

@@ -16,6 +16,9 @@ export class AppConfig {
   readonly definitionsDir: string;
   readonly webDistDir: string;
   readonly healthPollIntervalSeconds: number;
+  readonly auth: { adminToken?: string; failedAttemptsLimit: number };
+  /** Origins allowed by CORS; empty: CORS off. */
+  readonly corsOrigins: string[];
 
   constructor(env: Environment) {
     this.port = env.PORT;
@@ -37,5 +40,7 @@ export class AppConfig {
     this.definitionsDir = resolve(env.DEFINITIONS_DIR);
     this.webDistDir = resolve(env.WEB_DIST_DIR ?? 'apps/web/dist');
     this.healthPollIntervalSeconds = env.HEALTH_POLL_INTERVAL;
+    this.auth = { adminToken: env.ADMIN_TOKEN, failedAttemptsLimit: env.AUTH_RATE_LIMIT };
+    this.corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
   }
 }

@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, MinLength, validateSync } from 'class-validator';
 import { parseDockerHost } from '@app/swarm';
+import { isSecretKey, MASK } from '../common/mask-secrets';
 
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
@@ -45,6 +46,23 @@ export class Environment {
   @IsInt({ message: 'must be a whole number of seconds' })
   HEALTH_POLL_INTERVAL: number = 10;
 
+  /** Sets the admin token instead of generating one into DATA_DIR/admin-token on first start. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  @MaxLength(512, { message: 'must be at most 512 characters' })
+  ADMIN_TOKEN?: string;
+
+  /** Comma-separated origins allowed to call the API from a browser; unset: no CORS headers at all. */
+  @IsOptional()
+  @Matches(/^\s*https?:\/\/[^\s,/]+\s*(,\s*https?:\/\/[^\s,/]+\s*)*$/, { message: 'must be comma-separated origins like https://ops.example.com' })
+  CORS_ORIGINS?: string;
+
+  @Transform(toInt)
+  @Min(0, { message: 'must be 0 (off) or more' })
+  @IsInt({ message: 'must be a whole number of failed attempts' })
+  AUTH_RATE_LIMIT: number = 10;
+
   @IsIn(['development', 'production', 'test'], { message: 'must be development, production or test' })
   NODE_ENV: string = 'development';
 
@@ -59,7 +77,7 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
   const env = plainToInstance(Environment, defined, { exposeDefaultValues: true });
   const problems = validateSync(env, { stopAtFirstError: true }).map(
-    (e) => `  ${e.property}=${JSON.stringify(defined[e.property] ?? '')}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+    (e) => `  ${e.property}=${isSecretKey(e.property) ? JSON.stringify(MASK) : JSON.stringify(defined[e.property] ?? '')}: ${Object.values(e.constraints ?? {}).join('; ')}`,
   );
   try {
     parseDockerHost(env.DOCKER_HOST, env.DOCKER_TLS_VERIFY, env.DOCKER_CERT_PATH);

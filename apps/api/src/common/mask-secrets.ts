@@ -1,0 +1,72 @@
+/** What a secret value is replaced with in every answer, log entry and audit row. */
+export const MASK = '********';
+
+const SECRET_KEY = /PASSWORD|PASSWD|TOKEN|SECRET|KEY/i;
+
+/** Whether an environment variable (or any field) named `key` holds a secret: *PASSWORD*, *TOKEN*, *SECRET*, *KEY*. */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key);
+}
+
+/** `KEY=value` with the value masked when the key looks secret; a bare `KEY` (no value) is kept. */
+export function maskEnvEntry(entry: string): string {
+  const eq = entry.indexOf('=');
+  if (eq < 0) return entry;
+  return isSecretKey(entry.slice(0, eq)) ? `${entry.slice(0, eq)}=${MASK}` : entry;
+}
+
+/**
+ * An environment as compose or the Engine writes it — a map (`{ DB_PASSWORD: 'x' }`)
+ * or a list (`['DB_PASSWORD=x']`) — with the values of secret-looking keys masked.
+ * Returns a copy of the same shape; anything else is returned as is.
+ */
+export function maskEnvironment<T>(env: T): T {
+  if (Array.isArray(env)) return env.map((e) => (typeof e === 'string' ? maskEnvEntry(e) : e)) as T;
+  if (env && typeof env === 'object') {
+    return Object.fromEntries(
+      Object.entries(env as Record<string, unknown>).map(([k, v]) => [k, isSecretKey(k) && v !== null && v !== undefined && v !== '' ? MASK : v]),
+    ) as T;
+  }
+  return env;
+}
+
+const ENV_FIELD = /^(environment|env)$/i;
+
+/**
+ * A deep copy of `value` with every secret masked: fields whose key looks secret
+ * (a string or number value), and the entries of any `environment` / `Env`
+ * list or map. For answers (a service's spec, a definition) and the audit log.
+ * Multi-line strings (YAML text) are masked line by line (`KEY: value` and `- KEY=value`).
+ */
+export function maskSecrets<T>(value: T): T {
+  return walk(value, 0) as T;
+}
+
+function walk(value: unknown, depth: number): unknown {
+  if (depth > 32) return value;
+  if (typeof value === 'string') return value.includes('\n') ? maskYamlText(value) : value;
+  if (Array.isArray(value)) return value.map((v) => walk(v, depth + 1));
+  if (!value || typeof value !== 'object') return value;
+  if (value instanceof Date) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (ENV_FIELD.test(k) && (Array.isArray(v) || (v && typeof v === 'object'))) out[k] = maskEnvironment(v);
+    else if (isSecretKey(k) && (typeof v === 'string' || typeof v === 'number') && v !== '') out[k] = MASK;
+    else out[k] = walk(v, depth + 1);
+  }
+  return out;
+}
+
+/** Masks `SECRET_KEY: value` and `- SECRET_KEY=value` lines in YAML (a definition or compose file sent as text). */
+export function maskYamlText(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => {
+      const listed = /^(\s*-\s*["']?)([A-Za-z_][\w.-]*)=(.*?)(["']?\s*)$/.exec(line);
+      if (listed && isSecretKey(listed[2]) && listed[3] !== '') return `${listed[1]}${listed[2]}=${MASK}${listed[4]}`;
+      const mapped = /^(\s*["']?)([A-Za-z_][\w.-]*)(["']?\s*:\s+)(\S.*)$/.exec(line);
+      if (mapped && isSecretKey(mapped[2]) && !/^[|>[{&*]/.test(mapped[4])) return `${mapped[1]}${mapped[2]}${mapped[3]}${MASK}`;
+      return line;
+    })
+    .join('\n');
+}

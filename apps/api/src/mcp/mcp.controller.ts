@@ -1,0 +1,19 @@
+import { All, Controller, Req, Res } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { McpHttpHandler } from '@app/mcp';
+import { RequireRole } from '../auth/roles';
+
+/** MCP over Streamable HTTP at /mcp (POST for calls; GET and DELETE answer as the transport says). */
+@ApiExcludeController()
+@Controller('mcp')
+export class McpController {
+  constructor(private readonly mcp: McpHttpHandler) {}
+
+  @All()
+  @RequireRole('viewer')
+  async handle(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    reply.hijack();
+    await this.mcp.handle(request.raw, reply.raw, request.body);
+  }
+}

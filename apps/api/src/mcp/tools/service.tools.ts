@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import { z } from 'zod';
+import { McpTool } from '@app/mcp';
+import { DeploymentService } from '../../services/deployment.service';
+import { LiveServicesService } from '../../services/live-services.service';
+import { listOf, replicas, serviceName } from './tool-schemas';
+
+const status = z.object({ name: z.string(), status: z.string(), statusText: z.string(), image: z.string().optional(), replicasDesired: z.number().optional(), replicasRunning: z.number().optional() }).passthrough();
+
+/** The services an agent operates: the same DeploymentService the REST API calls. */
+@Injectable()
+export class ServiceTools {
+  constructor(
+    private readonly deployments: DeploymentService,
+    private readonly live: LiveServicesService,
+  ) {}
+
+  @McpTool({
+    name: 'list_services',
+    description: 'List the service catalog with each service\'s current status (not deployed, running n of m, updating, degraded). Works from the catalog even when Docker is unreachable (status "unknown").',
+    input: z.object({}).strict(),
+    output: listOf('services', status),
+    annotations: { title: 'List services', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    role: 'viewer',
+  })
+  async listServices() {
+    return { services: await this.deployments.listServices() };
+  }
+
+  @McpTool({
+    name: 'get_service',
+    description: 'One service: its definition (YAML), live status, tasks per node, and drift between the definition and what the swarm runs.',
+    input: z.object({ name: serviceName }).strict(),
+    output: z.object({ name: z.string(), status: z.string(), yaml: z.string() }).passthrough(),
+    annotations: { title: 'Get service', readOnlyHint: true, idempotentHint: true },
+    role: 'viewer',
+  })
+  getService({ name }: { name: string }) {
+    return this.deployments.getService(name);
+  }
+
+  @McpTool({
+    name: 'deploy_service',
+    description:
+      'Deploy a service and wait until its replicas run. Creates the catalog entry when missing (from image, replicas, ports), otherwise updates those fields; deploying an unchanged service changes nothing. Reports convergence per replica.',
+    input: z
+      .object({
+        name: serviceName,
+        image: z.string({ required_error: 'is required' }).min(1).max(512).regex(/^\S+$/, 'must be an image reference without spaces').describe('e.g. mini2:5000/web:1.4'),
+        replicas: replicas.optional(),
+        ports: z.array(z.string().regex(/^[\d.:]+(\/(tcp|udp|sctp))?$/, 'must be like 8080:80 or 8080:80/udp')).optional().describe('published ports, compose short syntax'),
+      })
+      .strict(),
+    output: z.object({ name: z.string(), action: z.enum(['created', 'updated', 'unchanged']), image: z.string() }).passthrough(),
+    annotations: { title: 'Deploy service', destructiveHint: false, idempotentHint: true },
+    role: 'operator',
+  })
+  deployService({ name, image, replicas: n, ports }: { name: string; image: string; replicas?: number; ports?: string[] }) {
+    return this.deployments.deployImage(name, image, n, ports);
+  }
+
+  @McpTool({
+    name: 'stop_service',
+    description: 'Remove a service from the swarm (its tasks stop); the catalog entry stays, so it can be deployed again.',
+    input: z.object({ name: serviceName }).strict(),
+    output: z.object({ name: z.string(), stopped: z.boolean() }),
+    annotations: { title: 'Stop service', destructiveHint: true, idempotentHint: true },
+    role: 'operator',
+  })
+  stopService({ name }: { name: string }) {
+    return this.deployments.stopService(name);
+  }
+
+  @McpTool({
+    name: 'scale_service',
+    description: 'Set the number of replicas of a replicated service, in its definition file and in the swarm.',
+    input: z.object({ name: serviceName, replicas }).strict(),
+    output: status,
+    annotations: { title: 'Scale service', destructiveHint: false, idempotentHint: true },
+    role: 'operator',
+  })
+  scaleService({ name, replicas: n }: { name: string; replicas: number }) {
+    return this.deployments.scaleService(name, n);
+  }
+
+  @McpTool({
+    name: 'get_service_logs',
+    description: 'The last lines a service printed, from every task, each with its task slot and node.',
+    input: z.object({ name: serviceName, tail: z.number().int('must be a whole number').min(1, 'must be at least 1').max(2000, 'must be at most 2000').optional().describe('lines per task, default 100') }).strict(),
+    output: listOf('lines', z.object({ message: z.string() }).passthrough()),
+    annotations: { title: 'Service logs', readOnlyHint: true },
+    role: 'operator',
+  })
+  async getServiceLogs({ name, tail }: { name: string; tail?: number }) {
+    const lines = [];
+    for await (const l of this.deployments.logs(name, { tail: tail ?? 100, timestamps: true })) lines.push(l);
+    return { lines };
+  }
+
+  @McpTool({
+    name: 'list_tasks',
+    description: 'The tasks of a service: slot, node, desired and current state, error, exit code.',
+    input: z.object({ name: serviceName }).strict(),
+    output: listOf('tasks', z.object({ id: z.string(), state: z.string() }).passthrough()),
+    annotations: { title: 'List tasks', readOnlyHint: true, idempotentHint: true },
+    role: 'viewer',
+  })
+  async listTasks({ name }: { name: string }) {
+    return { tasks: await this.live.listServiceTasks(name) };
+  }
+
+  @McpTool({
+    name: 'rollback_service',
+    description: 'Roll a service back to the spec it ran before its last update, as `docker service rollback`.',
+    input: z.object({ name: serviceName }).strict(),
+    output: status,
+    annotations: { title: 'Roll back service', destructiveHint: true },
+    role: 'operator',
+  })
+  rollbackService({ name }: { name: string }) {
+    return this.deployments.rollbackService(name);
+  }
+}

@@ -1,0 +1,11 @@
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { McpServerFactory } from './mcp-server.factory';
+
+/** Serves the tools over stdin/stdout; resolves when the client closes the stream. */
+export async function serveStdio(factory: McpServerFactory): Promise<void> {
+  const server = factory.create();
+  const transport = new StdioServerTransport();
+  const closed = new Promise<void>((resolve) => (transport.onclose = () => resolve()));
+  await server.connect(transport);
+  await closed;
+}

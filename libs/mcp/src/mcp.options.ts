@@ -1,0 +1,11 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+
+export interface McpOptions {
+  name: string;
+  version: string;
+  /** What the server tells clients about itself at initialize. */
+  instructions?: string;
+}
+
+export const { ConfigurableModuleClass: McpConfigurableModule, MODULE_OPTIONS_TOKEN: MCP_OPTIONS } =
+  new ConfigurableModuleBuilder<McpOptions>().setClassMethodName('forRoot').build();
