@@ -1,6 +1,14 @@
 import { createRouter, createWebHistory } from 'vue-router';
 
+// every page is its own chunk
 export const router = createRouter({
   history: createWebHistory(),
-  routes: [{ path: '/', name: 'dashboard', component: () => import('./pages/DashboardPage.vue') }],
+  routes: [
+    { path: '/', name: 'dashboard', component: () => import('./pages/DashboardPage.vue') },
+    { path: '/services', name: 'services', component: () => import('./pages/ServicesPage.vue') },
+    { path: '/services/:name', name: 'service', component: () => import('./pages/ServiceDetailPage.vue'), props: true },
+    { path: '/nodes', name: 'nodes', component: () => import('./pages/NodesPage.vue') },
+    { path: '/registry', name: 'registry', component: () => import('./pages/RegistryPage.vue') },
+    { path: '/about', name: 'about', component: () => import('./pages/AboutPage.vue') },
+  ],
 });

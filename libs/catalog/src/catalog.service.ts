@@ -147,7 +147,9 @@ export class Catalog implements OnApplicationBootstrap {
       }
       if (!names) {
         const present = files.filter((f): f is DefinitionFile => !!f).map((f) => f.name);
-        await repo.delete(present.length ? { name: Not(In(present)) } : {});
+        // entries whose file is gone (TypeORM refuses an empty criteria, hence the query builder)
+        const stale = repo.createQueryBuilder().delete();
+        await (present.length ? stale.where({ name: Not(In(present)) }) : stale).execute();
       }
     });
   }

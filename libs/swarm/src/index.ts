@@ -6,7 +6,7 @@ export * from './swarm.options';
 export * from './swarm.module';
 export * from './swarm.types';
 export { SwarmEngine, type EngineInfo } from './swarm-engine';
-export { SwarmNodes, type NodeAvailability } from './swarm-nodes';
+export { SwarmNodes, type NodeAvailability, type NodeUsage } from './swarm-nodes';
 export { SwarmServices, type RegistryAuth } from './swarm-services';
 export { SwarmLogs } from './swarm-logs';
 export { SwarmEvents } from './swarm-events';

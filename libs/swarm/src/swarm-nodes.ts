@@ -7,6 +7,12 @@ import type { NodeSummary } from './swarm.types';
 
 export type NodeAvailability = 'active' | 'pause' | 'drain';
 
+export interface NodeUsage {
+  runningTasks: number;
+  reservedCpus: number;
+  reservedMemoryBytes: number;
+}
+
 @Injectable()
 export class SwarmNodes {
   constructor(private readonly docker: DockerClient) {}
@@ -14,6 +20,19 @@ export class SwarmNodes {
   async list(): Promise<NodeSummary[]> {
     const nodes = await this.docker.run('nodes', (d) => d.listNodes());
     return nodes.map(toNodeSummary).sort((a, b) => a.hostname.localeCompare(b.hostname));
+  }
+
+  /** Per node: running tasks and what they reserve (one task list for the whole swarm). */
+  async usage(): Promise<Map<string, NodeUsage>> {
+    const tasks = await this.docker.run('tasks', (d) => d.listTasks({ filters: JSON.stringify({ 'desired-state': ['running'] }) }));
+    const out = new Map<string, NodeUsage>();
+    for (const t of tasks as any[]) {
+      if (!t.NodeID || t.Status?.State !== 'running') continue;
+      const u = out.get(t.NodeID) ?? { runningTasks: 0, reservedCpus: 0, reservedMemoryBytes: 0 };
+      const r = t.Spec?.Resources?.Reservations ?? {};
+      out.set(t.NodeID, { runningTasks: u.runningTasks + 1, reservedCpus: u.reservedCpus + (r.NanoCPUs ?? 0) / 1e9, reservedMemoryBytes: u.reservedMemoryBytes + (r.MemoryBytes ?? 0) });
+    }
+    return out;
   }
 
   /** By id, id prefix or hostname, as the docker CLI resolves a node. */

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsArray, IsBoolean, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import type { NodeSummary } from '@app/swarm';
+import type { NodeSummary, NodeUsage } from '@app/swarm';
 
 export class GenericResourceDto {
   @ApiProperty({ example: 'NVIDIA-GPU' }) kind: string;
@@ -25,12 +25,18 @@ export class NodeDto {
   @ApiProperty({ type: [GenericResourceDto] }) genericResources: GenericResourceDto[];
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { gpu: 'true' } }) labels: Record<string, string>;
   @ApiProperty({ description: "the swarm object's version index" }) version: number;
+  @ApiProperty({ description: 'tasks running on the node' }) runningTasks: number;
+  @ApiProperty({ description: 'CPUs reserved by its running tasks' }) reservedCpus: number;
+  @ApiProperty({ description: 'memory reserved by its running tasks' }) reservedMemoryBytes: number;
   @ApiPropertyOptional() createdAt?: string;
   @ApiPropertyOptional() updatedAt?: string;
 }
 
-export function toNodeDto(n: NodeSummary): NodeDto {
+export function toNodeDto(n: NodeSummary, usage?: NodeUsage): NodeDto {
   return {
+    runningTasks: usage?.runningTasks ?? 0,
+    reservedCpus: usage?.reservedCpus ?? 0,
+    reservedMemoryBytes: usage?.reservedMemoryBytes ?? 0,
     id: n.id,
     hostname: n.hostname,
     role: n.role,

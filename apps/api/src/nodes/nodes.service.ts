@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@app/common';
-import { SwarmNodes } from '@app/swarm';
+import { NodeSummary, SwarmNodes } from '@app/swarm';
 import { labelProblems, NodeDto, toNodeDto } from './node.dto';
 
 /** Nodes for the REST API and the MCP tools: one code path for both. */
@@ -9,25 +9,31 @@ export class NodesService {
   constructor(private readonly nodes: SwarmNodes) {}
 
   async listNodes(): Promise<NodeDto[]> {
-    return (await this.nodes.list()).map(toNodeDto);
+    const [nodes, usage] = await Promise.all([this.nodes.list(), this.nodes.usage()]);
+    return nodes.map((n) => toNodeDto(n, usage.get(n.id)));
   }
 
   async getNode(id: string): Promise<NodeDto> {
-    return toNodeDto(await this.nodes.inspect(id));
+    const [node, usage] = await Promise.all([this.nodes.inspect(id), this.nodes.usage()]);
+    return toNodeDto(node, usage.get(node.id));
   }
 
   async drainNode(id: string, force = false): Promise<NodeDto> {
-    return toNodeDto(await this.nodes.setAvailability(id, 'drain', { force }));
+    return this.withUsage(await this.nodes.setAvailability(id, 'drain', { force }));
   }
 
   async activateNode(id: string): Promise<NodeDto> {
-    return toNodeDto(await this.nodes.setAvailability(id, 'active'));
+    return this.withUsage(await this.nodes.setAvailability(id, 'active'));
   }
 
   async updateNodeLabels(id: string, change: { add?: Record<string, string>; remove?: string[] }): Promise<NodeDto> {
     const problems = labelProblems(change.add);
     if (problems.length) throw new DomainError('INVALID', problems.join('; '));
     if (!change.add && !change.remove) throw new DomainError('INVALID', 'add or remove: give at least one label to add or remove');
-    return toNodeDto(await this.nodes.updateLabels(id, change));
+    return this.withUsage(await this.nodes.updateLabels(id, change));
+  }
+
+  private async withUsage(node: NodeSummary): Promise<NodeDto> {
+    return toNodeDto(node, (await this.nodes.usage()).get(node.id));
   }
 }

@@ -1,0 +1,24 @@
+import type { QueryClient } from '@tanstack/vue-query';
+import { ref } from 'vue';
+import { subscribeSse } from './api/sse';
+import { healthKeys } from './queries/health';
+import { nodeKeys } from './queries/nodes';
+import { serviceKeys } from './queries/services';
+
+export const liveConnected = ref(false);
+
+/** Keeps the cache fresh from /api/events: a change made anywhere (even the docker CLI) shows without a reload. */
+export function startLiveUpdates(qc: QueryClient): () => void {
+  const abort = new AbortController();
+  void subscribeSse(
+    '/api/events',
+    (event) => {
+      if (event === 'node') void qc.invalidateQueries({ queryKey: nodeKeys.all });
+      if (event === 'service' || event === 'replicas' || event === 'task-failure') void qc.invalidateQueries({ queryKey: serviceKeys.all });
+      if (event !== 'snapshot') void qc.invalidateQueries({ queryKey: healthKeys.all });
+    },
+    abort.signal,
+    (c) => (liveConnected.value = c),
+  );
+  return () => abort.abort();
+}

@@ -1,0 +1,29 @@
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/vue-query';
+import { api, unwrap } from '@/api/client';
+
+export const nodeKeys = {
+  all: ['nodes'] as const,
+  list: () => [...nodeKeys.all, 'list'] as const,
+};
+
+export const nodesQuery = () => queryOptions({ queryKey: nodeKeys.list(), queryFn: () => unwrap(api.GET('/api/nodes')) });
+
+export function useNodeAvailability() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, action }: { id: string; action: 'drain' | 'activate' }) =>
+      action === 'drain'
+        ? unwrap(api.POST('/api/nodes/{id}/drain', { params: { path: { id } } }))
+        : unwrap(api.POST('/api/nodes/{id}/activate', { params: { path: { id } } })),
+    onSettled: () => qc.invalidateQueries({ queryKey: nodeKeys.all }),
+  });
+}
+
+export function useNodeLabels() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, add, remove }: { id: string; add?: Record<string, string>; remove?: string[] }) =>
+      unwrap(api.PUT('/api/nodes/{id}/labels', { params: { path: { id } }, body: { add, remove } })),
+    onSettled: () => qc.invalidateQueries({ queryKey: nodeKeys.all }),
+  });
+}
