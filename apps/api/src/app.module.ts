@@ -17,6 +17,8 @@ import { NodesModule } from './nodes/nodes.module';
 import { ServicesModule } from './services/services.module';
 import { RegistryApiModule } from './registry/registry-api.module';
 import { McpServerModule } from './mcp/mcp-server.module';
+import { AuthModule } from './auth/auth.module';
+import { AuditModule } from './audit/audit.module';
 
 /** The library modules, configured from AppConfig; shared by the HTTP app and the stdio MCP server. */
 export const CORE_IMPORTS = [
@@ -34,10 +36,10 @@ export const CORE_IMPORTS = [
 ];
 
 /** The feature modules: each owns its routes and its MCP tools. */
-export const FEATURE_IMPORTS = [HealthModule, NodesModule, ServicesModule, RegistryApiModule, McpServerModule];
+export const FEATURE_IMPORTS = [HealthModule, NodesModule, ServicesModule, RegistryApiModule, McpServerModule, AuditModule];
 
 @Module({
-  imports: [...CORE_IMPORTS, ScheduleModule.forRoot(), ...FEATURE_IMPORTS],
+  imports: [...CORE_IMPORTS, ScheduleModule.forRoot(), AuthModule, ...FEATURE_IMPORTS],
   providers: [
     SpaFallback,
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import fastifyStatic from '@fastify/static';
+import helmet from '@fastify/helmet';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module';
@@ -9,6 +10,26 @@ import { AppConfig } from './config/app-config';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 const API_TITLE = 'Swarm Orchestrator';
+
+/**
+ * What the built SPA and Swagger UI need, nothing more: own scripts only (no
+ * inline script), inline styles (Swagger UI's <style>, Vue's style bindings),
+ * data: images and fonts. No upgrade-insecure-requests: the app is often
+ * reached over plain HTTP on a LAN, where upgrading would break every asset.
+ */
+export const CONTENT_SECURITY_POLICY = {
+  defaultSrc: ["'self'"],
+  baseUri: ["'self'"],
+  connectSrc: ["'self'"],
+  fontSrc: ["'self'", 'data:'],
+  formAction: ["'self'"],
+  frameAncestors: ["'none'"],
+  imgSrc: ["'self'", 'data:'],
+  objectSrc: ["'none'"],
+  scriptSrc: ["'self'"],
+  scriptSrcAttr: ["'none'"],
+  styleSrc: ["'self'", "'unsafe-inline'"],
+};
 
 /** Builds the OpenAPI document from the controllers; operationId is the handler's method name. */
 export function buildOpenApiDocument(app: NestFastifyApplication) {
@@ -44,6 +65,11 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
   app.useLogger(app.get(Logger));
   const config = app.get(AppConfig);
 
+  await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } });
+  // CORS stays off (browsers then refuse cross-origin reads) unless origins are named
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({ origin: config.corsOrigins, allowedHeaders: ['authorization', 'content-type', 'x-request-id'], exposedHeaders: ['x-request-id', 'retry-after'], maxAge: 600 });
+  }
   await app.register(fastifyStatic, {
     root: config.webDistDir,
     prefix: '/',

@@ -5,6 +5,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { Logger } from 'nestjs-pino';
 import { McpServerFactory, serveStdio } from '@app/mcp';
 import { CORE_IMPORTS, FEATURE_IMPORTS } from './app.module';
+import { McpCallContexts } from './audit/mcp-call-context';
 import { ConfigurationError, validateEnvironment } from './config/environment';
 
 /** The same modules as the HTTP app, without the HTTP server: stdout carries MCP only. */
@@ -27,7 +28,8 @@ async function main() {
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();
   await app.init();
-  await serveStdio(app.get(McpServerFactory));
+  // the local user who started it is trusted with every tool; changes are still audited
+  await serveStdio(app.get(McpServerFactory), app.get(McpCallContexts).forLocal());
   await app.close();
   process.exit(0);
 }

@@ -32,7 +32,8 @@ export class AuditInterceptor implements NestInterceptor {
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    if (!MUTATING.has(request.method)) return next.handle();
+    // MCP calls arrive as POST /mcp: the MCP hooks audit each tool call instead (McpCallContexts)
+    if (!MUTATING.has(request.method) || isMcpRoute(request)) return next.handle();
     const params = (request.params ?? {}) as Record<string, unknown>;
     const audit: PendingAudit = {
       started: Date.now(),
@@ -73,6 +74,10 @@ export function attachAuditRecorder(fastify: FastifyInstance, audit: AuditServic
       durationMs: Date.now() - pending.started,
     });
   });
+}
+
+function isMcpRoute(request: FastifyRequest): boolean {
+  return /^\/mcp(\/|$)/.test(request.routeOptions?.url ?? '');
 }
 
 function targetOf(params: Record<string, unknown>): string | undefined {
