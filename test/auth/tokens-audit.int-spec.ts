@@ -129,14 +129,19 @@ describe('tokens, audit and hardening', () => {
     const deployed = await t.api(`/api/services/${name}/deploy?wait=false`, { method: 'POST', token: operator.token });
     expect(deployed.status).toBe(200);
     await deployed.body?.cancel();
+    // the web app deploys with progress as Server-Sent Events: the streamed answer is audited too
+    const streamed = await t.api(`/api/services/${name}/deploy?timeout=60`, { method: 'POST', token: operator.token, headers: { accept: 'text/event-stream' } });
+    expect(streamed.headers.get('content-type')).toContain('text/event-stream');
+    expect(await streamed.text()).toContain('event: result');
     // a refused call leaves no entry (the guard stops it before the audit), a failed one does
     const missing = await t.api(`/api/services/${PREFIX}missing/deploy?wait=false`, { method: 'POST', token: operator.token });
     expect(missing.status).toBe(404);
 
     const page = (await (await t.api('/api/audit?limit=50')).json()) as Json;
     const entries = page.entries as Json[];
-    const deploy = entries.find((e) => e.action === 'POST /api/services/:name/deploy' && e.target === name);
+    const deploy = entries.find((e) => e.action === 'POST /api/services/:name/deploy' && e.target === name && e.params.query.wait);
     expect(deploy).toMatchObject({ source: 'rest', actor: 'deployer', role: 'operator', status: 200, outcome: 'ok', params: { path: { name }, query: { wait: 'false' } } });
+    expect(entries.filter((e) => e.action === 'POST /api/services/:name/deploy' && e.target === name && e.status === 200)).toHaveLength(2);
     const create = entries.find((e) => e.action === 'POST /api/services' && e.actor === 'deployer');
     expect(create.status).toBe(201);
     expect(create.params.body.environment).toEqual({ DB_PASSWORD: '********', API_TOKEN: '********', MODE: 'prod' });
