@@ -1,4 +1,5 @@
 import { createRouter, createWebHistory } from 'vue-router';
+import { currentToken } from './stores/auth';
 
 // every page is its own chunk
 export const router = createRouter({
@@ -10,5 +11,10 @@ export const router = createRouter({
     { path: '/nodes', name: 'nodes', component: () => import('./pages/NodesPage.vue') },
     { path: '/registry', name: 'registry', component: () => import('./pages/RegistryPage.vue') },
     { path: '/about', name: 'about', component: () => import('./pages/AboutPage.vue') },
+    { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
   ],
+});
+
+router.beforeEach((to) => {
+  if (!to.meta.public && !currentToken()) return { name: 'login', query: { next: to.fullPath } };
 });

@@ -200,6 +200,11 @@ export class DeploymentService {
     return (await this.catalog.history(name)).map(toDeployRecordDto);
   }
 
+  /** NOT_FOUND naming the service when the swarm does not run it. */
+  async ensureDeployed(name: string): Promise<void> {
+    await this.services.inspect(name);
+  }
+
   logs(name: string, opts: LogOptions): AsyncGenerator<LogLine> {
     return this.swarmLogs.logs(name, opts);
   }

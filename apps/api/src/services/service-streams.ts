@@ -18,11 +18,10 @@ function relativeSince(d: string): number {
 
 /** A service's log lines as `line` events, starting with an `open` event so headers go out at once. */
 export async function* logEvents(deployments: DeploymentService, name: string, q: LogsQuery, signal: AbortSignal): AsyncGenerator<SseMessage> {
-  const lines = deployments.logs(name, logsOptions(q, signal));
-  const first = await lines.next();
+  // a missing service is still a plain 404: check before the stream opens, then open at once (a quiet service prints nothing for a while)
+  await deployments.ensureDeployed(name);
   yield { event: 'open', data: { service: name } };
-  if (!first.done) yield { event: 'line', data: first.value };
-  for await (const line of lines) yield { event: 'line', data: line };
+  for await (const line of deployments.logs(name, logsOptions(q, signal))) yield { event: 'line', data: line };
 }
 
 /** Convergence progress (`progress` events, replica by replica), then the `result`. */

@@ -1,8 +1,27 @@
 import createClient from 'openapi-fetch';
+import { currentToken } from '@/stores/auth';
 import type { components, paths } from './schema';
 
 /** The typed client generated from apps/api/openapi.json. */
 export const api = createClient<paths>({ baseUrl: '' });
+
+/** Called when the API says the token is missing or no longer valid. */
+export let onUnauthorized: () => void = () => undefined;
+export function setUnauthorizedHandler(fn: () => void) {
+  onUnauthorized = fn;
+}
+
+api.use({
+  onRequest({ request }) {
+    const token = currentToken();
+    if (token) request.headers.set('authorization', `Bearer ${token}`);
+    return request;
+  },
+  onResponse({ response }) {
+    if (response.status === 401) onUnauthorized();
+    return response;
+  },
+});
 
 export type Schemas = components['schemas'];
 

@@ -1,3 +1,5 @@
+import { currentToken } from '@/stores/auth';
+
 /**
  * Reads Server-Sent Events with fetch (so headers such as Authorization can be
  * sent, which EventSource cannot), calling `onEvent` for each event until
@@ -12,7 +14,8 @@ export async function subscribeSse(
   let backoff = 500;
   while (!signal.aborted) {
     try {
-      const res = await fetch(url, { headers: { accept: 'text/event-stream' }, signal });
+      const token = currentToken();
+      const res = await fetch(url, { headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) }, signal });
       if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
       onState?.(true);
       backoff = 500;

@@ -1,0 +1,37 @@
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+
+export type Role = 'viewer' | 'operator' | 'admin';
+const RANK: Record<Role, number> = { viewer: 0, operator: 1, admin: 2 };
+const KEY = 'swarm-orchestrator.token';
+
+/** The API token for this tab (sessionStorage: gone when the tab closes) and what its role may do. */
+export const useAuthStore = defineStore('auth', () => {
+  const token = ref<string | null>(sessionStorage.getItem(KEY));
+  const name = ref<string>();
+  const role = ref<Role>();
+
+  function signIn(value: string, me: { name: string; role: Role }) {
+    token.value = value;
+    name.value = me.name;
+    role.value = me.role;
+    sessionStorage.setItem(KEY, value);
+  }
+
+  function signOut() {
+    token.value = null;
+    name.value = undefined;
+    role.value = undefined;
+    sessionStorage.removeItem(KEY);
+  }
+
+  /** Controls the role may not use are shown disabled, not refused after the click. */
+  const can = (needed: Role) => computed(() => role.value !== undefined && RANK[role.value] >= RANK[needed]);
+
+  return { token, name, role, signIn, signOut, can };
+});
+
+/** The token for code outside components (the API client, SSE). */
+export function currentToken(): string | null {
+  return sessionStorage.getItem(KEY);
+}
