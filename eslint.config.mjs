@@ -27,4 +27,6 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: { ...globals.node } } },
+  // browser journeys run code in the page too (page.waitForFunction)
+  { files: ['apps/web/e2e/**/*.mjs'], languageOptions: { globals: { ...globals.node, ...globals.browser } } },
 );
