@@ -198,10 +198,11 @@ describe('tokens, audit and hardening', () => {
   });
 });
 
-describe('first start and failed authentication', () => {
+describe('first start, CORS_ORIGINS and failed authentication', () => {
   let t: TestApp;
+  const origin = 'http://ops.example:8080';
   beforeAll(async () => {
-    t = await startTestApp({ ADMIN_TOKEN: '', AUTH_RATE_LIMIT: '10' });
+    t = await startTestApp({ ADMIN_TOKEN: '', AUTH_RATE_LIMIT: '10', CORS_ORIGINS: `${origin}, https://other.example` });
   });
   afterAll(async () => t?.close());
 
@@ -214,6 +215,17 @@ describe('first start and failed authentication', () => {
     expect(await me.json()).toEqual({ name: 'admin', role: 'admin' });
     // the test admin token is not configured here
     expect((await t.api('/api/auth/me')).status).toBe(401);
+  });
+
+  it('allows the origins CORS_ORIGINS names, and no other', async () => {
+    const preflight = (from: string) =>
+      fetch(`${t.url}/api/services`, { method: 'OPTIONS', headers: { origin: from, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' } });
+    const allowed = await preflight(origin);
+    expect(allowed.status).toBeLessThan(300);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe(origin);
+    expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
+    const other = await preflight('http://evil.example');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('rate-limits an address after ten bad tokens in a row, even for a good token then', async () => {

@@ -137,3 +137,21 @@ describe('AuthFailureLimiter', () => {
     expect(small.blockedFor('c')).toBe(60_000);
   });
 });
+
+describe('auth settings', () => {
+  const { validateEnvironment } = jest.requireActual<typeof import('../config/environment')>('../config/environment');
+
+  it('defaults to ten failed attempts and no CORS', () => {
+    const env = validateEnvironment({});
+    expect(env.AUTH_RATE_LIMIT).toBe(10);
+    expect(env.CORS_ORIGINS).toBeUndefined();
+    expect(env.ADMIN_TOKEN).toBeUndefined();
+  });
+
+  it('names each bad variable without printing a secret', () => {
+    expect(() => validateEnvironment({ ADMIN_TOKEN: 'short-secret', CORS_ORIGINS: 'ops.example', AUTH_RATE_LIMIT: '-1' })).toThrow(
+      /ADMIN_TOKEN="\*+": must be at least 16 characters[\s\S]*CORS_ORIGINS="ops.example": must be comma-separated origins[\s\S]*AUTH_RATE_LIMIT="-1": must be 0/,
+    );
+    expect(() => validateEnvironment({ ADMIN_TOKEN: 'short-secret' })).not.toThrow(/short-secret/);
+  });
+});
