@@ -1,4 +1,4 @@
-import { isSecretKey, MASK, maskEnvironment, maskSecrets, maskYamlText } from './mask-secrets';
+import { isSecretKey, MASK, maskEnvironment, maskSecrets, maskYamlText, restoreMaskedSecrets } from './mask-secrets';
 
 describe('mask-secrets', () => {
   it('recognises secret-looking keys in any case and position', () => {
@@ -36,5 +36,18 @@ describe('mask-secrets', () => {
     expect(out).toContain('secrets: [db_password]');
     expect(out).not.toMatch(/s3cret|abc/);
     expect(maskSecrets({ body: yaml }).body).toBe(out);
+  });
+
+  it('restores masked values from the stored definition, so an edit round trip keeps secrets', () => {
+    const stored = { name: 'db', environment: { DB_PASSWORD: 's3cret', MODE: 'prod' }, command: ['run'], deploy: { labels: ['API_KEY=k1', 'X=1'] } };
+    const edited = { ...maskSecrets(stored), deploy: { labels: [`API_KEY=${MASK}`, 'X=2', `NEW_KEY=${MASK}`] }, environment: { DB_PASSWORD: MASK, MODE: 'dev' } };
+    expect(restoreMaskedSecrets(edited, stored)).toEqual({
+      name: 'db',
+      environment: { DB_PASSWORD: 's3cret', MODE: 'dev' },
+      command: ['run'],
+      deploy: { labels: ['API_KEY=k1', 'X=2', `NEW_KEY=${MASK}`] },
+    });
+    // a changed secret is kept as sent
+    expect(restoreMaskedSecrets({ environment: { DB_PASSWORD: 'new' } }, stored)).toEqual({ environment: { DB_PASSWORD: 'new' } });
   });
 });

@@ -70,3 +70,32 @@ export function maskYamlText(text: string): string {
     })
     .join('\n');
 }
+
+/**
+ * The inverse for edits: `incoming` (e.g. a definition the web app got masked
+ * and sends back) with every value still equal to MASK replaced by the value at
+ * the same place in `stored`, so a read-edit-write round trip keeps secrets.
+ * Environment lists match by key; other fields by key or index.
+ */
+export function restoreMaskedSecrets<T>(incoming: T, stored: unknown): T {
+  return restore(incoming, stored, 0) as T;
+}
+
+function restore(incoming: unknown, stored: unknown, depth: number): unknown {
+  if (depth > 32 || stored === undefined || stored === null) return incoming;
+  if (Array.isArray(incoming)) {
+    const storedList = Array.isArray(stored) ? stored : [];
+    const byKey = new Map(storedList.filter((s): s is string => typeof s === 'string' && s.includes('=')).map((s) => [s.slice(0, s.indexOf('=')), s]));
+    return incoming.map((item, i) => {
+      if (typeof item === 'string' && item.endsWith(`=${MASK}`)) return byKey.get(item.slice(0, -MASK.length - 1)) ?? item;
+      return restore(item, storedList[i], depth + 1);
+    });
+  }
+  if (incoming && typeof incoming === 'object') {
+    const from = stored && typeof stored === 'object' ? (stored as Record<string, unknown>) : {};
+    return Object.fromEntries(
+      Object.entries(incoming as Record<string, unknown>).map(([k, v]) => [k, v === MASK && k in from ? from[k] : restore(v, from[k], depth + 1)]),
+    );
+  }
+  return incoming;
+}
