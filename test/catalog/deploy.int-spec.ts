@@ -262,6 +262,20 @@ deploy:
     expect((await call(`/api/services/${PREFIX}web`)).status).toBe(404);
   });
 
+  it('masks secret-looking environment values in answers, and an edit of the masked text keeps them', async () => {
+    const name = `${PREFIX}secret`;
+    const text = `name: ${name}\nimage: ${labImage()}\nenvironment:\n  DB_PASSWORD: s3cret-value\n  MODE: prod\n`;
+    await call('/api/services', { method: 'POST', body: text, headers: yamlHeaders });
+    const detail = await call(`/api/services/${name}`);
+    expect(JSON.stringify(detail.body)).not.toContain('s3cret-value');
+    expect(detail.body.yaml).toContain('DB_PASSWORD: ********');
+    const edited = detail.body.yaml.replace('MODE: prod', 'MODE: test');
+    expect((await call(`/api/services/${name}`, { method: 'PUT', body: edited, headers: yamlHeaders })).status).toBe(200);
+    const onDisk = readFileSync(join(t.definitionsDir, `${name}.yaml`), 'utf8');
+    expect(onDisk).toContain('DB_PASSWORD: s3cret-value');
+    expect(onDisk).toContain('MODE: test');
+  });
+
   it('imports a compose file: creates what it can, refuses the rest with reasons', async () => {
     const compose = `services:\n  ${PREFIX}imp-a:\n    image: ${labImage()}\n    deploy: { replicas: 2 }\n  ${PREFIX}imp-b:\n    image: ${labImage()}\n    build: .\n`;
     const res = await call('/api/services/import', { method: 'POST', body: compose, headers: yamlHeaders });

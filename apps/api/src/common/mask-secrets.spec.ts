@@ -51,3 +51,14 @@ describe('mask-secrets', () => {
     expect(restoreMaskedSecrets({ environment: { DB_PASSWORD: 'new' } }, stored)).toEqual({ environment: { DB_PASSWORD: 'new' } });
   });
 });
+
+describe('restoreMaskedYamlText', () => {
+  it('puts secret values back where an edit kept the mask, and takes a new value as given', () => {
+    const { maskYamlText, restoreMaskedYamlText } = jest.requireActual('./mask-secrets') as typeof import('./mask-secrets');
+    const stored = 'name: db\nenvironment:\n  DB_PASSWORD: s3cret # kept\n  MODE: prod\n  API_TOKEN: abc\n';
+    const masked = maskYamlText(stored);
+    expect(masked).not.toContain('s3cret');
+    const edited = masked.replace('MODE: prod', 'MODE: test').replace('API_TOKEN: ********', 'API_TOKEN: new-one');
+    expect(restoreMaskedYamlText(edited, stored)).toBe('name: db\nenvironment:\n  DB_PASSWORD: s3cret # kept\n  MODE: test\n  API_TOKEN: new-one\n');
+  });
+});

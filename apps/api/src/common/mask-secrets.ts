@@ -99,3 +99,29 @@ function restore(incoming: unknown, stored: unknown, depth: number): unknown {
   }
   return incoming;
 }
+
+/**
+ * The inverse of maskYamlText for an edited file: a secret line still holding
+ * MASK gets its value back from the stored text (matched by key), so the
+ * dashboard's read-edit-save keeps secrets it never saw.
+ */
+export function restoreMaskedYamlText(incoming: string, stored: string): string {
+  if (!incoming.includes(MASK)) return incoming;
+  const values = new Map<string, string>();
+  for (const line of stored.split('\n')) {
+    const listed = /^\s*-\s*["']?([A-Za-z_][\w.-]*)=(.*?)["']?\s*$/.exec(line);
+    if (listed && isSecretKey(listed[1])) values.set(listed[1], listed[2]);
+    const mapped = /^\s*["']?([A-Za-z_][\w.-]*)["']?\s*:\s+(\S.*)$/.exec(line);
+    if (mapped && isSecretKey(mapped[1])) values.set(mapped[1], mapped[2]);
+  }
+  return incoming
+    .split('\n')
+    .map((line) => {
+      const listed = /^(\s*-\s*["']?)([A-Za-z_][\w.-]*)=(\*{8})(["']?\s*)$/.exec(line);
+      if (listed && values.has(listed[2])) return `${listed[1]}${listed[2]}=${values.get(listed[2])}${listed[4]}`;
+      const mapped = /^(\s*["']?)([A-Za-z_][\w.-]*)(["']?\s*:\s+)(\*{8})\s*$/.exec(line);
+      if (mapped && values.has(mapped[2])) return `${mapped[1]}${mapped[2]}${mapped[3]}${values.get(mapped[2])}`;
+      return line;
+    })
+    .join('\n');
+}

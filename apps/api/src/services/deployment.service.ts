@@ -5,6 +5,7 @@ import { Catalog, definitionText, type ServiceDefinition } from '@app/catalog';
 import { RegistryClient } from '@app/registry';
 import { LogLine, LogOptions, RegistryAuth, SwarmLogs, SwarmNodes, SwarmServices, type ConvergenceProgress, type LiveService } from '@app/swarm';
 import { AppConfig } from '../config/app-config';
+import { maskSecrets, maskYamlText, restoreMaskedSecrets, restoreMaskedYamlText } from '../common/mask-secrets';
 import {
   CatalogServiceDto, DeployRecordDto, DeployResultDto, ImportReportDto, ServiceDetailDto, StopResultDto,
   toCatalogServiceDto, toConvergenceDto, toDeployRecordDto, toLiveServiceDto,
@@ -63,7 +64,15 @@ export class DeploymentService {
         drift = specDrift(composeToSwarmSpec(item.definition, image), raw.Spec).map((d) => ({ ...d, definition: d.definition, deployed: d.deployed }));
       }
     }
-    return { ...base, yaml: item.text, definition: item.definition as Record<string, unknown> | undefined, live: service ? toLiveServiceDto(service) : undefined, tasks, drift };
+    // environment values whose keys look secret never leave the server; an edit sends the mask back and keeps them
+    return {
+      ...base,
+      yaml: maskYamlText(item.text),
+      definition: maskSecrets(item.definition) as Record<string, unknown> | undefined,
+      live: service ? toLiveServiceDto(service) : undefined,
+      tasks,
+      drift: maskSecrets(drift),
+    };
   }
 
   async createService(input: string | object): Promise<ServiceDetailDto> {
@@ -72,7 +81,9 @@ export class DeploymentService {
   }
 
   async updateService(name: string, input: string | object): Promise<ServiceDetailDto> {
-    await this.catalog.replace(name, input);
+    const stored = await this.catalog.get(name);
+    const restored = typeof input === 'string' ? restoreMaskedYamlText(input, stored.text) : restoreMaskedSecrets(input, stored.definition);
+    await this.catalog.replace(name, restored);
     return this.getService(name);
   }
 

@@ -23,6 +23,7 @@ export const ENTITIES = [CatalogEntryEntity, DeployRecordEntity, HealthEventEnti
 export class CatalogDatabase implements OnModuleDestroy {
   private readonly logger = new Logger(CatalogDatabase.name);
   private source?: Promise<DataSource>;
+  private closed = false;
 
   constructor(@Inject(CATALOG_OPTIONS) private readonly options: CatalogOptions) {}
 
@@ -35,6 +36,7 @@ export class CatalogDatabase implements OnModuleDestroy {
   }
 
   async dataSource(): Promise<DataSource> {
+    if (this.closed) throw new DomainError('UNAVAILABLE', 'the catalog database is closed: the app is shutting down');
     this.source ??= this.open().catch((err) => {
       this.source = undefined;
       throw new DomainError('UNAVAILABLE', `the catalog database ${this.file} cannot be opened: ${(err as Error).message}`, undefined, { cause: err });
@@ -64,6 +66,7 @@ export class CatalogDatabase implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.closed = true;
     await this.reset();
   }
 

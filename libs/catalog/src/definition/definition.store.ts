@@ -29,6 +29,8 @@ export class DefinitionStore implements OnModuleDestroy {
   private readonly logger = new Logger(DefinitionStore.name);
   private readonly locks = new Map<string, Promise<unknown>>();
   private watcher?: FSWatcher;
+  private debounce?: NodeJS.Timeout;
+  private closed = false;
   private readonly dir: string;
 
   constructor(@Inject(CATALOG_OPTIONS) options: CatalogOptions) {
@@ -129,14 +131,13 @@ export class DefinitionStore implements OnModuleDestroy {
 
   /** Calls `onChange` (debounced) whenever a file in the directory changes on disk. */
   watch(onChange: () => void): void {
-    if (this.watcher) return;
+    if (this.watcher || this.closed) return;
     mkdirSync(this.dir, { recursive: true });
-    let timer: NodeJS.Timeout | undefined;
     try {
       this.watcher = watch(this.dir, (_event, file) => {
-        if (file && !/\.ya?ml$/.test(String(file))) return;
-        clearTimeout(timer);
-        timer = setTimeout(onChange, 150);
+        if (this.closed || (file && !/\.ya?ml$/.test(String(file)))) return;
+        clearTimeout(this.debounce);
+        this.debounce = setTimeout(onChange, 150);
       });
       this.watcher.on('error', (err) => this.logger.warn(`watching ${this.dir} failed: ${err.message}`));
     } catch (err) {
@@ -145,6 +146,9 @@ export class DefinitionStore implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
+    // no sync may start once the app is closing: it would reopen the database behind the shutdown
+    this.closed = true;
+    clearTimeout(this.debounce);
     this.watcher?.close();
   }
 
