@@ -1,0 +1,189 @@
+/**
+ * npm run bench: the product's speed against its references, measured in one
+ * run on the lab (scripts/lab.sh up first; DOCKER_HOST etc. from its lab.env).
+ * Prints a table and writes docs/benchmarks.md. Not a test: nothing asserts.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { SwarmEngine } from '@app/swarm';
+import { labDocker, removeServices } from '../test/fixtures/docker';
+import { labEnv, labImage, labWebImage } from '../test/fixtures/lab';
+import { collectSse } from '../test/fixtures/sse';
+import { startTestApp } from '../test/fixtures/test-app';
+
+const ROOT = join(__dirname, '..');
+const PREFIX = 'bench-';
+const rows: string[][] = [];
+const docker = labDocker();
+const cli = (args: string[]) => execFileSync('docker', args, { env: { ...process.env, DOCKER_HOST: labEnv().DOCKER_HOST }, stdio: ['ignore', 'pipe', 'pipe'] });
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
+const ms = (n: number) => `${n.toFixed(1)} ms`;
+async function time<T>(fn: () => Promise<T>): Promise<number> {
+  const t = performance.now();
+  await fn();
+  return performance.now() - t;
+}
+async function samples(n: number, fn: () => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(await time(fn));
+  return out;
+}
+function row(what: string, ours: string, reference: string, ratio: string, goal: string) {
+  rows.push([what, ours, reference, ratio, goal]);
+  console.log(`${what.padEnd(46)} ${ours.padEnd(26)} ${reference.padEnd(34)} ${ratio.padEnd(10)} ${goal}`);
+}
+
+async function createServices(n: number, existing: number) {
+  for (let i = existing; i < n; i += 20) {
+    await Promise.all(
+      Array.from({ length: Math.min(20, n - i) }, (_, k) =>
+        docker.createService({ Name: `${PREFIX}svc-${i + k}`, TaskTemplate: { ContainerSpec: { Image: labImage(), Args: ['sleep', '3600'] } }, Mode: { Replicated: { Replicas: 0 } } } as any),
+      ),
+    );
+  }
+}
+
+async function main() {
+  await removeServices(PREFIX);
+  const t = await startTestApp({ HEALTH_POLL_INTERVAL: '5' });
+  const engine = t.app.get(SwarmEngine);
+  const get = (path: string) => t.api(path).then((r) => r.arrayBuffer());
+  console.log(`${'measure'.padEnd(46)} ${'ours'.padEnd(26)} ${'reference'.padEnd(34)} ${'ratio'.padEnd(10)} goal`);
+
+  // 1. live services listing
+  let existing = 0;
+  for (const n of [10, 100, 500]) {
+    await createServices(n, existing);
+    existing = n;
+    await get('/api/services/live');
+    const before = engine.callCount;
+    await get('/api/services/live');
+    const calls = engine.callCount - before;
+    const ours = await samples(30, () => get('/api/services/live'));
+    const raw = await samples(30, () => Promise.all([docker.listServices(), docker.listTasks({ filters: JSON.stringify({ 'desired-state': ['running'] }) })]));
+    const cliTimes = await samples(5, async () => cli(['service', 'ls']));
+    row(`live services, ${n} services (${calls} Engine calls)`, `${ms(median(ours))} p95 ${ms(pct(ours, 95))}`, `raw ${ms(median(raw))} / CLI ${ms(median(cliTimes))}`, `${(median(ours) / median(raw)).toFixed(2)}× raw`, '≤1.3× raw, < CLI');
+  }
+  await removeServices(PREFIX);
+
+  // 2. health under load: /api/health/detailed vs /api/health, 20 concurrent clients
+  for (const path of ['/api/health', '/api/health/detailed']) {
+    const lat: number[] = [];
+    const started = performance.now();
+    await Promise.all(Array.from({ length: 20 }, async () => {
+      for (let i = 0; i < 150; i++) lat.push(await time(() => get(path)));
+    }));
+    const rps = lat.length / ((performance.now() - started) / 1000);
+    (main as any)[path] = { rps, p99: pct(lat, 99) };
+  }
+  const live = (main as any)['/api/health'];
+  const detailed = (main as any)['/api/health/detailed'];
+  row('health: req/s and p99 (20 clients)', `${detailed.rps.toFixed(0)}/s p99 ${ms(detailed.p99)}`, `/api/health ${live.rps.toFixed(0)}/s p99 ${ms(live.p99)}`, `${(detailed.rps / live.rps).toFixed(2)}×`, '≥0.8×');
+
+  // 3. change latency: `docker service scale` by the CLI → the event on /api/events
+  await docker.createService({ Name: `${PREFIX}scale`, TaskTemplate: { ContainerSpec: { Image: labImage(), Args: ['sleep', '3600'] } }, Mode: { Replicated: { Replicas: 0 } } } as any);
+  await new Promise((r) => setTimeout(r, 1500));
+  const latencies: number[] = [];
+  for (let i = 1; i <= 8; i++) {
+    const sse = collectSse(await t.api('/api/events'));
+    await sse.waitFor((e) => e.event === 'snapshot', 5000, 'snapshot');
+    const started = Date.now();
+    cli(['service', 'scale', '--detach', `${PREFIX}scale=${i % 2}`]);
+    const e = await sse.waitFor((x) => x.data?.subject === `${PREFIX}scale` && (x.event === 'service' || x.event === 'replicas'), 10_000, 'the scale');
+    latencies.push(e.receivedAt - started);
+    await sse.stop();
+  }
+  row('change latency: CLI scale → SSE event', `median ${ms(median(latencies))}`, '(CLI command returns)', '–', '< 1000 ms');
+
+  // 4. deploy to convergence vs docker service create --detach=false
+  const ourDeploy: number[] = [];
+  const cliDeploy: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const name = `${PREFIX}dep-${i}`;
+    await t.api('/api/services', { method: 'POST', json: { name, image: labWebImage(), deploy: { replicas: 2 } } });
+    ourDeploy.push(await time(() => t.api(`/api/services/${name}/deploy?wait=true`, { method: 'POST' }).then((r) => r.json())));
+    cliDeploy.push(await time(async () => cli(['service', 'create', '--detach=false', '--quiet', '--name', `${PREFIX}cli-${i}`, '--replicas', '2', labWebImage()])));
+  }
+  row('deploy to convergence, 2 replicas', `median ${ms(median(ourDeploy))}`, `docker service create ${ms(median(cliDeploy))}`, `${(median(ourDeploy) / median(cliDeploy)).toFixed(2)}×`, '≤1.1×');
+  await removeServices(PREFIX);
+
+  // 5. MCP cold start → first tools/list, vs a bare SDK server
+  const coldStart = async (args: string[], env: Record<string, string>) => {
+    const started = performance.now();
+    const client = new Client({ name: 'bench', version: '1' });
+    await client.connect(new StdioClientTransport({ command: process.execPath, args, cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stderr: 'ignore' }));
+    await client.listTools();
+    const elapsed = performance.now() - started;
+    const callStart = performance.now();
+    if (args[0].includes('mcp.js')) await client.callTool({ name: 'list_services', arguments: {} });
+    const call = performance.now() - callStart;
+    await client.close();
+    return { elapsed, call };
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'so-bench-'));
+  const env = { ...labEnv(), DATA_DIR: join(dir, 'data'), DEFINITIONS_DIR: join(dir, 'defs'), LOG_LEVEL: 'warn' };
+  const ourMcp = [];
+  const bare = [];
+  for (let i = 0; i < 5; i++) {
+    ourMcp.push(await coldStart([join(ROOT, 'dist/apps/api/src/mcp.js')], env));
+    bare.push(await coldStart([join(__dirname, 'bare-mcp-server.mjs')], {}));
+  }
+  const ourCold = median(ourMcp.map((x) => x.elapsed));
+  const bareCold = median(bare.map((x) => x.elapsed));
+  row('MCP stdio cold start → tools/list', ms(ourCold), `bare SDK server ${ms(bareCold)}`, `${(ourCold / bareCold).toFixed(2)}×`, '< 2×');
+  row('MCP list_services call (warm)', ms(median(ourMcp.map((x) => x.call))), '–', '–', '–');
+
+  // 6. memory of the built app, idle and after listing 500 services many times
+  const port = 19900 + Math.floor(Math.random() * 90);
+  const proc = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', ADMIN_TOKEN: 'so_bench_token_0123456789abcdef' }, stdio: 'ignore' });
+  const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))![1]) / 1024;
+  for (let i = 0; i < 100 && !(await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 200));
+  await new Promise((r) => setTimeout(r, 3000));
+  const idle = rss();
+  await createServices(500, 0);
+  for (let i = 0; i < 200; i++) await fetch(`http://127.0.0.1:${port}/api/services/live`, { headers: { authorization: 'Bearer so_bench_token_0123456789abcdef' } }).then((r) => r.arrayBuffer());
+  const loaded1 = rss();
+  for (let i = 0; i < 200; i++) await fetch(`http://127.0.0.1:${port}/api/services/live`, { headers: { authorization: 'Bearer so_bench_token_0123456789abcdef' } }).then((r) => r.arrayBuffer());
+  const loaded2 = rss();
+  proc.kill();
+  await removeServices(PREFIX);
+  row('API resident memory', `idle ${idle.toFixed(0)} MiB`, `500 services: ${loaded1.toFixed(0)} → ${loaded2.toFixed(0)} MiB after 2×200 listings`, '–', 'no growth beyond noise');
+
+  // 7. web: initial JS + CSS, gzip
+  const assets = join(ROOT, 'apps/web/dist/assets');
+  const index = readFileSync(join(ROOT, 'apps/web/dist/index.html'), 'utf8');
+  const initial = readdirSync(assets).filter((f) => index.includes(f));
+  const gz = initial.reduce((s, f) => s + gzipSync(readFileSync(join(assets, f))).length, 0);
+  const rawSize = initial.reduce((s, f) => s + statSync(join(assets, f)).size, 0);
+  row('web: initial JS + CSS', `${(gz / 1024).toFixed(1)} KiB gzip`, `${(rawSize / 1024).toFixed(1)} KiB raw`, '–', '–');
+
+  await t.close();
+  const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, lab: 3 dockerd (Engine 20.10) in network namespaces on one machine`;
+  const md = [
+    '# Benchmarks',
+    '',
+    `Run with \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}; machine: ${machine}.`,
+    'Each figure is measured against its reference in the same run (median unless said).',
+    '',
+    '| measure | ours | reference | ratio | goal |',
+    '|---|---|---|---|---|',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+  ].join('\n');
+  writeFileSync(join(ROOT, 'docs/benchmarks.md'), md);
+  console.log('\nwrote docs/benchmarks.md');
+  process.exit(0);
+}
+
+void main().catch(async (err) => {
+  console.error(err);
+  await removeServices(PREFIX).catch(() => undefined);
+  process.exit(1);
+});
