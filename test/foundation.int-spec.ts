@@ -1,3 +1,6 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createDockerode, parseDockerHost } from '@app/swarm';
 import { labEnv } from './fixtures/lab';
 import { startTestApp, TestApp } from './fixtures/test-app';
@@ -36,5 +39,13 @@ describe('foundation: the API on the lab', () => {
     const nodes = await docker.listNodes();
     expect(nodes.map((n) => n.Description?.Hostname).sort()).toEqual(['mini2', 'rog1', 'spark1']);
     expect(nodes.every((n) => n.Status?.State === 'ready')).toBe(true);
+  });
+
+  it('refuses to start with bad variables, naming every one of them', () => {
+    const main = join(__dirname, '../dist/apps/api/src/main.js');
+    if (!existsSync(main)) spawnSync('npx', ['nest', 'build', 'api'], { cwd: join(__dirname, '..') });
+    const res = spawnSync(process.execPath, [main], { env: { PATH: process.env.PATH, PORT: 'abc', DOCKER_HOST: 'ftp://x' }, encoding: 'utf8', timeout: 20_000 });
+    expect(res.status).toBe(1);
+    expect(res.stderr).toMatch(/Invalid configuration \(2 variable\(s\)\):\n  PORT="abc": must be an integer port number\n  DOCKER_HOST="ftp:\/\/x": unsupported scheme/);
   });
 });

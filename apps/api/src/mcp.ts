@@ -6,7 +6,7 @@ import { Logger } from 'nestjs-pino';
 import { McpServerFactory, serveStdio } from '@app/mcp';
 import { CORE_IMPORTS, FEATURE_IMPORTS } from './app.module';
 import { McpCallContexts } from './audit/mcp-call-context';
-import { ConfigurationError, validateEnvironment } from './config/environment';
+import { validateEnvironmentOrExit } from './config/environment';
 
 /** The same modules as the HTTP app, without the HTTP server: stdout carries MCP only. */
 @Module({ imports: [...CORE_IMPORTS, ScheduleModule.forRoot(), ...FEATURE_IMPORTS] })
@@ -15,15 +15,7 @@ class McpStdioModule {}
 async function main() {
   // logs are JSON on stderr: anything on stdout would corrupt the protocol
   process.env.NODE_ENV ??= 'production';
-  try {
-    validateEnvironment(process.env);
-  } catch (err) {
-    if (err instanceof ConfigurationError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
+  validateEnvironmentOrExit();
   const app = await NestFactory.createApplicationContext(McpStdioModule, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
   app.enableShutdownHooks();

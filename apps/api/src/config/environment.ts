@@ -89,3 +89,17 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   }
   return env;
 }
+
+/**
+ * For the entry points: validates before Nest starts, so a bad variable is one
+ * clear message on stderr and exit code 1, not a dependency-injection stack trace.
+ */
+export function validateEnvironmentOrExit(env: Record<string, unknown> = process.env): void {
+  try {
+    validateEnvironment(env);
+  } catch (err) {
+    if (!(err instanceof ConfigurationError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exit(1);
+  }
+}
