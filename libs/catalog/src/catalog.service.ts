@@ -62,6 +62,8 @@ export class Catalog implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // a database created afresh (first start, or its file deleted) is filled from the files
+    this.db.onOpen(() => void this.sync().catch((err) => this.logger.warn(`catalog sync failed: ${(err as Error).message}`)));
     try {
       const repo = await this.db.repository(DeployRecordEntity);
       const stuck = await repo.update({ status: 'in_progress' }, { status: 'interrupted', finishedAt: new Date().toISOString(), message: 'the app stopped before this finished' });
@@ -99,7 +101,7 @@ export class Catalog implements OnApplicationBootstrap {
   async create(input: string | object): Promise<CatalogItem> {
     const { text, definition } = definitionText(input);
     await this.store.create(definition.name, text);
-    await this.sync([definition.name]);
+    await this.syncAfterWrite(definition.name);
     return this.get(definition.name);
   }
 
@@ -107,7 +109,7 @@ export class Catalog implements OnApplicationBootstrap {
     const { text, definition } = definitionText(input);
     if (definition.name !== name) throw new DomainError('INVALID', `name: "${definition.name}" does not match the service being updated ("${name}")`);
     await this.store.replace(name, text);
-    await this.sync([name]);
+    await this.syncAfterWrite(name);
     return this.get(name);
   }
 
@@ -117,13 +119,18 @@ export class Catalog implements OnApplicationBootstrap {
       if (!isMap(doc.get('deploy'))) doc.set('deploy', doc.createNode({}));
       doc.setIn(['deploy', 'replicas'], replicas);
     });
-    await this.sync([name]);
+    await this.syncAfterWrite(name);
     return this.get(name);
   }
 
   async remove(name: string): Promise<void> {
     await this.store.remove(name);
     await this.db.run('remove a catalog entry', async () => (await this.db.repository(CatalogEntryEntity)).delete({ name })).catch(() => undefined);
+  }
+
+  /** The file is written and is the truth: a database that cannot follow now catches up at the next sync. */
+  private async syncAfterWrite(name: string): Promise<void> {
+    await this.sync([name]).catch((err) => this.logger.warn(`catalog metadata of "${name}" not updated: ${(err as Error).message}`));
   }
 
   /** Brings SQLite in line with the files (all of them, or the named ones). */

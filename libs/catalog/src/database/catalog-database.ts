@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
 import { DomainError } from '@app/common';
@@ -24,6 +24,7 @@ export class CatalogDatabase implements OnModuleDestroy {
   private readonly logger = new Logger(CatalogDatabase.name);
   private source?: Promise<DataSource>;
   private closed = false;
+  private readonly openListeners: Array<() => void> = [];
 
   constructor(@Inject(CATALOG_OPTIONS) private readonly options: CatalogOptions) {}
 
@@ -35,8 +36,18 @@ export class CatalogDatabase implements OnModuleDestroy {
     return (await this.dataSource()).getRepository(entity);
   }
 
+  /** Called after the database was (re)created, e.g. to fill it from the definition files again. */
+  onOpen(listener: () => void): void {
+    this.openListeners.push(listener);
+  }
+
   async dataSource(): Promise<DataSource> {
     if (this.closed) throw new DomainError('UNAVAILABLE', 'the catalog database is closed: the app is shutting down');
+    // a file deleted under a running app: SQLite would go on writing to the unlinked inode and lose it all at the next start
+    if (this.source && !existsSync(this.file)) {
+      this.logger.warn(`${this.file} disappeared; creating it again from the definition files`);
+      await this.reset();
+    }
     this.source ??= this.open().catch((err) => {
       this.source = undefined;
       throw new DomainError('UNAVAILABLE', `the catalog database ${this.file} cannot be opened: ${(err as Error).message}`, undefined, { cause: err });
@@ -89,6 +100,7 @@ export class CatalogDatabase implements OnModuleDestroy {
     });
     await source.initialize();
     this.logger.log(`catalog database ${this.file} ready`);
+    setImmediate(() => this.openListeners.forEach((l) => l()));
     return source;
   }
 }
