@@ -46,6 +46,6 @@ describe('foundation: the API on the lab', () => {
     if (!existsSync(main)) spawnSync('npx', ['nest', 'build', 'api'], { cwd: join(__dirname, '..') });
     const res = spawnSync(process.execPath, [main], { env: { PATH: process.env.PATH, PORT: 'abc', DOCKER_HOST: 'ftp://x' }, encoding: 'utf8', timeout: 20_000 });
     expect(res.status).toBe(1);
-    expect(res.stderr).toMatch(/Invalid configuration \(2 variable\(s\)\):\n  PORT="abc": must be an integer port number\n  DOCKER_HOST="ftp:\/\/x": unsupported scheme/);
+    expect(res.stderr).toMatch(/Invalid configuration \(2 variable\(s\)\):\n {2}PORT="abc": must be an integer port number\n {2}DOCKER_HOST="ftp:\/\/x": unsupported scheme/);
   });
 });
