@@ -128,8 +128,18 @@ describe('the dashboard in Chromium', () => {
     await shot('03-services-scaled');
   });
 
-  it('reads its logs live', async () => {
+  it('shows a deploy converging replica by replica on the service page', async () => {
     await page.click(`a:has-text("${SERVICE}")`);
+    await page.click('header button:has-text("Deploy")');
+    const progress = page.locator('[data-testid="deploy-progress"]');
+    await progress.waitFor();
+    await page.waitForFunction(() => /converged/.test(document.querySelector('[data-testid="deploy-progress"]')?.textContent ?? ''), null, { timeout: 60_000 });
+    assert.match(await progress.innerText(), /2 \/ 2 replicas running/);
+    assert.equal(await progress.locator('li').count(), 2);
+    await shot('04a-deploy-progress');
+  });
+
+  it('reads its logs live', async () => {
     await page.click('button:has-text("logs")');
     await page.waitForFunction(() => /tick/.test(document.querySelector('[data-testid="log-lines"]')?.textContent ?? ''), null, { timeout: 20_000 });
     assert.match(await page.locator('section[aria-label="Logs"]').innerText(), /live · \d+ lines/);

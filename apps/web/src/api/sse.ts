@@ -43,3 +43,32 @@ export async function subscribeSse(
     backoff = Math.min(backoff * 2, 10_000);
   }
 }
+
+/**
+ * POSTs and reads the answer as Server-Sent Events until it ends (a deploy's
+ * progress). Throws the API's message when the answer is an error.
+ */
+export async function postSse(url: string, onEvent: (event: string, data: unknown) => void): Promise<void> {
+  const token = currentToken();
+  const res = await fetch(url, { method: 'POST', headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+  if (!res.ok || !res.body) {
+    const body = (await res.json().catch(() => ({}))) as { message?: string };
+    throw new Error(body.message ?? `HTTP ${res.status}`);
+  }
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += decoder.decode(value, { stream: true });
+    let i: number;
+    while ((i = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, i);
+      buffer = buffer.slice(i + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (data !== undefined) onEvent(event, JSON.parse(data));
+    }
+  }
+}
