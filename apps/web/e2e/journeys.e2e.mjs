@@ -160,6 +160,10 @@ describe('the dashboard in Chromium', () => {
     await rog1.locator('button:has-text("Activate")').click();
     await rog1.locator('button:has-text("Drain")').waitFor();
     assert.equal(docker('node', 'inspect', 'rog1', '--format', '{{.Spec.Availability}}').trim(), 'active');
+    // the node's own page lists what runs there
+    await page.click('a:has-text("mini2")');
+    await page.waitForSelector('h2:has-text("Tasks on this node")');
+    await shot('05a-node-detail');
   });
 
   it("browses a registry tag's platforms", async () => {

@@ -9,6 +9,7 @@ export const router = createRouter({
     { path: '/services', name: 'services', component: () => import('./pages/ServicesPage.vue') },
     { path: '/services/:name', name: 'service', component: () => import('./pages/ServiceDetailPage.vue'), props: true },
     { path: '/nodes', name: 'nodes', component: () => import('./pages/NodesPage.vue') },
+    { path: '/nodes/:id', name: 'node', component: () => import('./pages/NodeDetailPage.vue'), props: true },
     { path: '/registry', name: 'registry', component: () => import('./pages/RegistryPage.vue') },
     { path: '/about', name: 'about', component: () => import('./pages/AboutPage.vue') },
     { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },

@@ -67,6 +67,17 @@ export class SwarmServices {
     return sortTasks(tasks.filter((t: any) => t.ServiceID === service.ID).map((t: any) => toTaskSummary(t, hostnames, name)));
   }
 
+  /** What runs (or is meant to run) on one node, with each task's service name. */
+  async tasksOnNode(nodeId: string, hostname?: string): Promise<TaskSummary[]> {
+    const [tasks, services] = await Promise.all([
+      this.docker.run(`tasks on node "${hostname ?? nodeId}"`, (d) => d.listTasks({ filters: JSON.stringify({ node: [nodeId], 'desired-state': ['running'] }) })),
+      this.docker.run('services', (d) => d.listServices()),
+    ]);
+    const names = new Map<string, string>(services.map((s: any) => [s.ID, s.Spec?.Name]));
+    const hostnames = new Map<string, string>(hostname ? [[nodeId, hostname]] : []);
+    return sortTasks(tasks.map((t: any) => toTaskSummary(t, hostnames, names.get(t.ServiceID)))).sort((a, b) => (a.serviceName ?? '').localeCompare(b.serviceName ?? ''));
+  }
+
   async create(spec: ServiceSpec, opts: { registryAuth?: RegistryAuth } = {}): Promise<{ id: string; warnings: string[] }> {
     const res: any = await this.docker.run(`service "${spec.Name}"`, (d) =>
       d.createService({ ...spec, ...(opts.registryAuth ? { authconfig: opts.registryAuth } : {}) } as any),

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../auth/roles';
 import { DrainNodeQuery, NodeDto, NodeIdParams, UpdateNodeLabelsDto } from './node.dto';
 import { NodesService } from './nodes.service';
+import { TaskDto } from '../services/live-service.dto';
 
 @ApiTags('nodes')
 @Controller('api/nodes')
@@ -21,6 +22,14 @@ export class NodesController {
   @ApiOkResponse({ type: NodeDto })
   getNode(@Param() { id }: NodeIdParams): Promise<NodeDto> {
     return this.nodes.getNode(id);
+  }
+
+  /** The tasks running on the node: what a drain would move. */
+  @Get(':id/tasks')
+  @RequireRole('viewer')
+  @ApiOkResponse({ type: [TaskDto] })
+  listNodeTasks(@Param() { id }: NodeIdParams): Promise<TaskDto[]> {
+    return this.nodes.listNodeTasks(id);
   }
 
   /** Moves the node's tasks to other nodes; refused for the last active manager unless force=true. */

@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@app/common';
-import { NodeSummary, SwarmNodes } from '@app/swarm';
+import { NodeSummary, SwarmNodes, SwarmServices } from '@app/swarm';
+import { TaskDto, toTaskDto } from '../services/live-service.dto';
 import { labelProblems, NodeDto, toNodeDto } from './node.dto';
 
 /** Nodes for the REST API and the MCP tools: one code path for both. */
 @Injectable()
 export class NodesService {
-  constructor(private readonly nodes: SwarmNodes) {}
+  constructor(
+    private readonly nodes: SwarmNodes,
+    private readonly services: SwarmServices,
+  ) {}
 
   async listNodes(): Promise<NodeDto[]> {
     const [nodes, usage] = await Promise.all([this.nodes.list(), this.nodes.usage()]);
@@ -16,6 +20,12 @@ export class NodesService {
   async getNode(id: string): Promise<NodeDto> {
     const [node, usage] = await Promise.all([this.nodes.inspect(id), this.nodes.usage()]);
     return toNodeDto(node, usage.get(node.id));
+  }
+
+  /** The tasks on a node: what a drain would move. */
+  async listNodeTasks(id: string): Promise<TaskDto[]> {
+    const node = await this.nodes.inspect(id);
+    return (await this.services.tasksOnNode(node.id, node.hostname)).map(toTaskDto);
   }
 
   async drainNode(id: string, force = false): Promise<NodeDto> {

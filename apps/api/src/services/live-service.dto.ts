@@ -52,6 +52,7 @@ export function toLiveServiceDto(s: LiveService): LiveServiceDto {
 
 export class TaskDto {
   @ApiProperty() id: string;
+  @ApiPropertyOptional({ example: 'web' }) serviceName?: string;
   @ApiPropertyOptional() slot?: number;
   @ApiPropertyOptional() nodeId?: string;
   @ApiPropertyOptional({ example: 'rog1' }) nodeHostname?: string;
@@ -68,6 +69,7 @@ export class TaskDto {
 export function toTaskDto(t: TaskSummary): TaskDto {
   return {
     id: t.id,
+    serviceName: t.serviceName,
     slot: t.slot,
     nodeId: t.nodeId,
     nodeHostname: t.nodeHostname,

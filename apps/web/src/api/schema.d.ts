@@ -148,6 +148,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/nodes/{id}/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listNodeTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/nodes/{id}/drain": {
         parameters: {
             query?: never;
@@ -622,6 +638,25 @@ export interface components {
             createdAt?: string;
             updatedAt?: string;
         };
+        TaskDto: {
+            id: string;
+            /** @example web */
+            serviceName?: string;
+            slot?: number;
+            nodeId?: string;
+            /** @example rog1 */
+            nodeHostname?: string;
+            /** @example running */
+            desiredState: string;
+            /** @example running */
+            state: string;
+            message?: string;
+            error?: string;
+            exitCode?: number;
+            image?: string;
+            createdAt?: string;
+            updatedAt?: string;
+        };
         UpdateNodeLabelsDto: {
             /**
              * @example {
@@ -674,23 +709,6 @@ export interface components {
                 [key: string]: string;
             };
             updateStatus?: components["schemas"]["UpdateStatusDto"];
-            createdAt?: string;
-            updatedAt?: string;
-        };
-        TaskDto: {
-            id: string;
-            slot?: number;
-            nodeId?: string;
-            /** @example rog1 */
-            nodeHostname?: string;
-            /** @example running */
-            desiredState: string;
-            /** @example running */
-            state: string;
-            message?: string;
-            error?: string;
-            exitCode?: number;
-            image?: string;
             createdAt?: string;
             updatedAt?: string;
         };
@@ -1205,6 +1223,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NodeDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listNodeTasks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description node id, id prefix or hostname */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskDto"][];
                 };
             };
             /** @description no bearer token, or an unknown, expired or revoked one */

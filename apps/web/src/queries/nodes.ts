@@ -4,9 +4,15 @@ import { api, unwrap } from '@/api/client';
 export const nodeKeys = {
   all: ['nodes'] as const,
   list: () => [...nodeKeys.all, 'list'] as const,
+  detail: (id: string) => [...nodeKeys.all, 'detail', id] as const,
+  tasks: (id: string) => [...nodeKeys.all, 'tasks', id] as const,
 };
 
 export const nodesQuery = () => queryOptions({ queryKey: nodeKeys.list(), queryFn: () => unwrap(api.GET('/api/nodes')) });
+
+export const nodeQuery = (id: string) => queryOptions({ queryKey: nodeKeys.detail(id), queryFn: () => unwrap(api.GET('/api/nodes/{id}', { params: { path: { id } } })) });
+export const nodeTasksQuery = (id: string) =>
+  queryOptions({ queryKey: nodeKeys.tasks(id), queryFn: () => unwrap(api.GET('/api/nodes/{id}/tasks', { params: { path: { id } } })) });
 
 export function useNodeAvailability() {
   const qc = useQueryClient();
