@@ -1,5 +1,25 @@
 import { currentToken } from '@/stores/auth';
 
+/** Reads `event:`/`data:` blocks from a streamed body until it ends. */
+async function readEvents(body: ReadableStream<Uint8Array>, onEvent: (event: string, data: unknown) => void): Promise<void> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return;
+    buffer += decoder.decode(value, { stream: true });
+    let i: number;
+    while ((i = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, i);
+      buffer = buffer.slice(i + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (data !== undefined) onEvent(event, JSON.parse(data));
+    }
+  }
+}
+
 /**
  * Reads Server-Sent Events with fetch (so headers such as Authorization can be
  * sent, which EventSource cannot), calling `onEvent` for each event until
@@ -19,22 +39,7 @@ export async function subscribeSse(
       if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
       onState?.(true);
       backoff = 500;
-      const reader = res.body.getReader();
-      const decoder = new TextDecoder();
-      let buffer = '';
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) break;
-        buffer += decoder.decode(value, { stream: true });
-        let i: number;
-        while ((i = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, i);
-          buffer = buffer.slice(i + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (data !== undefined) onEvent(event, JSON.parse(data));
-        }
-      }
+      await readEvents(res.body, onEvent);
     } catch {
       if (signal.aborted) return;
     }
@@ -55,20 +60,5 @@ export async function postSse(url: string, onEvent: (event: string, data: unknow
     const body = (await res.json().catch(() => ({}))) as { message?: string };
     throw new Error(body.message ?? `HTTP ${res.status}`);
   }
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += decoder.decode(value, { stream: true });
-    let i: number;
-    while ((i = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, i);
-      buffer = buffer.slice(i + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (data !== undefined) onEvent(event, JSON.parse(data));
-    }
-  }
+  await readEvents(res.body, onEvent);
 }
