@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Docker from 'dockerode';
+import { DomainError } from '@app/common';
 import { DockerConnection } from './docker-connection';
 import { createDockerode } from './dockerode.factory';
 import { toSwarmError } from './swarm-error';
@@ -29,13 +30,34 @@ export class DockerClient {
     return this.calls;
   }
 
-  /** Runs one Engine call, mapping failures to domain errors that name `what`. */
+  /**
+   * Runs one Engine call, mapping failures to domain errors that name `what`.
+   * The deadline is ours as well as the modem's: the modem's is a socket idle
+   * timeout, which a slow ssh handshake escapes and which reports a hung daemon
+   * as a bare "socket hang up".
+   */
   async run<T>(what: string, fn: (docker: Docker) => Promise<T>): Promise<T> {
+    const bound = this.options.timeoutMs;
+    const started = Date.now();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      if (bound > 0) timer = setTimeout(() => reject(this.timedOut(what, bound)), bound);
+    });
     try {
-      return await fn(this.api);
+      return await Promise.race([fn(this.api), deadline]);
     } catch (err) {
+      const e = err as { statusCode?: number };
+      if (bound > 0 && e.statusCode === undefined && !(err instanceof DomainError) && Date.now() - started >= bound) {
+        throw this.timedOut(what, bound, err);
+      }
       throw toSwarmError(err, what, this.endpoint);
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  private timedOut(what: string, bound: number, cause?: unknown): DomainError {
+    return new DomainError('UNAVAILABLE', `Docker at ${this.endpoint} did not answer within ${bound} ms (${what})`, undefined, cause ? { cause } : undefined);
   }
 
   private counted(docker: Docker): Docker {

@@ -1,7 +1,7 @@
 import { DomainError } from '@app/common';
 import { LogDemuxer, parseServiceLogLine } from './log-demux';
 import { toSwarmError, withVersionRetry } from './swarm-error';
-import { toLiveServices, toNodeSummary } from './swarm.mappers';
+import { sortTasks, toLiveServices, toNodeSummary, toTaskSummary } from './swarm.mappers';
 
 const frame = (type: number, text: string) => {
   const payload = Buffer.from(text);
@@ -74,6 +74,8 @@ describe('toSwarmError', () => {
     expect(e404).toBeInstanceOf(DomainError);
     expect([e404.code, e404.message]).toEqual(['NOT_FOUND', 'service "web" not found']);
     expect(toSwarmError({ statusCode: 409, json: { message: 'name conflicts' } }, 'service "web"', 'x').code).toBe('CONFLICT');
+    const bad = toSwarmError({ statusCode: 400, json: { message: 'invalid mount config: must use either propagation mode' } }, 'service "web"', 'x');
+    expect([bad.code, bad.message]).toEqual(['INVALID', 'service "web": invalid mount config: must use either propagation mode']);
     const down = toSwarmError(Object.assign(new Error('connect ECONNREFUSED /s'), { code: 'ECONNREFUSED' }), 'nodes', 'unix:///s');
     expect([down.code, down.message]).toEqual(['UNAVAILABLE', 'Docker is unreachable at unix:///s: ECONNREFUSED']);
   });
@@ -116,5 +118,32 @@ describe('mappers', () => {
     expect(web).toMatchObject({ name: 'web', image: 'r:5000/web:1', imageDigest: 'sha256:abc', replicasDesired: 3, replicasRunning: 1, stack: 'shop', mode: 'replicated' });
     expect(web.ports).toEqual([{ published: 8080, target: 80, protocol: 'tcp', mode: 'host' }]);
     expect(agent).toMatchObject({ name: 'agent', mode: 'global', replicasDesired: 2, replicasRunning: 2 });
+  });
+});
+
+describe('task mapping', () => {
+  const task = (id: string, slot: number, node: string, created: string, extra: object = {}) => ({
+    ID: id, ServiceID: 's1', Slot: slot, NodeID: node, DesiredState: 'running', CreatedAt: created, UpdatedAt: created,
+    Spec: { ContainerSpec: { Image: 'busybox:1.0@sha256:abc' } },
+    Status: { State: 'running', Message: 'started', Timestamp: created, ContainerStatus: { ContainerID: 'c-' + id, ExitCode: 0 } },
+    ...extra,
+  });
+
+  it('reads slot, node hostname, states, error and exit code', () => {
+    const failed = task('t2', 1, 'n2', '2026-11-24T00:00:01Z', {
+      DesiredState: 'shutdown',
+      Status: { State: 'failed', Message: 'started', Err: 'task: non-zero exit (2)', Timestamp: '2026-11-24T00:00:03Z', ContainerStatus: { ExitCode: 2 } },
+    });
+    expect(toTaskSummary(failed, new Map([['n2', 'rog1']]), 'web')).toEqual({
+      id: 't2', serviceId: 's1', serviceName: 'web', slot: 1, nodeId: 'n2', nodeHostname: 'rog1', desiredState: 'shutdown', state: 'failed',
+      message: 'started', error: 'task: non-zero exit (2)', exitCode: 2, containerId: undefined, image: 'busybox:1.0@sha256:abc',
+      createdAt: '2026-11-24T00:00:01Z', updatedAt: '2026-11-24T00:00:01Z', timestamp: '2026-11-24T00:00:03Z',
+    });
+  });
+
+  it('orders tasks as docker service ps does: by slot, newest first within a slot', () => {
+    const hostnames = new Map([['n1', 'mini2'], ['n2', 'rog1']]);
+    const tasks = [task('old1', 1, 'n1', '2026-11-24T00:00:00Z'), task('s2', 2, 'n2', '2026-11-24T00:00:00Z'), task('new1', 1, 'n1', '2026-11-24T00:01:00Z')];
+    expect(sortTasks(tasks.map((t) => toTaskSummary(t, hostnames))).map((t) => t.id)).toEqual(['new1', 'old1', 's2']);
   });
 });
