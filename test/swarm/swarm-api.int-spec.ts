@@ -105,6 +105,33 @@ describe('swarm: nodes and live services on the 3-node lab', () => {
     expect(((await docker.getNode('mini2').inspect()) as any).Spec.Availability).toBe('active');
   });
 
+  it('drains the last manager when forced in the JSON body, and activates it again', async () => {
+    try {
+      const forced = await json('/api/nodes/mini2/drain', { method: 'POST', json: { force: true } });
+      expect([forced.status, forced.body.availability]).toEqual([200, 'drain']);
+      expect(((await docker.getNode('mini2').inspect()) as any).Spec.Availability).toBe('drain');
+      const bad = await json('/api/nodes/mini2/drain', { method: 'POST', json: { force: 'yes' } });
+      expect([bad.status, bad.body.message]).toEqual([400, 'force must be true or false']);
+    } finally {
+      const activated = await json('/api/nodes/mini2/activate', { method: 'POST' });
+      expect(activated.body.availability).toBe('active');
+    }
+  });
+
+  it('answers 404 naming an unknown node for every node operation', async () => {
+    for (const [method, path, body] of [
+      ['GET', '/api/nodes/nosuchnode/tasks', undefined],
+      ['POST', '/api/nodes/nosuchnode/drain', undefined],
+      ['POST', '/api/nodes/nosuchnode/activate', undefined],
+      ['PUT', '/api/nodes/nosuchnode/labels', { add: { a: 'b' } }],
+    ] as const) {
+      const res = await json(path, { method, json: body });
+      expect([path, res.status, res.body.message]).toEqual([path, 404, 'node "nosuchnode" not found']);
+    }
+    const missingService = await json(`/api/services/live/${PREFIX}nope/tasks`);
+    expect([missingService.status, missingService.body.message]).toEqual([404, `service "${PREFIX}nope" not found`]);
+  });
+
   it('lists live services with a constant number of Engine calls, whatever their number', async () => {
     const engine = t.app.get(SwarmEngine);
     const cost = async () => {

@@ -73,6 +73,9 @@ export class DrainNodeQuery {
   force?: boolean;
 }
 
+/** The same flag in a JSON body, for clients that send `{ "force": true }`. */
+export class DrainNodeBody extends DrainNodeQuery {}
+
 const LABEL_KEY = /^[A-Za-z0-9]([A-Za-z0-9._/-]{0,253}[A-Za-z0-9])?$/;
 
 export class UpdateNodeLabelsDto {

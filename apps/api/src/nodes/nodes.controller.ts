@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../auth/roles';
-import { DrainNodeQuery, NodeDto, NodeIdParams, UpdateNodeLabelsDto } from './node.dto';
+import { DrainNodeBody, DrainNodeQuery, NodeDto, NodeIdParams, UpdateNodeLabelsDto } from './node.dto';
 import { NodesService } from './nodes.service';
 import { TaskDto } from '../services/live-service.dto';
 
@@ -32,13 +32,14 @@ export class NodesController {
     return this.nodes.listNodeTasks(id);
   }
 
-  /** Moves the node's tasks to other nodes; refused for the last active manager unless force=true. */
+  /** Moves the node's tasks to other nodes; refused for the last active manager unless force=true (query or body). */
   @Post(':id/drain')
   @HttpCode(200)
   @RequireRole('admin')
+  @ApiBody({ type: DrainNodeBody, required: false })
   @ApiOkResponse({ type: NodeDto })
-  drainNode(@Param() { id }: NodeIdParams, @Query() { force }: DrainNodeQuery): Promise<NodeDto> {
-    return this.nodes.drainNode(id, force);
+  drainNode(@Param() { id }: NodeIdParams, @Query() query: DrainNodeQuery, @Body() body: DrainNodeBody): Promise<NodeDto> {
+    return this.nodes.drainNode(id, query.force ?? body.force);
   }
 
   @Post(':id/activate')

@@ -657,6 +657,10 @@ export interface components {
             createdAt?: string;
             updatedAt?: string;
         };
+        DrainNodeBody: {
+            /** @description drain even the last active manager */
+            force?: boolean;
+        };
         UpdateNodeLabelsDto: {
             /**
              * @example {
@@ -1276,7 +1280,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DrainNodeBody"];
+            };
+        };
         responses: {
             200: {
                 headers: {
