@@ -42,7 +42,7 @@ describe('swarm: service operations on the lab', () => {
     expect(created.id).toMatch(/^[a-z0-9]{25}$/);
     const progress: ConvergenceProgress[] = [];
     const result = await services.waitForConvergence(name, { timeoutMs: 60_000, onProgress: (p) => progress.push(p) });
-    expect(result).toMatchObject({ outcome: 'converged', desired: 2, running: 2, message: '2/2 replicas running' });
+    expect(result).toMatchObject({ outcome: 'converged', desired: 2, running: 2, message: '2/2 replicas running, stable for 5 s' });
     expect(result.replicas.map((r) => r.slot).sort()).toEqual([1, 2]);
     expect(result.replicas.every((r) => r.state === 'running' && /^(mini2|spark1|rog1)$/.test(r.nodeHostname ?? ''))).toBe(true);
     expect(progress.length).toBeGreaterThanOrEqual(1);
@@ -110,8 +110,29 @@ describe('swarm: service operations on the lab', () => {
     await services.create(spec(name, { args: ['sh', '-c', 'exit 3'], restart: { Condition: 'any', Delay: 100_000_000 } }));
     const result = await services.waitForConvergence(name, { timeoutMs: 60_000 });
     expect(result.outcome).toBe('failed');
-    expect(result.message).toMatch(/^0\/1 replicas running; .*exit \(3\)/);
+    expect(result.message).toMatch(/^[01]\/1 replicas running; .*exit \(3\)/);
     expect(result.elapsedMs).toBeLessThan(60_000);
+    await services.remove(name);
+  });
+
+  it('does not call a replica converged that runs for a moment and then crashes: it must keep running through the monitor window', async () => {
+    const name = `${PREFIX}late-crash`;
+    await services.create(spec(name, { args: ['sh', '-c', 'sleep 1; exit 3'], restart: { Condition: 'any', Delay: 100_000_000 } }));
+    const result = await services.waitForConvergence(name, { timeoutMs: 60_000 });
+    expect(result.outcome).toBe('failed');
+    expect(result.message).toMatch(/^[01]\/1 replicas running; .*exit \(3\)/);
+    await services.remove(name);
+  });
+
+  it('says how long the replicas were watched when they converge, and reports "not yet stable" at a timeout inside the window', async () => {
+    const name = `${PREFIX}stable`;
+    await services.create(spec(name, { args: ['sleep', '7200'] }));
+    const done = await services.waitForConvergence(name, { timeoutMs: 60_000, stableMs: 1_000 });
+    expect([done.outcome, done.message]).toEqual(['converged', '1/1 replicas running, stable for 1 s']);
+    // a fresh wait watches afresh: inside its window the answer is "not yet stable", never converged
+    const early = await services.waitForConvergence(name, { timeoutMs: 2_000, stableMs: 600_000 });
+    expect([early.outcome, early.message]).toEqual(['timeout', '1/1 replicas running after 2000 ms; not yet stable for 600 s']);
+    expect(done.elapsedMs).toBeGreaterThanOrEqual(1_000);
     await services.remove(name);
   });
 

@@ -131,16 +131,24 @@ export class SwarmServices {
   }
 
   /**
-   * Polls the service's tasks until the desired replicas run (converged), a
-   * replica keeps failing (failed), or the time is up (timeout). Never hangs.
+   * Polls the service's tasks until the desired replicas run and keep running
+   * for a monitor window (converged), a replica keeps failing (failed), or the
+   * time is up (timeout). Never hangs.
+   *
+   * The window is the service's `UpdateConfig.Monitor`, else 5 s — what
+   * `docker service create --detach=false` waits for: a crash-looping task is
+   * "running" for a moment between its restarts, and a single look would call
+   * it converged. The same running tasks must be seen through the whole window.
    */
   async waitForConvergence(
     name: string,
-    opts: { timeoutMs: number; intervalMs?: number; onProgress?: (p: ConvergenceProgress) => void; since?: Date },
+    opts: { timeoutMs: number; intervalMs?: number; stableMs?: number; onProgress?: (p: ConvergenceProgress) => void; since?: Date },
   ): Promise<ConvergenceResult> {
     const started = Date.now();
     const interval = opts.intervalMs ?? 300;
     let last: ConvergenceProgress = { service: name, desired: 0, running: 0, replicas: [] };
+    let runningSet = '';
+    let runningSince = started;
     for (;;) {
       const service = await this.inspect(name);
       const tasks = await this.tasks(name);
@@ -156,8 +164,13 @@ export class SwarmServices {
       const updateState = service.UpdateStatus?.State as string | undefined;
       const updating = updateState === 'updating' || updateState === 'rollback_started';
       const oldRunning = tasks.some((t) => t.desiredState === 'shutdown' && t.state === 'running');
-      if (running === desired && current.length === desired && !updating && !oldRunning) {
-        return { ...last, outcome: 'converged', message: `${running}/${desired} replicas running`, elapsedMs: Date.now() - started };
+      const stableMs = opts.stableMs ?? monitorMs(service);
+      const set = current.filter((t) => t.state === 'running').map((t) => t.id).sort().join(',');
+      if (set !== runningSet) [runningSet, runningSince] = [set, Date.now()];
+      const allRunning = running === desired && current.length === desired && !updating && !oldRunning;
+      if (allRunning && (desired === 0 || Date.now() - runningSince >= stableMs)) {
+        const stable = desired === 0 || stableMs === 0 ? '' : `, stable for ${formatSeconds(stableMs)}`;
+        return { ...last, outcome: 'converged', message: `${running}/${desired} replicas running${stable}`, elapsedMs: Date.now() - started };
       }
       const since = opts.since?.toISOString() ?? new Date(started - 1000).toISOString();
       // a task that completes while the service wants it running exited: for a service that is a failure too
@@ -167,10 +180,20 @@ export class SwarmServices {
         return { ...last, outcome: 'failed', message: `${running}/${desired} replicas running; ${reason}`, elapsedMs: Date.now() - started };
       }
       if (Date.now() - started + interval > opts.timeoutMs) {
-        const reason = failures[0]?.error ?? current.find((t) => t.state !== 'running')?.message ?? 'not all replicas running yet';
+        const reason = allRunning
+          ? `not yet stable for ${formatSeconds(stableMs)}`
+          : (failures[0]?.error ?? current.find((t) => t.state !== 'running')?.message ?? 'not all replicas running yet');
         return { ...last, outcome: 'timeout', message: `${running}/${desired} replicas running after ${opts.timeoutMs} ms; ${reason}`, elapsedMs: Date.now() - started };
       }
       await new Promise((r) => setTimeout(r, interval));
     }
   }
 }
+
+/** The service's failure-monitor window in ms: `UpdateConfig.Monitor` (ns), else (unset or 0) Docker's 5 s. */
+function monitorMs(service: any): number {
+  const ns = service.Spec?.UpdateConfig?.Monitor;
+  return typeof ns === 'number' && ns > 0 ? Math.round(ns / 1e6) : 5000;
+}
+
+const formatSeconds = (ms: number) => `${+(ms / 1000).toFixed(1)} s`;
