@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { labDocker, removeServices } from '../fixtures/docker';
 import { eventually, labEnv, labImage } from '../fixtures/lab';
+import { collectSse } from '../fixtures/sse';
 import { startTestApp, TestApp } from '../fixtures/test-app';
 
 const PREFIX = 't-cat-';
@@ -170,6 +171,14 @@ deploy:
     while ((text.match(/event: line/g) ?? []).length < 2) text += new TextDecoder().decode((await reader.read()).value);
     await reader.cancel();
     expect(text).toContain('"message":"beat"');
+
+    // the Engine keeps a removed service's log stream open: ours ends, saying why, so the page stops following
+    const following = collectSse(await t.api(`/api/services/${name}/logs?follow=true&tail=0`));
+    await following.waitFor((e) => e.event === 'line', 15_000, 'a line');
+    await call(`/api/services/${name}/stop`, { method: 'POST' });
+    const end = await following.waitFor((e) => e.event === 'end', 20_000, 'the end of the stream');
+    expect(end.data).toEqual({ service: name, removed: true, reason: 'the service was removed from the swarm' });
+    await following.stop();
   });
 
   it('shows a file edited on disk without a restart, and lists a broken file as invalid', async () => {

@@ -187,6 +187,16 @@ describe('the dashboard in Chromium', () => {
     await shot('07-live-change');
   });
 
+  it('ends the live logs, saying why, when the service is removed behind its back', async () => {
+    await page.click(`a:has-text("${SERVICE}")`);
+    await page.click('button:has-text("logs")');
+    await page.waitForFunction(() => /tick/.test(document.querySelector('[data-testid="log-lines"]')?.textContent ?? ''), null, { timeout: 20_000 });
+    docker('service', 'rm', SERVICE);
+    await page.waitForSelector('text=Log stream ended: the service was removed from the swarm.', { timeout: 20_000 });
+    assert.match(await page.locator('section[aria-label="Logs"]').innerText(), /disconnected · \d+ lines/);
+    await shot('08-logs-ended');
+  });
+
   it('loads under the CSP without a violation', () => {
     assert.deepEqual(cspViolations, []);
   });

@@ -12,7 +12,9 @@ export class SwarmLogs {
   /**
    * A service's logs with `docker service logs` semantics, one line at a time,
    * each saying which task (slot) and node it came from. With `follow` it
-   * yields new lines until `signal` aborts or the service goes away.
+   * yields new lines until `signal` aborts or the service goes away: the
+   * Engine never ends a removed service's log stream by itself, so while
+   * following we look for the service every few seconds (one inspect).
    */
   async *logs(name: string, opts: LogOptions = {}): AsyncGenerator<LogLine> {
     const what = `service "${name}"`;
@@ -43,6 +45,19 @@ export class SwarmLogs {
     }
     const abort = () => stream.destroy();
     opts.signal?.addEventListener('abort', abort, { once: true });
+    let removed = false;
+    const watch = opts.follow
+      ? setInterval(() => {
+          this.docker.api.getService(service.ID).inspect().then(
+            () => undefined,
+            (err: { statusCode?: number }) => {
+              if (err.statusCode !== 404) return;
+              removed = true;
+              stream.destroy();
+            },
+          );
+        }, opts.removalCheckMs ?? 5000)
+      : undefined;
     const demux = new LogDemuxer(tty);
     const toLine = ({ stream: s, text }: { stream: 'stdout' | 'stderr'; text: string }): LogLine => {
       const { timestamp, attrs, message } = parseServiceLogLine(text, Boolean(opts.timestamps));
@@ -56,9 +71,10 @@ export class SwarmLogs {
       }
       for (const l of demux.flush()) yield toLine(l);
     } catch (err) {
-      if (opts.signal?.aborted) return;
+      if (opts.signal?.aborted || removed) return;
       throw toSwarmError(err, what, this.docker.endpoint);
     } finally {
+      clearInterval(watch);
       opts.signal?.removeEventListener('abort', abort);
       stream.destroy();
     }

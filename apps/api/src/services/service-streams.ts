@@ -16,12 +16,20 @@ function relativeSince(d: string): number {
   return Math.floor(Date.now() / 1000) - n * unit;
 }
 
-/** A service's log lines as `line` events, starting with an `open` event so headers go out at once. */
+/**
+ * A service's log lines as `line` events, starting with an `open` event so
+ * headers go out at once, and ending with an `end` event (`removed`, `reason`)
+ * when the stream ends by itself.
+ */
 export async function* logEvents(deployments: DeploymentService, name: string, q: LogsQuery, signal: AbortSignal): AsyncGenerator<SseMessage> {
   // a missing service is still a plain 404: check before the stream opens, then open at once (a quiet service prints nothing for a while)
   await deployments.ensureDeployed(name);
   yield { event: 'open', data: { service: name } };
   for await (const line of deployments.logs(name, logsOptions(q, signal))) yield { event: 'line', data: line };
+  if (signal.aborted) return;
+  // the stream ended by itself: say why, so the client stops instead of reconnecting to a 404
+  const gone = await deployments.ensureDeployed(name).then(() => false, () => true);
+  yield { event: 'end', data: { service: name, removed: gone, reason: gone ? 'the service was removed from the swarm' : 'the Engine closed the log stream' } };
 }
 
 /** Convergence progress (`progress` events, replica by replica), then the `result`. */

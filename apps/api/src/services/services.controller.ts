@@ -120,7 +120,7 @@ export class ServicesController {
     return this.deployments.getHistory(name);
   }
 
-  /** `docker service logs`; with follow=true the answer is Server-Sent Events (`line` events) until the client leaves. */
+  /** `docker service logs`; with follow=true the answer is Server-Sent Events (`line` events) until the client leaves, or an `end` event when the service is removed. */
   @Get(':name/logs')
   @RequireRole('operator')
   @ApiProduces('application/json', 'text/event-stream')
