@@ -8,6 +8,8 @@ import { z } from 'zod';
  */
 
 export const SERVICE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+/** `/api/services/live` lists the swarm's services: a definition by that name could never be read back. */
+export const RESERVED_SERVICE_NAMES = new Set(['live']);
 // [registry[:port]/]path[:tag][@digest], as the distribution reference grammar has it (lowercase path)
 const IMAGE_REF =
   /^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*|\[[0-9a-fA-F:]+\])(?::[0-9]+)?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
@@ -119,7 +121,10 @@ const deploy = z
 
 export const serviceDefinitionSchema = z
   .object({
-    name: z.string({ required_error: 'is required' }).regex(SERVICE_NAME, 'must be a DNS label: lowercase letters, digits and "-", 1-63 characters'),
+    name: z
+      .string({ required_error: 'is required' })
+      .regex(SERVICE_NAME, 'must be a DNS label: lowercase letters, digits and "-", 1-63 characters')
+      .refine((n) => !RESERVED_SERVICE_NAMES.has(n), (n) => ({ message: `"${n}" is reserved: /api/services/${n} is the list of the swarm's live services` })),
     description: z.string().max(2000).optional(),
     tags: z.array(z.string().regex(/^[\w.:/-]{1,64}$/, 'tags are words of letters, digits and . : / _ -')).max(50).optional(),
     image: z.string({ required_error: 'is required' }).max(512).regex(IMAGE_REF, 'must be an image reference like registry:5000/app/web:1.2 (no spaces, lowercase repository)'),

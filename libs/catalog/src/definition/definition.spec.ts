@@ -25,6 +25,7 @@ describe('service definitions', () => {
   it.each([
     [{ name: '../../etc/passwd', image: 'x' }, /^name: must be a DNS label/],
     [{ name: 'Web', image: 'x' }, /^name: must be a DNS label/],
+    [{ name: 'live', image: 'x' }, /^name: "live" is reserved: \/api\/services\/live is the list of the swarm's live services$/],
     [{ name: 'web' }, /^image: is required/],
     [{ name: 'web', image: 'busy box' }, /^image: must be an image reference/],
     [{ name: 'web', image: 'x', deploy: { replicas: -1 } }, /^deploy\.replicas: must be 0 or more/],
