@@ -163,6 +163,7 @@ describe('the dashboard in Chromium', () => {
     // the node's own page lists what runs there
     await page.click('a:has-text("mini2")');
     await page.waitForSelector('h2:has-text("Tasks on this node")');
+    assert.equal((await page.locator('nav a[data-current]').innerText()).trim(), 'Nodes');
     await shot('05a-node-detail');
   });
 
@@ -193,6 +194,7 @@ describe('the dashboard in Chromium', () => {
     await page.waitForFunction(() => /tick/.test(document.querySelector('[data-testid="log-lines"]')?.textContent ?? ''), null, { timeout: 20_000 });
     docker('service', 'rm', SERVICE);
     await page.waitForSelector('text=Log stream ended: the service was removed from the swarm.', { timeout: 20_000 });
+    assert.equal((await page.locator('nav a[data-current]').innerText()).trim(), 'Services');
     assert.match(await page.locator('section[aria-label="Logs"]').innerText(), /disconnected · \d+ lines/);
     await shot('08-logs-ended');
   });
