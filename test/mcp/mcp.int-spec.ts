@@ -91,8 +91,11 @@ describe('MCP server', () => {
       const nodes = await call(client, 'list_nodes');
       expect(nodes.structuredContent.nodes.map((n: any) => n.hostname)).toEqual(['mini2', 'rog1', 'spark1']);
 
+      // the stdio server polls when asked: a fresh answer, never "the first poll has not finished"
       const health = await call(client, 'get_health');
       expect(['healthy', 'degraded', 'unhealthy']).toContain(health.structuredContent.status);
+      expect(health.structuredContent.nodes.map((n: any) => n.hostname).sort()).toEqual(['mini2', 'rog1', 'spark1']);
+      expect(health.structuredContent.reasons.join()).not.toMatch(/first health poll/);
 
       const images = await call(client, 'get_registry_images');
       expect(images.structuredContent.images).toContainEqual({ repository: 'busybox', tags: ['1.0', 'latest'] });
@@ -101,6 +104,10 @@ describe('MCP server', () => {
       const stopped = await call(client, 'stop_service', { name });
       expect(stopped.structuredContent).toEqual({ name, stopped: true });
       await expect(labDocker().getService(name).inspect()).rejects.toMatchObject({ statusCode: 404 });
+      expect((await call(client, 'get_health')).structuredContent.services.map((s: any) => s.name)).not.toContain(name);
+
+      // the health history belongs to the app: a stdio session beside it on the same DATA_DIR writes none
+      expect((await call(client, 'get_health_history')).structuredContent).toEqual({ total: 0, events: [] });
     });
 
     it('answers bad arguments with isError naming the field', async () => {

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Subject, Subscription } from 'rxjs';
 import { DomainError } from '@app/common';
@@ -12,6 +12,16 @@ import { HealthMetrics } from './health-metrics';
 const FAILURE_WINDOW_MS = 10 * 60_000;
 /** After a swarm event, poll again soon and a few more times while tasks start or stop. */
 const FOLLOW_UP_MS = [150, 1000, 2500, 5000, 10_000];
+
+/**
+ * `background` (the HTTP app): polls on a schedule and on swarm events, and
+ * records transitions in the health history. `on-demand` (the stdio MCP
+ * server, a short-lived process an agent starts, often beside the app and on
+ * the same DATA_DIR): polls only when asked and records nothing, so history is
+ * written once, by the app, and an agent's session costs no background traffic.
+ */
+export type HealthMonitorMode = 'background' | 'on-demand';
+export const HEALTH_MONITOR_MODE = Symbol('HEALTH_MONITOR_MODE');
 
 /**
  * Keeps one snapshot of the cluster's health in memory, refreshed by a
@@ -39,6 +49,7 @@ export class HealthMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly registry: RegistryClient,
     private readonly history: HealthHistory,
     private readonly metrics: HealthMetrics,
+    @Optional() @Inject(HEALTH_MONITOR_MODE) private readonly mode: HealthMonitorMode = 'background',
   ) {}
 
   /** Every change, for /api/events. */
@@ -60,7 +71,14 @@ export class HealthMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     );
   }
 
+  /** The snapshot to answer with: the kept one, or in on-demand mode a fresh poll. */
+  async latest(): Promise<HealthSnapshot> {
+    if (this.mode === 'on-demand') await this.poll();
+    return this.snapshot();
+  }
+
   onApplicationBootstrap(): void {
+    if (this.mode === 'on-demand') return;
     const interval = setInterval(() => this.poll(), this.config.healthPollIntervalSeconds * 1000);
     this.scheduler.addInterval('health-monitor', interval);
     this.subscriptions.push(
@@ -132,7 +150,7 @@ export class HealthMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     this.current = next;
     this.metrics.observe(next);
     for (const change of diffSnapshots(previous, next, result.at)) this.changes.next(change);
-    const moved = transitions(previous, next, result.at);
+    const moved = this.mode === 'background' ? transitions(previous, next, result.at) : [];
     if (moved.length) await this.history.record(moved).catch((err) => this.logger.warn(`health history not recorded: ${(err as Error).message}`));
   }
 }

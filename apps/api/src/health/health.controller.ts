@@ -32,7 +32,7 @@ export class HealthController {
   @Get('api/health/detailed')
   @RequireRole('viewer')
   @ApiOkResponse({ type: HealthSnapshotDto })
-  getHealthSnapshot(): HealthSnapshotDto {
+  getHealthSnapshot(): Promise<HealthSnapshotDto> {
     return this.health.getSnapshot();
   }
 

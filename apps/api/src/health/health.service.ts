@@ -11,8 +11,8 @@ export class HealthService {
     private readonly history: HealthHistory,
   ) {}
 
-  getSnapshot(): HealthSnapshotDto {
-    return this.monitor.snapshot();
+  getSnapshot(): Promise<HealthSnapshotDto> {
+    return this.monitor.latest();
   }
 
   getHistory(limit = 100, offset = 0): Promise<HealthHistoryDto> {

@@ -55,7 +55,7 @@ export class ClusterTools {
 
   @McpTool({
     name: 'get_health',
-    description: 'Is the cluster OK? Status (healthy, degraded, unhealthy) with the reasons, per node and per service, Docker and registry reachability, from the health monitor (no Docker call).',
+    description: 'Is the cluster OK? Status (healthy, degraded, unhealthy) with the reasons, per node and per service, Docker and registry reachability, from the health monitor (no Docker call; the stdio server polls once).',
     input: z.object({}).strict(),
     output: z.object({ status: z.string(), reasons: z.array(z.string()) }).passthrough(),
     annotations: { title: 'Cluster health', readOnlyHint: true, idempotentHint: true },
