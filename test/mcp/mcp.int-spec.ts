@@ -2,7 +2,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { labDocker, removeServices } from '../fixtures/docker';
@@ -11,7 +11,9 @@ import { startTestApp, TEST_ADMIN_TOKEN, TestApp } from '../fixtures/test-app';
 
 const PREFIX = 't-mcp-';
 const ROOT = join(__dirname, '../..');
-const ENTRY = join(ROOT, 'dist/apps/api/src/mcp.js');
+// what .mcp.json and Claude Desktop start: the launcher of the bundled server
+const ENTRY = join(ROOT, 'dist/apps/api/src/mcp-launcher.js');
+const BUNDLE = join(ROOT, 'dist/mcp/server.js');
 jest.setTimeout(180_000);
 
 type ToolResult = { isError?: boolean; content: Array<{ type: string; text: string }>; structuredContent?: any };
@@ -35,7 +37,8 @@ const call = async (client: Client, name: string, args: Record<string, unknown> 
 
 describe('MCP server', () => {
   beforeAll(() => {
-    if (!existsSync(ENTRY)) execFileSync('npx', ['nest', 'build', 'api'], { cwd: ROOT, stdio: 'ignore' });
+    if (!existsSync(ENTRY) || !existsSync(BUNDLE)) execFileSync('npm', ['run', 'build:api'], { cwd: ROOT, stdio: 'ignore' });
+    rmSync(`${BUNDLE}.cache`, { force: true });
   });
 
   describe('over stdio, on the lab', () => {
@@ -123,6 +126,22 @@ describe('MCP server', () => {
       const unknown = await call(client, 'get_service', { name: `${PREFIX}nothing` });
       expect(unknown.isError).toBe(true);
       expect(unknown.content[0].text).toBe(`service "${PREFIX}nothing" is not in the catalog`);
+    });
+
+    it('saves a V8 code cache beside the bundle, and the next start loads it instead of compiling', async () => {
+      // the session above has run longer than the launcher waits before saving
+      const saved = statSync(`${BUNDLE}.cache`);
+      expect(saved.size).toBeGreaterThan(1_000_000);
+      const next = await stdioClient({ DOCKER_HOST: labEnv().DOCKER_HOST });
+      try {
+        expect((await next.client.listTools()).tools).toHaveLength(15);
+        await new Promise((r) => setTimeout(r, 4_000));
+        // a cache V8 refused would be compiled and saved again after 3 s
+        expect(statSync(`${BUNDLE}.cache`).mtimeMs).toBe(saved.mtimeMs);
+      } finally {
+        await next.client.close();
+        rmSync(next.dir, { recursive: true, force: true });
+      }
     });
   });
 
