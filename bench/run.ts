@@ -6,7 +6,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -17,6 +17,8 @@ import { collectSse } from '../test/fixtures/sse';
 import { startTestApp } from '../test/fixtures/test-app';
 
 const ROOT = join(__dirname, '..');
+/** What .mcp.json and Claude Desktop start: the launcher of the bundled stdio server. */
+const LAUNCHER = join(ROOT, 'dist/apps/api/src/mcp-launcher.js');
 const PREFIX = 'bench-';
 const rows: string[][] = [];
 const docker = labDocker();
@@ -115,29 +117,33 @@ async function main() {
   await removeServices(PREFIX);
 
   // 5. MCP cold start → first tools/list, vs a bare SDK server
-  const coldStart = async (args: string[], env: Record<string, string>) => {
+  const coldStart = async (args: string[], env: Record<string, string>, holdMs = 0) => {
     const started = performance.now();
     const client = new Client({ name: 'bench', version: '1' });
     await client.connect(new StdioClientTransport({ command: process.execPath, args, cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stderr: 'ignore' }));
     await client.listTools();
     const elapsed = performance.now() - started;
     const callStart = performance.now();
-    if (args[0].includes('mcp.js')) await client.callTool({ name: 'list_services', arguments: {} });
+    if (args[0] === LAUNCHER) await client.callTool({ name: 'list_services', arguments: {} });
     const call = performance.now() - callStart;
+    // a session that lives a few seconds lets the launcher save its code cache
+    await new Promise((r) => setTimeout(r, holdMs));
     await client.close();
     return { elapsed, call };
   };
   const dir = mkdtempSync(join(tmpdir(), 'so-bench-'));
   const env = { ...labEnv(), DATA_DIR: join(dir, 'data'), DEFINITIONS_DIR: join(dir, 'defs'), LOG_LEVEL: 'warn' };
+  rmSync(`${join(ROOT, 'dist/mcp/server.js')}.cache`, { force: true });
+  const firstStart = await coldStart([LAUNCHER], env, 4000);
   const ourMcp = [];
   const bare = [];
   for (let i = 0; i < 5; i++) {
-    ourMcp.push(await coldStart([join(ROOT, 'dist/apps/api/src/mcp.js')], env));
+    ourMcp.push(await coldStart([LAUNCHER], env));
     bare.push(await coldStart([join(__dirname, 'bare-mcp-server.mjs')], {}));
   }
   const ourCold = median(ourMcp.map((x) => x.elapsed));
   const bareCold = median(bare.map((x) => x.elapsed));
-  row('MCP stdio cold start → tools/list', ms(ourCold), `bare SDK server ${ms(bareCold)}`, `${(ourCold / bareCold).toFixed(2)}×`, '< 2×');
+  row('MCP stdio cold start → tools/list', `${ms(ourCold)} (first start after a build ${ms(firstStart.elapsed)})`, `bare SDK server ${ms(bareCold)}`, `${(ourCold / bareCold).toFixed(2)}×`, '< 2×');
   row('MCP list_services call (warm)', ms(median(ourMcp.map((x) => x.call))), '–', '–', '–');
 
   // 6. memory of the built app, idle and after listing 500 services many times
