@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DomainError } from '@app/common';
 import { Readable } from 'node:stream';
 import { DockerClient } from './docker.client';
 import { toSwarmError } from './swarm-error';
@@ -48,10 +49,11 @@ export class SwarmLogs {
     let removed = false;
     const watch = opts.follow
       ? setInterval(() => {
-          this.docker.api.getService(service.ID).inspect().then(
+          this.docker.run(what, (d) => d.getService(service.ID).inspect()).then(
             () => undefined,
-            (err: { statusCode?: number }) => {
-              if (err.statusCode !== 404) return;
+            (err: unknown) => {
+              // only a removal ends the stream: a daemon that does not answer may come back
+              if (!(err instanceof DomainError) || err.code !== 'NOT_FOUND') return;
               removed = true;
               stream.destroy();
             },
