@@ -1,14 +1,20 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError } from '@app/common';
 import { Readable } from 'node:stream';
 import { DockerClient } from './docker.client';
+import { SwarmServices } from './swarm-services';
 import { toSwarmError } from './swarm-error';
 import { LogDemuxer, parseServiceLogLine } from './log-demux';
 import type { LogLine, LogOptions } from './swarm.types';
 
+/** While following, how often to look whether the service still exists. */
+const REMOVAL_CHECK_MS = 5000;
+
 @Injectable()
 export class SwarmLogs {
-  constructor(private readonly docker: DockerClient) {}
+  constructor(
+    private readonly docker: DockerClient,
+    private readonly services: SwarmServices,
+  ) {}
 
   /**
    * A service's logs with `docker service logs` semantics, one line at a time,
@@ -49,16 +55,16 @@ export class SwarmLogs {
     let removed = false;
     const watch = opts.follow
       ? setInterval(() => {
-          this.docker.run(what, (d) => d.getService(service.ID).inspect()).then(
-            () => undefined,
-            (err: unknown) => {
-              // only a removal ends the stream: a daemon that does not answer may come back
-              if (!(err instanceof DomainError) || err.code !== 'NOT_FOUND') return;
+          // a daemon that does not answer may come back: only "not found" ends the stream
+          this.services.exists(service.ID).then(
+            (present) => {
+              if (present) return;
               removed = true;
               stream.destroy();
             },
+            () => undefined,
           );
-        }, opts.removalCheckMs ?? 5000)
+        }, REMOVAL_CHECK_MS)
       : undefined;
     const demux = new LogDemuxer(tty);
     const toLine = ({ stream: s, text }: { stream: 'stdout' | 'stderr'; text: string }): LogLine => {

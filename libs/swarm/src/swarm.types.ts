@@ -90,8 +90,6 @@ export interface LogOptions {
   timestamps?: boolean;
   follow?: boolean;
   signal?: AbortSignal;
-  /** With follow, how often to check that the service still exists (the Engine keeps a removed service's stream open). */
-  removalCheckMs?: number;
 }
 
 export interface ReplicaState {

@@ -216,6 +216,11 @@ export class DeploymentService {
     await this.services.inspect(name);
   }
 
+  /** Whether the swarm runs the service; UNAVAILABLE when Docker does not answer. */
+  isDeployed(name: string): Promise<boolean> {
+    return this.services.exists(name);
+  }
+
   logs(name: string, opts: LogOptions): AsyncGenerator<LogLine> {
     return this.swarmLogs.logs(name, opts);
   }

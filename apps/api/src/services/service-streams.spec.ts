@@ -5,10 +5,10 @@ import type { DeploymentService } from './deployment.service';
 import { logEvents } from './service-streams';
 
 /** A deployment service whose log stream ends after `lines`, and whose service then answers `after`. */
-function deploymentsWhere(lines: string[], after: () => Promise<void>): DeploymentService {
-  let checks = 0;
+function deploymentsWhere(lines: string[], after: () => Promise<boolean>): DeploymentService {
   return {
-    ensureDeployed: () => (checks++ === 0 ? Promise.resolve() : after()),
+    ensureDeployed: () => Promise.resolve(),
+    isDeployed: after,
     logs: async function* () {
       for (const message of lines) yield { stream: 'stdout', message } as LogLine;
     },
@@ -23,7 +23,7 @@ async function collect(deployments: DeploymentService, signal = new AbortControl
 
 describe('logEvents', () => {
   it('opens, streams lines, and ends saying the service was removed when it is gone', async () => {
-    const events = await collect(deploymentsWhere(['a', 'b'], () => Promise.reject(new DomainError('NOT_FOUND', 'service "web" not found'))));
+    const events = await collect(deploymentsWhere(['a', 'b'], () => Promise.resolve(false)));
     expect(events.map((e) => e.event)).toEqual(['open', 'line', 'line', 'end']);
     expect(events[3].data).toEqual({ service: 'web', removed: true, reason: 'the service was removed from the swarm' });
   });
@@ -36,7 +36,7 @@ describe('logEvents', () => {
   it('sends no end event when the client left', async () => {
     const left = new AbortController();
     left.abort();
-    const events = await collect(deploymentsWhere(['a'], () => Promise.resolve()), left.signal);
+    const events = await collect(deploymentsWhere(['a'], () => Promise.resolve(true)), left.signal);
     expect(events.map((e) => e.event)).toEqual(['open', 'line']);
   });
 });

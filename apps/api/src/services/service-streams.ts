@@ -1,4 +1,3 @@
-import { DomainError } from '@app/common';
 import type { LogOptions } from '@app/swarm';
 import type { SseMessage } from '../common/sse';
 import type { LogsQuery } from './catalog-service.dto';
@@ -29,11 +28,8 @@ export async function* logEvents(deployments: DeploymentService, name: string, q
   for await (const line of deployments.logs(name, logsOptions(q, signal))) yield { event: 'line', data: line };
   if (signal.aborted) return;
   // the stream ended by itself: say why, so the client stops instead of reconnecting to a 404
-  // only NOT_FOUND is a removal: with Docker unreachable the client should reconnect, not give up
-  const gone = await deployments.ensureDeployed(name).then(
-    () => false,
-    (err: unknown) => err instanceof DomainError && err.code === 'NOT_FOUND',
-  );
+  // with Docker unreachable it is not a removal: the client should reconnect, not give up
+  const gone = await deployments.isDeployed(name).then((deployed) => !deployed, () => false);
   yield { event: 'end', data: { service: name, removed: gone, reason: gone ? 'the service was removed from the swarm' : 'the Engine closed the log stream' } };
 }
 
