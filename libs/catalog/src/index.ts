@@ -10,3 +10,8 @@ export { serviceDefinitionSchema, SERVICE_NAME, type ServiceDefinition } from '.
 export { HealthHistory, type HealthEvent } from './health-history/health-history';
 export { ApiTokenStore, type ApiTokenRecord } from './tokens/api-token.store';
 export { AuditLog, type AuditEntry } from './audit/audit-log';
+export { loadStack, parseEnvFile, MAX_COMPOSE_BYTES, type LoadStackInput, type LoadedStack, type StackProblem } from './stack/stack.loader';
+export { StackStore, COMPOSE_FILE, VARIABLES_FILE, type StackDefinition, type StackInput } from './stack/stack.store';
+export { STACK_NAME, assertStackName, normalizeStackPath, type ComposeProject, type ComposeService, type ComposeFileObject } from './stack/stack.types';
+export { interpolateString, InterpolationError } from './stack/stack.interpolation';
+export { maskStack, maskStackVariables, restoreMaskedStack, secretFilePaths, isSecretVariable, STACK_MASK } from './stack/stack.mask';
