@@ -262,6 +262,7 @@ function toProject(stack: string, c: Json, variables: Variables, files: Map<stri
       problems.push({ path: at('image'), message: 'is required: docker stack deploy runs images, it builds none' });
     }
     checkVolumes(service.volumes, volumes, at, problems);
+    checkDeploy(service.deploy, at, problems);
     checkReferences(service.configs, configs, 'config', at('configs'), problems);
     checkReferences(service.secrets, secrets, 'secret', at('secrets'), problems);
     checkNetworks(service.networks, networks, at('networks'), problems);
@@ -310,6 +311,8 @@ function checkVolumes(
     } else if (isMap(entry)) {
       source = typeof entry.source === 'string' ? entry.source : undefined;
       type = typeof entry.type === 'string' ? entry.type : 'volume';
+      if (typeof entry.target !== 'string' || entry.target === '') problems.push({ path: at('volumes', i, 'target'), message: 'is required' });
+      if (type === 'bind' && !source) problems.push({ path: at('volumes', i, 'source'), message: 'is required for a bind mount' });
     } else return;
     if (source === undefined || source === '') return;
     if (type === 'bind' && !source.startsWith('/')) {
@@ -318,6 +321,17 @@ function checkVolumes(
       problems.push({ path: at('volumes', i, 'source'), message: `volume "${source}" is not declared under the top-level volumes` });
     }
   });
+}
+
+/** Modes the docker CLI converts (cli/compose/convert/service.go), and replicas only where they mean something. */
+function checkDeploy(deploy: unknown, at: (...rest: (string | number)[]) => (string | number)[], problems: KeyProblem[]): void {
+  if (!isMap(deploy)) return;
+  const mode = deploy.mode ?? 'replicated';
+  if (!['replicated', 'global', 'replicated-job', 'global-job'].includes(String(mode))) {
+    problems.push({ path: at('deploy', 'mode'), message: `unknown mode "${String(mode)}": use replicated, global, replicated-job or global-job` });
+  } else if (String(mode).startsWith('global') && deploy.replicas !== undefined) {
+    problems.push({ path: at('deploy', 'replicas'), message: 'replicas can only be used with replicated or replicated-job mode' });
+  }
 }
 
 function checkReferences(list: unknown, declared: Record<string, Json> | undefined, kind: 'config' | 'secret', path: (string | number)[], problems: KeyProblem[]): void {
