@@ -115,21 +115,22 @@ const dockerCli = spawnSync('docker', ['stack', 'config', '--help'], { encoding:
     dir = mkdtempSync(join(tmpdir(), 'stack-interp-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const env = { PATH: process.env.PATH ?? '', HOME: dir, A: 'aa', B: 'bb', EMPTY: '' };
+  // only the variables under test (and what the CLI needs to start): the CLI reads its environment
+  const env = () => ({ PATH: process.env.PATH ?? '', HOME: dir, A: 'aa', B: 'bb', EMPTY: '' });
   const variables = { A: 'aa', B: 'bb', EMPTY: '' };
   const composeWith = (labels: string[]) =>
     `version: "3.8"\nservices:\n  s:\n    image: busybox\n    labels:\n${labels.map((l, i) => `      c${i}: '${l.replace(/'/g, "''")}'`).join('\n')}\n`;
 
   it('for every value form', () => {
     writeFileSync(join(dir, 'ok.yml'), composeWith(cases));
-    const out = parse(execFileSync('docker', ['stack', 'config', '-c', join(dir, 'ok.yml')], { env, encoding: 'utf8' }));
+    const out = parse(execFileSync('docker', ['stack', 'config', '-c', join(dir, 'ok.yml')], { env: env(), encoding: 'utf8' }));
     const labels = out.services.s.labels as Record<string, string>;
     cases.forEach((template, i) => expect([template, interpolateString(template, variables)]).toEqual([template, labels[`c${i}`] ?? '']));
   });
 
   it.each(['${UNSET:?needs it}', '${UNSET?needs it}', '${UNSET:?}', '${EMPTY:?empty}'])('for the refusal of %s', (template) => {
     writeFileSync(join(dir, 'bad.yml'), composeWith([template]));
-    const cli = spawnSync('docker', ['stack', 'config', '-c', join(dir, 'bad.yml')], { env, encoding: 'utf8' });
+    const cli = spawnSync('docker', ['stack', 'config', '-c', join(dir, 'bad.yml')], { env: env(), encoding: 'utf8' });
     expect(cli.status).not.toBe(0);
     let ours = '';
     try {
