@@ -14,4 +14,5 @@ export { loadStack, parseEnvFile, MAX_COMPOSE_BYTES, type LoadStackInput, type L
 export { StackStore, COMPOSE_FILE, VARIABLES_FILE, type StackDefinition, type StackInput } from './stack/stack.store';
 export { STACK_NAME, assertStackName, normalizeStackPath, type ComposeProject, type ComposeService, type ComposeFileObject } from './stack/stack.types';
 export { interpolateString, InterpolationError } from './stack/stack.interpolation';
+export { warmComposeSchema } from './stack/stack.schema';
 export { maskStack, maskStackVariables, restoreMaskedStack, secretFilePaths, isSecretVariable, STACK_MASK } from './stack/stack.mask';
