@@ -1,3 +1,8 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
 import { DomainError } from '@app/common';
 import { loadStack, parseEnvFile, StackProblem } from './stack.loader';
 
@@ -248,4 +253,23 @@ describe('loadStack: env_file and environment', () => {
     expect(parseEnvFile('\uFEFFA=1\r\nB=$A\nC=\'x\'\n#D=2\nE=a=b\n', {})).toEqual({ A: '1', B: '$A', C: "'x'", E: 'a=b' });
     expect(() => parseEnvFile('=x\n', {})).toThrow('no variable name on line 1');
   });
+});
+
+// `docker stack config` reads env_file and bare names the same way: the reference for the merge
+const dockerCli = spawnSync('docker', ['stack', 'config', '--help'], { encoding: 'utf8' }).status === 0;
+(dockerCli ? it : it.skip)('env_file and environment merge as `docker stack config` merges them', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'stack-env-'));
+  try {
+    const envFile = 'MODE=dev\nQUOTED="q"\nBARE_KNOWN\nBARE_UNKNOWN\nEMPTY=\n  INDENT=1\n# C=comment\nURL=http://x?a=b\n';
+    const compose = web('    env_file: [web.env]\n    environment:\n      - MODE=prod\n      - FROM_VARS\n      - NOT_SET\n  m:\n    image: busybox\n    environment:\n      A: 1\n      C:\n      D: ""\n');
+    writeFileSync(join(dir, 'web.env'), envFile);
+    writeFileSync(join(dir, 'c.yml'), compose);
+    const variables = { FROM_VARS: 'v', BARE_KNOWN: 'k', C: 'from-vars' };
+    const cli = parse(execFileSync('docker', ['stack', 'config', '-c', join(dir, 'c.yml')], { env: { PATH: process.env.PATH ?? '', HOME: dir, ...variables }, encoding: 'utf8' }));
+    const { project } = load(compose, { variables, files: { 'web.env': envFile } });
+    expect(project.services.web.environment).toEqual(cli.services.web.environment);
+    expect(project.services.m.environment).toEqual(cli.services.m.environment);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
