@@ -187,6 +187,11 @@ describe('loadStack: what Swarm can do', () => {
       'services.web.extends: not supported by docker stack deploy: Support for `extends` is not implemented yet.',
     ]);
     expect(refusal(() => load('include: [other.yml]\nservices:\n  web:\n    image: a\n')).message).toBe('include: not supported by docker stack deploy');
+    const nested = refusal(() =>
+      load(web('    ports:\n      - target: 80\n        app_protocol: http\n    networks:\n      front:\n        priority: 2\nnetworks:\n  front:\n    enable_ipv6: true\n')),
+    );
+    expect(nested.problems.map((p) => p.key)).toEqual(['services.web.networks.front.priority', 'services.web.ports[0].app_protocol', 'networks.front.enable_ipv6']);
+    expect(nested.message).toMatch(/^services\.web\.networks\.front\.priority: not supported by docker stack deploy; /);
   });
 
   it('accepts the keys docker stack deploy ignores, removes them and warns as the CLI does', () => {

@@ -68,6 +68,35 @@ const SWARM_HINTS: Record<string, string> = {
   gpus: 'use deploy.resources.reservations.generic_resources',
 };
 const TOP_LEVEL_UNSUPPORTED = ['include', 'models'];
+// Keys deeper in a file that the Compose Specification has and the CLI's
+// newest schema (v3.13) refuses: the difference of the two schemas, computed
+// once from both files. `*` is any key of a map, `[]` any item of a list.
+// (configs.*.content and configs/secrets.*.environment are in the difference
+// too, but we take them: they have one obvious meaning on a swarm.)
+const NESTED_UNSUPPORTED = [
+  'services.*.deploy.resources.reservations.devices',
+  'services.*.networks.*.interface_name',
+  'services.*.networks.*.link_local_ips',
+  'services.*.networks.*.mac_address',
+  'services.*.networks.*.priority',
+  'services.*.networks.*.gw_priority',
+  'services.*.ports.[].name',
+  'services.*.ports.[].host_ip',
+  'services.*.ports.[].app_protocol',
+  'services.*.volumes.[].bind.create_host_path',
+  'services.*.volumes.[].bind.recursive',
+  'services.*.volumes.[].bind.selinux',
+  'services.*.volumes.[].volume.labels',
+  'services.*.volumes.[].volume.subpath',
+  'services.*.volumes.[].tmpfs.mode',
+  'services.*.volumes.[].image',
+  'networks.*.ipam.config.[].ip_range',
+  'networks.*.ipam.config.[].gateway',
+  'networks.*.ipam.config.[].aux_addresses',
+  'networks.*.ipam.options',
+  'networks.*.enable_ipv4',
+  'networks.*.enable_ipv6',
+].map((p) => p.split('.'));
 
 type Cast = 'int' | 'float' | 'bool';
 // Where compose turns an interpolated string back into a number or boolean
@@ -221,6 +250,9 @@ function toProject(stack: string, c: Json, variables: Variables, files: Map<stri
   for (const key of TOP_LEVEL_UNSUPPORTED) {
     if (key in c) problems.push({ path: [key], message: 'not supported by docker stack deploy' });
   }
+  for (const pattern of NESTED_UNSUPPORTED) {
+    for (const path of findPaths(c, pattern)) problems.push({ path, message: 'not supported by docker stack deploy' });
+  }
   if ('name' in c) warnings.push(`name: ignored; the stack is named "${stack}" and that name prefixes its objects`);
 
   const topLevel = (key: 'networks' | 'volumes' | 'configs' | 'secrets'): Record<string, Json> | undefined => {
@@ -284,6 +316,16 @@ function toProject(stack: string, c: Json, variables: Variables, files: Map<stri
   if (configs) project.configs = fileObjects('configs', configs, variables, files, problems);
   if (secrets) project.secrets = fileObjects('secrets', secrets, variables, files, problems);
   return project;
+}
+
+/** Every path in `value` that `pattern` (keys, `*` for any key, `[]` for any item) names. */
+function findPaths(value: unknown, pattern: string[], path: (string | number)[] = []): (string | number)[][] {
+  if (pattern.length === 0) return [path];
+  const [step, ...rest] = pattern;
+  if (step === '[]') return Array.isArray(value) ? value.flatMap((item, i) => findPaths(item, rest, [...path, i])) : [];
+  if (!isMap(value)) return [];
+  if (step === '*') return Object.entries(value).filter(([k]) => !k.startsWith('x-')).flatMap(([k, v]) => findPaths(v, rest, [...path, k]));
+  return step in value ? findPaths(value[step], rest, [...path, step]) : [];
 }
 
 /** A short-syntax volume's source, as compose splits `SOURCE:TARGET[:MODE]`. */
