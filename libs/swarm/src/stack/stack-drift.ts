@@ -86,7 +86,8 @@ export function normaliseServiceSpec(spec: ServiceSpec, ctx: DriftContext = {}, 
       .sort((a, b) => `${a.Protocol}/${a.TargetPort}/${a.PublishedPort}`.localeCompare(`${b.Protocol}/${b.TargetPort}/${b.PublishedPort}`));
   }
   out.EndpointSpec = endpoint;
-  const mode = (s.Mode ?? {}) as Record<string, unknown>;
+  // no mode is a replicated service of one, as the Engine creates it
+  const mode = (isObject(s.Mode) && Object.keys(s.Mode).length ? s.Mode : { Replicated: {} }) as Record<string, unknown>;
   if (isObject(mode.Replicated)) mode.Replicated = { Replicas: 1, ...Object.fromEntries(Object.entries(mode.Replicated).filter(([, v]) => v !== undefined)) };
   if (isObject(mode.Global)) mode.Global = { global: true };
   if (isObject(mode.GlobalJob)) mode.GlobalJob = { globalJob: true };
