@@ -32,7 +32,9 @@ function prune(v: unknown): Json | undefined {
   if (isObject(v)) {
     const entries = Object.entries(v)
       .map(([k, x]) => [k, prune(x)] as const)
-      .filter((e): e is readonly [string, Json] => e[1] !== undefined);
+      .filter((e): e is readonly [string, Json] => e[1] !== undefined)
+      // keys in order, so two equal objects print the same
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return entries.length ? Object.fromEntries(entries) : undefined;
   }
   if (typeof v === 'boolean' || typeof v === 'number' || typeof v === 'string') return v;
