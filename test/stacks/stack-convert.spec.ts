@@ -16,7 +16,7 @@ const failure = (fn: () => unknown): DomainError => {
 };
 /** The plan's service by compose key, its container spec opened up for assertions. */
 const service = (project: ComposeProject, key: string, stack = 'shop') => {
-  const spec = convertStack(project, stack).services.find((s) => s.key === key)?.spec as ServiceSpec & { TaskTemplate: Record<string, any> };
+  const spec: any = convertStack(project, stack).services.find((s) => s.key === key)?.spec;
   return { spec, task: spec.TaskTemplate, c: spec.TaskTemplate.ContainerSpec };
 };
 

@@ -184,11 +184,14 @@ export class SwarmStacks {
       this.docker.run(`configs of stack "${stack}"`, (d) => d.listConfigs({ filters })) as Promise<EngineObject[]>,
     ]);
     if (services.length + networks.length + secrets.length + configs.length === 0) throw new DomainError('NOT_FOUND', `stack "${stack}" not found: nothing carries its namespace`);
-    for (const s of services) await this.services.remove(s.ID);
+    let removed = 0;
+    for (const s of services) removed += Number(await this.removeOnce(() => this.services.remove(s.ID)));
     // a network is freed when the removed services' tasks are gone: retry "in use" for a while, as the Engine takes a moment
-    for (const n of networks) await this.retryInUse(() => this.docker.run(`network "${n.Name}"`, (d) => d.getNetwork(n.Id).remove()));
-    for (const s of secrets) await this.retryInUse(() => this.docker.run(`secret "${s.Spec?.Name}"`, (d) => d.getSecret(s.ID).remove()));
-    for (const c of configs) await this.retryInUse(() => this.docker.run(`config "${c.Spec?.Name}"`, (d) => d.getConfig(c.ID).remove()));
+    for (const n of networks) removed += Number(await this.removeOnce(() => this.docker.run(`network "${n.Name}"`, (d) => d.getNetwork(n.Id).remove())));
+    for (const s of secrets) removed += Number(await this.removeOnce(() => this.docker.run(`secret "${s.Spec?.Name}"`, (d) => d.getSecret(s.ID).remove())));
+    for (const c of configs) removed += Number(await this.removeOnce(() => this.docker.run(`config "${c.Spec?.Name}"`, (d) => d.getConfig(c.ID).remove())));
+    // a network still listed while the swarm removes it is no stack
+    if (removed === 0) throw new DomainError('NOT_FOUND', `stack "${stack}" not found: nothing carries its namespace`);
     return {
       services: services.map((s) => s.Spec?.Name ?? s.ID),
       networks: networks.map((n) => n.Name),
@@ -430,14 +433,19 @@ export class SwarmStacks {
     }
   }
 
-  private async retryInUse(remove: () => Promise<unknown>, timeoutMs = 30_000): Promise<void> {
+  /**
+   * Removes one object, waiting while it is still in use by tasks on their
+   * way out. False when it was already gone (an older Engine answers a
+   * network being removed with a 500 "not found").
+   */
+  private async removeOnce(remove: () => Promise<unknown>, timeoutMs = 30_000): Promise<boolean> {
     const end = Date.now() + timeoutMs;
     for (;;) {
       try {
         await remove();
-        return;
+        return true;
       } catch (err) {
-        if (err instanceof DomainError && err.code === 'NOT_FOUND') return;
+        if (err instanceof DomainError && (err.code === 'NOT_FOUND' || (engineStatusOf(err) === 500 && /\bnot found\b/i.test(err.message)))) return false;
         const inUse = err instanceof DomainError && /in use|has active endpoints/i.test(err.message);
         if (!inUse || Date.now() > end) throw err;
         await new Promise((r) => setTimeout(r, 500));
@@ -445,6 +453,8 @@ export class SwarmStacks {
     }
   }
 }
+
+const engineStatusOf = (err: DomainError): number | undefined => (err.cause as { statusCode?: number } | undefined)?.statusCode;
 
 /** The spec with each config/secret reference's id filled in from the objects just created or found. */
 function withObjectIds(spec: ServiceSpec, ids: Map<string, string>): ServiceSpec {
