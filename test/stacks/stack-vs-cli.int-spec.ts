@@ -183,6 +183,19 @@ describe('stacks: the library deploys a compose file exactly as docker stack dep
     expect(err2?.code).toBe('INVALID');
     expect(err2?.message).toBe('networks.proxy: network "no-such-net" is declared as external, but could not be found; create a swarm-scoped network first');
     expect(await docker.listServices({ filters: JSON.stringify({ name: ['bad_web'] }) })).toEqual([]);
+
+    // a config the file names itself cannot change its bytes: refused, not silently kept
+    const named = (text: string): ComposeProject => ({
+      services: { web: { image: env().LAB_IMAGE, command: ['sleep', '3600'], configs: ['conf'] } },
+      configs: { conf: { name: 'bad-fixed-conf', content: Buffer.from(text) } },
+    });
+    await stacks.deploy(named('one'), 'bad', { wait: false });
+    const err3 = await stacks.deploy(named('two'), 'bad', { wait: false }).then(() => undefined, (e: unknown) => e as DomainError);
+    expect([err3?.code, err3?.message]).toEqual([
+      'INVALID',
+      'configs.conf: config "bad-fixed-conf" exists with other content and configs are immutable; drop `name:` to let the stack version it, or give it a new name',
+    ]);
+    await stacks.remove('bad');
   });
 
   it('merges the logs of every service of a stack, each line tagged with service, slot and node, with a filter and follow', async () => {
