@@ -55,7 +55,7 @@ export class McpServerFactory {
   ) {}
 
   create(context: McpCallContext = {}): Server {
-    const server = new Server({ name: this.options.name, version: this.options.version }, { capabilities: { tools: {} }, instructions: this.options.instructions });
+    const server = new Server({ name: this.options.name, version: this.options.version }, { capabilities: { tools: {}, logging: {} }, instructions: this.options.instructions });
     server.setRequestHandler(ListToolsRequestSchema, async () => ({
       tools: this.registry.list().map(({ options }) => ({
         name: options.name,

@@ -18,7 +18,7 @@ export class McpController {
   @RequireRole('viewer')
   async handle(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     reply.hijack();
-    // each tool checks its own role against the caller's token, and mutating calls are audited
-    await this.mcp.handle(request.raw, reply.raw, request.body, this.contexts.forPrincipal(request.principal!, String(request.id)));
+    // each tool checks its own role against the caller's token, mutating calls are audited, and a stream ends with the token
+    await this.mcp.handle(request.raw, reply.raw, request.body, this.contexts.forPrincipal(request.principal!, String(request.id)), request.watchAccess);
   }
 }
