@@ -124,7 +124,7 @@ describe('MCP: error codes, confirmation, read-only, resources, prompts, checked
       // get_service_logs reads, but needs operator
       expect(names.sort()).toEqual(READ_TOOLS.filter((n) => n !== 'get_service_logs'));
       const scale = await call(viewer, 'scale_service', { name: `${PREFIX}web`, replicas: 1 });
-      expect(scale.structuredContent).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/read-only/) });
+      expect(scale.structuredContent).toEqual({ code: 'FORBIDDEN', message: 'forbidden: needs operator; the token "mcp-viewer" is viewer' });
     } finally {
       await viewer.close();
     }

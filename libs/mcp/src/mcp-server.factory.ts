@@ -119,12 +119,15 @@ export class McpServerFactory {
 
   /** Why this caller may not see or call a tool, or undefined. */
   private refusal(tool: McpToolOptions, context: McpCallContext): string | undefined {
+    // the role first: "needs operator" tells a viewer more than "read-only"
+    const forbidden = context.authorize?.(tool);
+    if (forbidden) return forbidden;
     if ((this.options.readOnly || context.readOnly) && tool.annotations?.readOnlyHint !== true) {
       return this.options.readOnly
         ? `the tool ${tool.name} is not available: this MCP server is read-only (MCP_READ_ONLY=true)`
         : `the tool ${tool.name} is not available: this session is read-only (a viewer token sees only read tools)`;
     }
-    return context.authorize?.(tool);
+    return undefined;
   }
 
   private async callTool(name: string, rawArgs: unknown, context: McpCallContext): Promise<CallToolResult> {
