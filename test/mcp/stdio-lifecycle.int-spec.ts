@@ -1,6 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,7 +54,8 @@ describe('the stdio MCP server as .mcp.json starts it', () => {
       command,
       args,
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env, DOCKER_HOST: lab.DOCKER_HOST, REGISTRY_URL: lab.REGISTRY_URL, LOG_LEVEL: 'warn', DATA_DIR: join(dir, 'data'), DEFINITIONS_DIR: join(dir, 'defs') },
+      // a developer's shell often has NODE_ENV=development: the server must start all the same
+      env: { PATH: process.env.PATH ?? '', ...env, NODE_ENV: 'development', DOCKER_HOST: lab.DOCKER_HOST, REGISTRY_URL: lab.REGISTRY_URL, LOG_LEVEL: 'warn', DATA_DIR: join(dir, 'data'), DEFINITIONS_DIR: join(dir, 'defs') },
       stderr: 'ignore',
     });
     const client = new Client({ name: 'lifecycle-test', version: '1.0.0' });
@@ -89,5 +90,27 @@ describe('the stdio MCP server as .mcp.json starts it', () => {
       expect(await gone(pids, 2_000)).toEqual([]);
       await client.close();
     }
+  });
+
+  it('the MCP Inspector CLI lists the tools through the .mcp.json command and exits by itself', async () => {
+    const { command, args } = mcpJsonServer();
+    const lab = labEnv();
+    // from the npm cache when it is there (offline), else from the npm registry
+    const started = Date.now();
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile(
+        'npx',
+        ['--prefer-offline', '-y', '@modelcontextprotocol/inspector@0.15', '--cli', command, ...args, '--method', 'tools/list'],
+        { cwd: ROOT, timeout: 90_000, env: { ...process.env, DOCKER_HOST: lab.DOCKER_HOST, DATA_DIR: join(dir, 'data'), DEFINITIONS_DIR: join(dir, 'defs'), LOG_LEVEL: 'warn' } },
+        (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
+      ),
+    );
+    // a server left holding the pipe would keep the inspector (and this call) waiting until the timeout
+    expect(Date.now() - started).toBeLessThan(60_000);
+    const names = (JSON.parse(out) as { tools: Array<{ name: string }> }).tools.map((t) => t.name);
+    expect(names).toContain('list_services');
+    expect(names.length).toBeGreaterThanOrEqual(15);
+    const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('scripts/mcp-stdio.mjs') && l.includes(dir));
+    expect(left).toEqual([]);
   });
 });

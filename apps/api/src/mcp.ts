@@ -22,8 +22,10 @@ class OnDemandHealthModule {}
 class McpStdioModule {}
 
 async function main() {
-  // logs are JSON on stderr: anything on stdout would corrupt the protocol
-  process.env.NODE_ENV ??= 'production';
+  // logs are JSON on stderr: anything on stdout would corrupt the protocol. Whatever NODE_ENV the
+  // user's shell has: the pretty printer runs in a worker thread the one-file bundle cannot load,
+  // so with NODE_ENV=development or test the server died at start ("Connection closed")
+  process.env.NODE_ENV = 'production';
   validateEnvironmentOrExit();
   const app = await NestFactory.createApplicationContext(McpStdioModule, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
