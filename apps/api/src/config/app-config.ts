@@ -19,6 +19,7 @@ export class AppConfig {
   readonly auth: { adminToken?: string; failedAttemptsLimit: number };
   /** Origins allowed by CORS; empty: CORS off. */
   readonly corsOrigins: string[];
+  readonly mcp: { readOnly: boolean };
 
   constructor(env: Environment) {
     this.port = env.PORT;
@@ -42,5 +43,6 @@ export class AppConfig {
     this.healthPollIntervalSeconds = env.HEALTH_POLL_INTERVAL;
     this.auth = { adminToken: env.ADMIN_TOKEN, failedAttemptsLimit: env.AUTH_RATE_LIMIT };
     this.corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+    this.mcp = { readOnly: env.MCP_READ_ONLY === 'true' };
   }
 }

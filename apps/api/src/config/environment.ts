@@ -63,6 +63,11 @@ export class Environment {
   @IsInt({ message: 'must be a whole number of failed attempts' })
   AUTH_RATE_LIMIT: number = 10;
 
+  /** Only read tools over MCP (stdio and HTTP), whatever the token's role. */
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  MCP_READ_ONLY?: string;
+
   @IsIn(['development', 'production', 'test'], { message: 'must be development, production or test' })
   NODE_ENV: string = 'development';
 

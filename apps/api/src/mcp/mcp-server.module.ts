@@ -1,19 +1,28 @@
 import { Module } from '@nestjs/common';
 import { McpModule } from '@app/mcp';
+import { AppConfig } from '../config/app-config';
 import { HealthModule } from '../health/health.module';
 import { NodesModule } from '../nodes/nodes.module';
 import { RegistryApiModule } from '../registry/registry-api.module';
 import { ServicesModule } from '../services/services.module';
 import { McpController } from './mcp.controller';
+import { McpResources } from './mcp.resources';
 import { ClusterTools } from './tools/cluster.tools';
 import { ServiceTools } from './tools/service.tools';
 
 @Module({
   imports: [
-    McpModule.forRoot({
-      name: 'swarm-orchestrator',
-      version: process.env.npm_package_version ?? '0.1.0',
-      instructions: 'Operate a Docker Swarm cluster: the service catalog (deploy, stop, scale, logs, rollback), nodes (drain, activate), health and the private registry.',
+    McpModule.forRootAsync({
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) => ({
+        name: 'swarm-orchestrator',
+        version: process.env.npm_package_version ?? '0.1.0',
+        instructions:
+          'Operate a Docker Swarm cluster: the service catalog (deploy, stop, scale, logs, rollback), nodes (drain, activate), health and the private registry. ' +
+          'Destructive tools (stop, drain, rollback) answer with what they would do until called again with "confirm": true.' +
+          (config.mcp.readOnly ? ' This server is read-only: only the read tools exist.' : ''),
+        readOnly: config.mcp.readOnly,
+      }),
     }),
     ServicesModule,
     NodesModule,
@@ -21,6 +30,6 @@ import { ServiceTools } from './tools/service.tools';
     RegistryApiModule,
   ],
   controllers: [McpController],
-  providers: [ServiceTools, ClusterTools],
+  providers: [ServiceTools, ClusterTools, McpResources],
 })
 export class McpServerModule {}
