@@ -7,6 +7,8 @@ import { ServicesModule } from '../services/services.module';
 import { McpController } from './mcp.controller';
 import { ClusterTools } from './tools/cluster.tools';
 import { ServiceTools } from './tools/service.tools';
+import { ImageTools } from './tools/image.tools';
+import { ImagesModule } from '../images/images.module';
 
 @Module({
   imports: [
@@ -19,8 +21,9 @@ import { ServiceTools } from './tools/service.tools';
     NodesModule,
     HealthModule,
     RegistryApiModule,
+    ImagesModule,
   ],
   controllers: [McpController],
-  providers: [ServiceTools, ClusterTools],
+  providers: [ServiceTools, ClusterTools, ImageTools],
 })
 export class McpServerModule {}
