@@ -157,8 +157,11 @@ describe('image lifecycle on the lab: registry notifications, update available, 
     expect(Date.now() - sent).toBeLessThan(1000);
     expect(new Set(statuses)).toEqual(new Set([202]));
     await eventually(async () => (await liveDigest(REDEPLOY)) === last.digest, 60_000, `${REDEPLOY} on the last push`);
+    const registryDeploys = async () => (await history(REDEPLOY)).filter((h) => h.actor === 'registry' && h.action === 'deploy');
+    await eventually(async () => (await registryDeploys())[0].status !== 'in_progress', 60_000, 'the redeploy finished');
+    // past another debounce window and convergence wait: still one
     await new Promise((r) => setTimeout(r, 4000));
-    const deploys = (await history(REDEPLOY)).filter((h) => h.actor === 'registry' && h.action === 'deploy');
+    const deploys = await registryDeploys();
     expect(deploys.length - count).toBe(1);
     expect(deploys[0]).toMatchObject({ status: 'succeeded', imageDigest: last.digest });
   });
