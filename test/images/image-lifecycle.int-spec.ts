@@ -66,7 +66,8 @@ describe('image lifecycle on the lab: registry notifications, update available, 
   it('refuses a notification without the shared secret (401) and changes nothing', async () => {
     const before = (await json('/api/images/updates')).body;
     const digest = `sha256:${'b'.repeat(64)}`;
-    for (const headers of [{}, { 'x-registry-secret': 'wrong-secret-0123456789' }, { authorization: `Bearer ${SECRET}` }]) {
+    const attempts: Array<Record<string, string>> = [{}, { 'x-registry-secret': 'wrong-secret-0123456789' }, { authorization: `Bearer ${SECRET}` }];
+    for (const headers of attempts) {
       const res = await post(notification('1.0', digest), headers);
       expect(res.status).toBe(401);
       expect(((await res.json()) as Json).message).toMatch(/X-Registry-Secret/);
