@@ -214,6 +214,8 @@ export class ImageUpdates implements OnApplicationBootstrap, OnModuleDestroy {
       if (result.convergence?.outcome === 'converged') {
         this.failed.delete(service);
         this.setRedeploy(service, { state: 'converged', at: new Date().toISOString(), historyId, message: result.convergence.message }, 'redeployed');
+        // the service runs the new digest now: clear its update without waiting for the monitor's next look
+        await this.evaluate();
         return;
       }
       failure = `${result.convergence?.outcome ?? 'not converged'}: ${result.convergence?.message ?? ''}`;
