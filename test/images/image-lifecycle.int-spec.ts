@@ -108,6 +108,11 @@ describe('image lifecycle on the lab: registry notifications, update available, 
       const live = ((await json('/api/services/live')).body as Json[]).find((s) => s.name === NOTIFY)!;
       expect(live.imageUpdate.availableDigest).toBe(pushed.digest);
       expect(((await json('/api/images/updates')).body as Json[]).map((u) => u.service)).toContain(NOTIFY);
+      // a late notification of the old digest and a re-sent one change nothing: the registry's answer decides
+      for (const digest of [running, pushed.digest]) expect((await post(notification('1.0', digest))).status).toBe(202);
+      await new Promise((r) => setTimeout(r, 500));
+      expect((await json(`/api/services/${NOTIFY}`)).body.imageUpdate).toMatchObject({ availableDigest: pushed.digest, pushedAt: event.data.data.pushedAt });
+      expect(sse.events.filter((e) => e.event === 'image-update' && e.data.subject === NOTIFY && e.data.action === 'available')).toHaveLength(1);
       // notify only: still the old digest, no deploy by the registry
       await new Promise((r) => setTimeout(r, 2500));
       expect(await liveDigest(NOTIFY)).toBe(running);
@@ -141,6 +146,9 @@ describe('image lifecycle on the lab: registry notifications, update available, 
     await eventually(async () => (await liveDigest(REDEPLOY)) === before, 60_000, `${REDEPLOY} back on ${before}`);
     const update = await eventually(async () => ((await json('/api/images/updates')).body as Json[]).find((u) => u.service === REDEPLOY && u.redeploy?.state === 'rolled-back'), 30_000, 'rolled-back state');
     expect(update.redeploy.message).toMatch(/redeploy to \w{12} failed .*rolled back|the swarm runs/);
+    if (/rolled back to/.test(update.redeploy.message)) {
+      expect((await history(REDEPLOY)).find((h) => h.action === 'rollback')).toMatchObject({ actor: 'registry', status: 'succeeded' });
+    }
     // the failed digest is not tried again
     const n = (await history(REDEPLOY)).length;
     await new Promise((r) => setTimeout(r, 3000));
