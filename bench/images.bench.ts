@@ -31,7 +31,8 @@ export async function benchImageLifecycle(row: Row, pushes = 10, redeploys = 3):
   const live = async (name: string) => ((await (await t.api('/api/services/live')).json()) as Array<{ name: string; imageDigest?: string }>).find((s) => s.name === name);
   try {
     const def = (name: string, tag: string, policy: string) => ({
-      name, image: `${env.LAB_REGISTRY}/${REPO}:${tag}`, command: ['sleep', '3600'], 'x-update': policy, deploy: { update_config: { monitor: '2s' } },
+      // sleep ignores SIGTERM: both sides stop old tasks after 1 s instead of Docker's 10 s
+      name, image: `${env.LAB_REGISTRY}/${REPO}:${tag}`, command: ['sleep', '3600'], 'x-update': policy, stop_grace_period: '1s', deploy: { update_config: { monitor: '2s' } },
     });
     for (const [name, tag, policy] of [[NOTIFY, 'notify', 'notify'], [REDEPLOY, 'redeploy', 'redeploy']]) {
       await t.api('/api/services', { method: 'POST', json: def(name, tag, policy) });
@@ -49,7 +50,7 @@ export async function benchImageLifecycle(row: Row, pushes = 10, redeploys = 3):
     await sse.stop();
     row(`push's last byte → "update available" (SSE, ${pushes})`, `median ${ms(median(toEvent))}`, `max ${ms(Math.max(...toEvent))}`, '–', '< 2000 ms');
 
-    cli(['service', 'create', '--detach', '--quiet', '--name', CLI, '--update-monitor', '2s', `${env.LAB_REGISTRY}/${REPO}:redeploy`, 'sleep', '3600']);
+    cli(['service', 'create', '--detach', '--quiet', '--name', CLI, '--update-monitor', '2s', '--stop-grace-period', '1s', `${env.LAB_REGISTRY}/${REPO}:redeploy`, 'sleep', '3600']);
     const ours: number[] = [];
     const human: number[] = [];
     for (let i = 0; i < redeploys; i++) {

@@ -145,13 +145,26 @@ describe('ImageUpdates', () => {
     expect(deployments.deployService).toHaveBeenCalledTimes(1);
   });
 
-  it('leaves notify and off services alone', async () => {
+  it('never redeploys notify and off services, and says nothing about off ones', async () => {
     for (const policy of ['notify', 'off']) {
-      const { updates, state, deployments } = setup({ policy, debounceMs: 10 });
+      const { updates, state, deployments, events } = setup({ policy, debounceMs: 10 });
       state.tag = NEW;
       await updates.notify(push(NEW, new Date().toISOString()));
       await settle(100);
       expect(deployments.deployService).not.toHaveBeenCalled();
+      expect(updates.list().map((u) => u.policy)).toEqual(policy === 'off' ? [] : ['notify']);
+      expect(events).toHaveLength(policy === 'off' ? 0 : 1);
     }
+  });
+
+  it('follows a change of x-update while an update waits: notify, then redeploy', async () => {
+    const { updates, state, deployments } = setup({ policy: 'notify', debounceMs: 10 });
+    state.tag = NEW;
+    await updates.evaluate();
+    expect(updates.get('web')?.policy).toBe('notify');
+    (updates as unknown as { catalog: { definition: jest.Mock } }).catalog.definition.mockImplementation(async (name: string) => ({ name, image: `${HOST}/busybox:1.0`, 'x-update': 'redeploy' }));
+    await updates.evaluate();
+    await settle(100);
+    expect(deployments.deployService).toHaveBeenCalledTimes(1);
   });
 });

@@ -130,27 +130,36 @@ export class ImageUpdates implements OnApplicationBootstrap, OnModuleDestroy {
       .map((s) => ({ s, ref: splitImageRef(s.image, this.registry.host) }))
       .filter((x): x is { s: LiveService; ref: { repository: string; tag: string } } => !!x.ref && !!x.s.imageDigest);
     const tags = [...new Set(followed.map((x) => `${x.ref.repository}:${x.ref.tag}`))];
-    const resolved = new Map<string, string | null>();
+    // null: the tag is gone; undefined: the registry did not answer
+    const resolved = new Map<string, string | null | undefined>();
     await Promise.all(
       tags.map(async (t) => {
         const colon = t.lastIndexOf(':');
-        resolved.set(t, await this.registry.tagDigest(t.slice(0, colon), t.slice(colon + 1)).catch(() => undefined as unknown as null));
+        resolved.set(t, await this.registry.tagDigest(t.slice(0, colon), t.slice(colon + 1)).catch(() => undefined));
       }),
     );
     this.evaluated = true;
     const seen = new Set<string>();
     for (const { s, ref } of followed) {
       const now = resolved.get(`${ref.repository}:${ref.tag}`);
-      // undefined: the registry did not answer, keep what we knew
       if (now === undefined) {
         if (this.updates.has(s.name)) seen.add(s.name);
         continue;
       }
       if (!now || now === s.imageDigest) continue;
-      seen.add(s.name);
-      const previous = this.updates.get(s.name);
-      if (previous && previous.availableDigest === now && previous.currentDigest === s.imageDigest) continue;
       const policy = await this.policyOf(s.name, s.image);
+      if (policy === 'off') continue;
+      seen.add(s.name);
+      const failed = this.failed.get(s.name);
+      const previous = this.updates.get(s.name);
+      if (previous && previous.availableDigest === now && previous.currentDigest === s.imageDigest) {
+        // the definition's x-update changed meanwhile
+        if (previous.policy !== policy) {
+          previous.policy = policy;
+          if (policy === 'redeploy' && failed?.digest !== now && !this.redeploys.pending(s.name)) this.scheduleRedeploy(previous);
+        }
+        continue;
+      }
       const key = `${ref.repository}:${ref.tag}@${now}`;
       const pushedAt = this.pushes.get(key) ?? new Date().toISOString();
       const update: ImageUpdateDto = {
@@ -165,7 +174,6 @@ export class ImageUpdates implements OnApplicationBootstrap, OnModuleDestroy {
         policy,
         summary: `update available: ${shortDigest(s.imageDigest!)} → ${shortDigest(now)}, pushed ${pushedAt}`,
       };
-      const failed = this.failed.get(s.name);
       if (failed?.digest === now) update.redeploy = failed.state;
       this.updates.set(s.name, update);
       this.announce(update, 'available');
