@@ -3,8 +3,8 @@ import type { FastifyRequest } from 'fastify';
 import { map, Observable } from 'rxjs';
 import { ImageUpdates } from './image-updates.service';
 
-/** The service routes whose answers carry `imageUpdate` (GET /api/services/{name}, the live list). */
-const ROUTES = new Set(['/api/services/:name', '/api/services/live']);
+/** The service routes whose answers carry `imageUpdate`: the catalog list, one service, the live list. */
+const ROUTES = new Set(['/api/services', '/api/services/:name', '/api/services/live']);
 
 /**
  * Adds the image-update state to the service answers without the services
