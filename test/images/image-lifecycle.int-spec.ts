@@ -1,6 +1,8 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { eventually, labEnv, labImage } from '../fixtures/lab';
 import { collectSse } from '../fixtures/sse';
-import { startTestApp, TestApp } from '../fixtures/test-app';
+import { startTestApp, TEST_ADMIN_TOKEN, TestApp } from '../fixtures/test-app';
 import { crashing, getManifest, labNotify, pushVariant, putManifest, RawManifest, relabel } from './image-fixtures';
 
 jest.setTimeout(240_000);
@@ -113,6 +115,18 @@ describe('image lifecycle on the lab: registry notifications, update available, 
       await new Promise((r) => setTimeout(r, 500));
       expect((await json(`/api/services/${NOTIFY}`)).body.imageUpdate).toMatchObject({ availableDigest: pushed.digest, pushedAt: event.data.data.pushedAt });
       expect(sse.events.filter((e) => e.event === 'image-update' && e.data.subject === NOTIFY && e.data.action === 'available')).toHaveLength(1);
+      // the same state for agents: list_image_updates (viewer, read-only)
+      const mcp = new Client({ name: 'images-test', version: '1.0.0' });
+      await mcp.connect(new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } } }));
+      try {
+        const tool = (await mcp.listTools()).tools.find((x) => x.name === 'list_image_updates');
+        expect(tool?.annotations?.readOnlyHint).toBe(true);
+        const result = (await mcp.callTool({ name: 'list_image_updates', arguments: {} })) as unknown as { isError?: boolean; structuredContent: { updates: Json[] } };
+        expect(result.isError).toBeFalsy();
+        expect(result.structuredContent.updates.find((u) => u.service === NOTIFY)).toMatchObject({ availableDigest: pushed.digest, currentDigest: running, policy: 'notify' });
+      } finally {
+        await mcp.close();
+      }
       // notify only: still the old digest, no deploy by the registry
       await new Promise((r) => setTimeout(r, 2500));
       expect(await liveDigest(NOTIFY)).toBe(running);
