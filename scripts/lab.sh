@@ -435,5 +435,5 @@ case "${1:-}" in
   status) cmd_status ;;
   env) cmd_env ;;
   notify) shift; cmd_notify "$@" ;;
-  *) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac
