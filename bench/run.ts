@@ -15,6 +15,7 @@ import { labDocker, removeServices } from '../test/fixtures/docker';
 import { labEnv, labImage, labWebImage } from '../test/fixtures/lab';
 import { collectSse } from '../test/fixtures/sse';
 import { startTestApp } from '../test/fixtures/test-app';
+import { benchImageLifecycle } from './images.bench';
 
 const ROOT = join(__dirname, '..');
 /** The stdio server exactly as Claude Code starts it: .mcp.json's command and arguments, from the project root. */
@@ -117,6 +118,9 @@ async function main() {
   }
   row('deploy to convergence, 2 replicas', `median ${ms(median(ourDeploy))}`, `docker service create ${ms(median(cliDeploy))}`, `${(median(ourDeploy) / median(cliDeploy)).toFixed(2)}×`, '≤1.1×');
   await removeServices(PREFIX);
+
+  // 4b. image lifecycle: push → "update available" on the event stream; push → converged redeploy vs the CLI
+  await benchImageLifecycle(row);
 
   // 5. MCP cold start → first tools/list, vs a bare SDK server
   const coldStart = async (server: { command: string; args: string[]; env?: Record<string, string> }, env: Record<string, string>, holdMs = 0) => {

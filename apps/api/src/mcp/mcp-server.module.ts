@@ -9,6 +9,8 @@ import { McpController } from './mcp.controller';
 import { McpResources } from './mcp.resources';
 import { ClusterTools } from './tools/cluster.tools';
 import { ServiceTools } from './tools/service.tools';
+import { ImageTools } from './tools/image.tools';
+import { ImagesModule } from '../images/images.module';
 
 @Module({
   imports: [
@@ -28,8 +30,9 @@ import { ServiceTools } from './tools/service.tools';
     NodesModule,
     HealthModule,
     RegistryApiModule,
+    ImagesModule,
   ],
   controllers: [McpController],
-  providers: [ServiceTools, ClusterTools, McpResources],
+  providers: [ServiceTools, ClusterTools, ImageTools, McpResources],
 })
 export class McpServerModule {}

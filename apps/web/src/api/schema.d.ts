@@ -436,6 +436,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/registry/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["receiveRegistryNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/images/updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listImageUpdates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/images/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listImageUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit": {
         parameters: {
             query?: never;
@@ -860,6 +908,12 @@ export interface components {
             /** @example v8 */
             variant?: string;
         };
+        TagUserDto: {
+            service: string;
+            stack?: string;
+            /** @description nodes its running tasks are on */
+            nodes: string[];
+        };
         TagSummaryDto: {
             /** @example 1.4 */
             tag: string;
@@ -870,6 +924,8 @@ export interface components {
             size: number;
             platforms: components["schemas"]["PlatformDto"][];
             created?: string;
+            /** @description the live services that run this digest, and their nodes (tag listings only) */
+            usedBy?: components["schemas"]["TagUserDto"][];
         };
         LayerDto: {
             digest: string;
@@ -892,6 +948,8 @@ export interface components {
             size: number;
             platforms: components["schemas"]["PlatformDto"][];
             created?: string;
+            /** @description the live services that run this digest, and their nodes (tag listings only) */
+            usedBy?: components["schemas"]["TagUserDto"][];
             repository: string;
             labels: {
                 [key: string]: string;
@@ -906,6 +964,83 @@ export interface components {
             tag: string;
             /** @description the manifest deleted; other tags on it are gone too */
             digest: string;
+            /** @description the other tags that named the digest, deleted with it */
+            alsoDeletedTags: string[];
+            /** @description services that ran the digest (a forced delete): new tasks of theirs cannot pull it */
+            servicesUsingIt: string[];
+            /** @description space comes back only after the registry's garbage collection */
+            note: string;
+        };
+        NotificationResultDto: {
+            /** @description manifest pushes and deletes taken into account */
+            accepted: number;
+            /** @description events of the envelope that are not manifest pushes or deletes (pulls, blobs) */
+            ignored: number;
+        };
+        RedeployStateDto: {
+            /** @enum {string} */
+            state: "pending" | "running" | "converged" | "rolled-back" | "failed";
+            at: string;
+            /** @description why a redeploy failed, and what was done */
+            message?: string;
+            /** @description the deploy history entry */
+            historyId?: number;
+        };
+        ImageUpdateDto: {
+            /** @example web */
+            service: string;
+            /** @description the stack the service belongs to */
+            stack?: string;
+            /**
+             * @description the image reference the service follows (no digest)
+             * @example mini2:5000/team/web:1.4
+             */
+            image: string;
+            /** @example team/web */
+            repository: string;
+            /** @example 1.4 */
+            tag: string;
+            /**
+             * @description the digest the service runs
+             * @example sha256:…
+             */
+            currentDigest: string;
+            /**
+             * @description the digest the tag resolves to now
+             * @example sha256:…
+             */
+            availableDigest: string;
+            /** @description when it was pushed, from the registry notification; else when the app first saw it */
+            pushedAt: string;
+            /**
+             * @description the service definition's x-update (notify for a service outside the catalog)
+             * @enum {string}
+             */
+            policy: "off" | "notify" | "redeploy";
+            /** @example update available: 0123456789ab → ba9876543210, pushed 2026-11-30T09:00:00.000Z */
+            summary: string;
+            redeploy?: components["schemas"]["RedeployStateDto"];
+        };
+        NodeTasksDto: {
+            node: string;
+            /** @description running tasks of the service on the node */
+            tasks: number;
+        };
+        ServiceImageUsageDto: {
+            service: string;
+            stack?: string;
+            /** @description the image without its digest */
+            image: string;
+            /** @description set when the image is on the configured registry */
+            repository?: string;
+            tag?: string;
+            /** @description the digest the service runs */
+            digest?: string;
+            /** @description where its tasks run */
+            nodes: components["schemas"]["NodeTasksDto"][];
+            /** @description whether the running digest still exists in the registry (unset: not on the configured registry, or unknown) */
+            inRegistry?: boolean;
+            update?: components["schemas"]["ImageUpdateDto"];
         };
         AuditEntryDto: {
             id: number;
@@ -1968,7 +2103,10 @@ export interface operations {
     };
     deleteTag: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description delete even when running services use the digest or other tags share it */
+                force?: boolean;
+            };
             header?: never;
             path: {
                 /** @description repository name; a name with slashes is URL-encoded (team%2Fweb) or written plainly */
@@ -1996,6 +2134,110 @@ export interface operations {
             };
             /** @description the token's role is below admin */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description running services use the digest, or other tags share it (named); force=true deletes anyway */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveRegistryNotification: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the shared secret REGISTRY_NOTIFY_SECRET */
+                "X-Registry-Secret": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.docker.distribution.events.v1+json": {
+                    events: Record<string, never>[];
+                };
+                "application/json": {
+                    events: Record<string, never>[];
+                };
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationResultDto"];
+                };
+            };
+            /** @description no X-Registry-Secret header, or a wrong one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description notifications are off (REGISTRY_NOTIFY_SECRET unset) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listImageUpdates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageUpdateDto"][];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listImageUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceImageUsageDto"][];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
