@@ -10,3 +10,6 @@ export { serviceDefinitionSchema, SERVICE_NAME, type ServiceDefinition } from '.
 export { HealthHistory, type HealthEvent } from './health-history/health-history';
 export { ApiTokenStore, type ApiTokenRecord } from './tokens/api-token.store';
 export { AuditLog, type AuditEntry } from './audit/audit-log';
+export { AlertStore, type AlertRecord, type AlertState, type AlertEventRecord, type AlertEventKind, type AlertMute, type AlertChannelRecord, type DeployOutcome } from './alerts/alert.store';
+export { AlertRulesFile, type AlertRulesState } from './alerts/alert-rules.file';
+export { ALERT_RULE_IDS, ALERT_SEVERITIES, DEFAULT_ALERT_RULES, parseDuration, type AlertRule, type AlertRuleId, type AlertRules, type AlertSeverity } from './alerts/alert-rules.schema';
