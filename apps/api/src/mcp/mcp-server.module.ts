@@ -7,6 +7,8 @@ import { ServicesModule } from '../services/services.module';
 import { McpController } from './mcp.controller';
 import { ClusterTools } from './tools/cluster.tools';
 import { ServiceTools } from './tools/service.tools';
+import { AlertsModule } from '../alerts/alerts.module';
+import { AlertTools } from './tools/alert.tools';
 
 @Module({
   imports: [
@@ -19,8 +21,9 @@ import { ServiceTools } from './tools/service.tools';
     NodesModule,
     HealthModule,
     RegistryApiModule,
+    AlertsModule,
   ],
   controllers: [McpController],
-  providers: [ServiceTools, ClusterTools],
+  providers: [ServiceTools, ClusterTools, AlertTools],
 })
 export class McpServerModule {}
