@@ -108,6 +108,8 @@ export class AlertDispatcher implements OnModuleDestroy {
         await this.store.recordDelivery(channelId, { ok: true, at }).catch(() => undefined);
         return;
       } catch (err) {
+        // shutting down: not the receiver's fault, and nothing to record
+        if (this.abort.signal.aborted) return;
         const error = `attempt ${attempt} of ${this.retry.attempts}: ${describe(err)}`;
         await this.store.recordDelivery(channelId, { ok: false, at, error }).catch(() => undefined);
         this.logger.warn(`channel "${channel.name}" (${channel.type}) did not take alert ${n.alert.id} (${n.event}): ${error}`);
