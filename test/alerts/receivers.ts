@@ -11,8 +11,9 @@ export interface Received {
 }
 
 /** An HTTP server standing in for webhook, ntfy and Slack receivers: records every POST; `statusFor` picks the answer by path. */
-export async function startHttpReceiver(statusFor: (path: string) => number = () => 200) {
+export async function startHttpReceiver(statusFor: (path: string) => number = () => 200, opts: { keep?: boolean } = {}) {
   const received: Received[] = [];
+  let count = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c) => chunks.push(c));
@@ -24,7 +25,9 @@ export async function startHttpReceiver(statusFor: (path: string) => number = ()
       } catch {
         body = raw;
       }
-      received.push({ path: req.url ?? '/', headers: req.headers, raw, body, at: Date.now() });
+      count++;
+      // keep: false counts only, so a long run measures the app's memory, not the receiver's
+      if (opts.keep !== false) received.push({ path: req.url ?? '/', headers: req.headers, raw, body, at: Date.now() });
       const status = statusFor(req.url ?? '/');
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status >= 400 ? 'receiver says no' : 'ok');
     });
@@ -34,6 +37,7 @@ export async function startHttpReceiver(statusFor: (path: string) => number = ()
   return {
     url,
     received,
+    count: () => count,
     on: (path: string) => received.filter((r) => r.path === path),
     close: () => new Promise<void>((r) => server.close(() => r())),
   };

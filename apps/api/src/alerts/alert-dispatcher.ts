@@ -120,10 +120,22 @@ export class AlertDispatcher implements OnModuleDestroy {
     }
   }
 
-  private deliver(channel: AlertChannelRecord, n: AlertNotification): Promise<void> {
+  private async deliver(channel: AlertChannelRecord, n: AlertNotification): Promise<void> {
     const adapter = CHANNEL_ADAPTERS[channel.type as ChannelType];
-    if (!adapter) return Promise.reject(new Error(`unknown channel type ${channel.type}`));
-    return adapter.send(channel, n, AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.retry.timeoutMs)]));
+    if (!adapter) throw new Error(`unknown channel type ${channel.type}`);
+    // one controller per attempt, unhooked after it: AbortSignal.any on the long-lived shutdown signal would keep every attempt's signal alive
+    const attempt = new AbortController();
+    const onShutdown = () => attempt.abort();
+    const timer = setTimeout(() => attempt.abort(new DOMException('no answer in time', 'TimeoutError')), this.retry.timeoutMs);
+    this.abort.signal.addEventListener('abort', onShutdown, { once: true });
+    try {
+      await adapter.send(channel, n, attempt.signal);
+    } catch (err) {
+      throw attempt.signal.reason?.name === 'TimeoutError' ? attempt.signal.reason : err;
+    } finally {
+      clearTimeout(timer);
+      this.abort.signal.removeEventListener('abort', onShutdown);
+    }
   }
 }
 
