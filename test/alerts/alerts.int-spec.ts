@@ -1,7 +1,9 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { labDocker, removeServices } from '../fixtures/docker';
 import { eventually, labImage, labPid, labWebImage, restartLab } from '../fixtures/lab';
-import { startTestApp, TestApp } from '../fixtures/test-app';
+import { startTestApp, TEST_ADMIN_TOKEN, TestApp } from '../fixtures/test-app';
 import { Received, startHttpReceiver, startSmtpReceiver } from './receivers';
 
 const PREFIX = 't-alert-';
@@ -186,6 +188,31 @@ describe('alerts on the lab: rules fire once, resolve, honour mutes, and reach r
     await new Promise((r) => setTimeout(r, 5000));
     expect(http.received.slice(before).filter((r) => JSON.stringify(r.body).includes(name))).toEqual([]);
     expect((await call('/api/alerts')).body.alerts.filter((a: any) => a.service === name)).toEqual([]);
+  });
+
+  it('rules: PUT refuses a bad key by name and keeps the file; MCP list_alerts answers what GET /api/alerts does', async () => {
+    const bad = await call('/api/alerts/rules', { method: 'PUT', json: { yaml: 'rules:\n  node_dwn: { for: 5s }\n' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toBe('rules.node_dwn: unknown key');
+    const good = await call('/api/alerts/rules', { method: 'PUT', json: { yaml: 'rules:\n  node_drained: { severity: warning }\n' } });
+    expect(good.status).toBe(200);
+    expect(good.body.rules.node_drained).toMatchObject({ severity: 'warning', enabled: true });
+    expect((await call('/api/alerts/rules')).body.yaml).toBe('rules:\n  node_drained: { severity: warning }\n');
+    const client = new Client({ name: 'alerts-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } } }));
+    try {
+      const tool = (await client.listTools()).tools.find((x) => x.name === 'list_alerts')!;
+      expect(tool.annotations?.readOnlyHint).toBe(true);
+      const res = (await client.callTool({ name: 'list_alerts', arguments: { state: 'resolved', limit: 5 } })) as any;
+      const rest = (await call('/api/alerts?state=resolved&limit=5')).body;
+      expect(res.structuredContent.alerts.map((a: any) => a.id)).toEqual(rest.alerts.map((a: any) => a.id));
+      expect(res.structuredContent.alerts.length).toBeGreaterThan(0);
+      const wrong = (await client.callTool({ name: 'list_alerts', arguments: { state: 'gone' } })) as any;
+      expect(wrong.isError).toBe(true);
+      expect(wrong.content[0].text).toMatch(/state: must be firing or resolved/);
+    } finally {
+      await client.close();
+    }
   });
 
   it('stopping a worker fires "node down" within 2 s of the swarm noticing, and "resolved" when it returns', async () => {

@@ -33,6 +33,7 @@ function setup(rules: Partial<AlertRules> = {}) {
   const mutes: AlertMute[] = [];
   const sent: AlertNotification[] = [];
   const tasks = new Map<string, TaskSummary[]>();
+  const deploys: Array<{ id: number; service: string; action: string; status: string; at: string; message?: string }> = [];
   const store = {
     firing: jest.fn(async () => alerts.filter((a) => a.state === 'firing')),
     create: jest.fn(async (a: Omit<AlertRecord, 'id' | 'notifications'>) => {
@@ -43,7 +44,7 @@ function setup(rules: Partial<AlertRules> = {}) {
     update: jest.fn(async (id: number, patch: Partial<AlertRecord>) => void Object.assign(alerts[id - 1], patch)),
     addEvents: jest.fn(async (e: Array<{ kind: string; message: string }>) => void events.push(...e)),
     activeMutes: jest.fn(async (at: string) => mutes.filter((m) => m.until > at)),
-    deployOutcomes: jest.fn(async () => []),
+    deployOutcomes: jest.fn(async (after: number) => deploys.filter((d) => d.id > after)),
   };
   const engine = new AlertEngine(
     { snapshot: () => snap, changes$: new Subject() } as any,
@@ -65,6 +66,7 @@ function setup(rules: Partial<AlertRules> = {}) {
     mutes,
     sent,
     tasks,
+    deploys,
     flush,
     at: (seconds: number) => (now = T0 + seconds * 1000),
     set: (s: Partial<HealthSnapshot>) => (snap = snapshot(s)),
@@ -182,5 +184,15 @@ describe('AlertEngine', () => {
     await e.flush();
     expect(e.sent.map((n) => `${n.event} ${n.alert.rule}`)).toEqual(['fired node_down', 'fired docker_unreachable']);
     expect(e.sent[1].alert.message).toBe('Docker unreachable at tcp://mini2:2375: connect ECONNREFUSED');
+  });
+
+  it('fires when the latest deploy or rollback of a service failed (from the deploy history), and resolves on a later success', async () => {
+    const e = setup();
+    e.deploys.push({ id: 1, service: 'web', action: 'deploy', status: 'failed', at: '2026-11-30T10:00:00Z', message: 'did not converge: task exited with 1' });
+    await e.flush();
+    expect(e.sent.map((n) => [n.event, n.alert.rule, n.alert.severity, n.alert.message])).toEqual([['fired', 'deploy_failed', 'warning', 'deploy of web failed: did not converge: task exited with 1']]);
+    e.deploys.push({ id: 2, service: 'web', action: 'rollback', status: 'succeeded', at: '2026-11-30T10:01:00Z' });
+    await e.flush();
+    expect(e.sent.map((n) => n.event)).toEqual(['fired', 'resolved']);
   });
 });
