@@ -101,6 +101,11 @@ describe('alerts on the lab: rules fire once, resolve, honour mutes, and reach r
     expect(got).toBeDefined();
     expect(verifySignature(got)).toBe(true);
     expect(verifySignature({ ...got, raw: got.raw.replace('test of', 'tost of') })).toBe(false);
+    // STARTTLS is required by default: a server that does not offer it is refused, never used in clear
+    const strict = await call('/api/alerts/channels', { method: 'POST', json: { name: 'strict', type: 'email', host: '127.0.0.1', port: smtp.port, from: 'swarm@example.test', to: ['ops@example.test'], enabled: false } });
+    const refused = await call(`/api/alerts/channels/${strict.body.id}/test`, { method: 'POST' });
+    expect(refused.body).toEqual({ ok: false, error: expect.stringMatching(/STARTTLS|TLS/) });
+    expect((await call(`/api/alerts/channels/${strict.body.id}`, { method: 'DELETE' })).status).toBe(204);
     const failed = await call(`/api/alerts/channels/${channelIds.broken}/test`, { method: 'POST' });
     expect(failed.body).toEqual({ ok: false, error: expect.stringMatching(/^HTTP 500 from 127\.0\.0\.1:\d+: receiver says no/) });
   });
