@@ -6,7 +6,9 @@ import { DefinitionStore } from './definition/definition.store';
 import { HealthHistory } from './health-history/health-history';
 import { ApiTokenStore } from './tokens/api-token.store';
 import { AuditLog } from './audit/audit-log';
+import { AlertStore } from './alerts/alert.store';
+import { AlertRulesFile } from './alerts/alert-rules.file';
 
 @Global()
-@Module({ providers: [Catalog, DefinitionStore, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog], exports: [Catalog, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog] })
+@Module({ providers: [Catalog, DefinitionStore, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog, AlertStore, AlertRulesFile], exports: [Catalog, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog, AlertStore, AlertRulesFile] })
 export class CatalogModule extends CatalogConfigurableModule {}

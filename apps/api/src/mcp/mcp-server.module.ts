@@ -11,6 +11,8 @@ import { ClusterTools } from './tools/cluster.tools';
 import { ServiceTools } from './tools/service.tools';
 import { ImageTools } from './tools/image.tools';
 import { ImagesModule } from '../images/images.module';
+import { AlertsModule } from '../alerts/alerts.module';
+import { AlertTools } from './tools/alert.tools';
 
 @Module({
   imports: [
@@ -31,8 +33,9 @@ import { ImagesModule } from '../images/images.module';
     HealthModule,
     RegistryApiModule,
     ImagesModule,
+    AlertsModule,
   ],
   controllers: [McpController],
-  providers: [ServiceTools, ClusterTools, ImageTools, McpResources],
+  providers: [ServiceTools, ClusterTools, ImageTools, AlertTools, McpResources],
 })
 export class McpServerModule {}
