@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { Catalog } from './catalog.service';
+import { CatalogService } from './catalog.service';
 import { CatalogConfigurableModule } from './catalog.options';
 import { CatalogDatabase } from './database/catalog-database';
 import { DefinitionStore } from './definition/definition.store';
@@ -8,5 +8,5 @@ import { ApiTokenStore } from './tokens/api-token.store';
 import { AuditLog } from './audit/audit-log';
 
 @Global()
-@Module({ providers: [Catalog, DefinitionStore, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog], exports: [Catalog, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog] })
+@Module({ providers: [CatalogService, DefinitionStore, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog], exports: [CatalogService, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog] })
 export class CatalogModule extends CatalogConfigurableModule {}

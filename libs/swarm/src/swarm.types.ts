@@ -1,6 +1,110 @@
-import type Docker from 'dockerode';
+/*
+ * The library's own types: what callers read and send. Engine JSON stays
+ * inside (engine.types.ts); a ServiceSpec uses the Engine API's field names
+ * because it is sent as is, but it is declared here, not borrowed from dockerode.
+ */
 
-export type ServiceSpec = Docker.ServiceSpec;
+/** Durations in a spec are nanoseconds, as the Engine API counts them. */
+export type Nanoseconds = number;
+
+export interface ServiceSpecMount {
+  Type?: 'bind' | 'volume' | 'tmpfs' | 'npipe' | 'cluster';
+  Source?: string;
+  Target?: string;
+  ReadOnly?: boolean;
+  BindOptions?: { Propagation?: string };
+  VolumeOptions?: { NoCopy?: boolean };
+  TmpfsOptions?: { SizeBytes?: number; Mode?: number };
+}
+
+export interface ServiceSpecContainer {
+  Image?: string;
+  Command?: string[];
+  Args?: string[];
+  Env?: string[];
+  Labels?: Record<string, string>;
+  Mounts?: ServiceSpecMount[];
+  Healthcheck?: { Test?: string[]; Interval?: Nanoseconds; Timeout?: Nanoseconds; Retries?: number; StartPeriod?: Nanoseconds };
+  User?: string;
+  Dir?: string;
+  Hostname?: string;
+  StopGracePeriod?: Nanoseconds;
+  StopSignal?: string;
+  TTY?: boolean;
+  ReadOnly?: boolean;
+  Init?: boolean;
+  CapabilityAdd?: string[];
+  CapabilityDrop?: string[];
+}
+
+export interface ServiceSpecResources {
+  NanoCPUs?: number;
+  MemoryBytes?: number;
+  Pids?: number;
+  GenericResources?: Array<{ DiscreteResourceSpec?: { Kind: string; Value: number }; NamedResourceSpec?: { Kind: string; Value: string } }>;
+}
+
+export interface ServiceSpecUpdateConfig {
+  Parallelism?: number;
+  Delay?: Nanoseconds;
+  FailureAction?: string;
+  Monitor?: Nanoseconds;
+  MaxFailureRatio?: number;
+  Order?: string;
+}
+
+export interface ServiceSpecPort {
+  Name?: string;
+  Protocol?: 'tcp' | 'udp' | 'sctp';
+  TargetPort?: number;
+  PublishedPort?: number;
+  PublishMode?: 'ingress' | 'host';
+}
+
+export interface ServiceSpec {
+  Name?: string;
+  Labels?: Record<string, string>;
+  TaskTemplate?: {
+    ContainerSpec?: ServiceSpecContainer;
+    Resources?: { Limits?: ServiceSpecResources; Reservations?: ServiceSpecResources };
+    RestartPolicy?: { Condition?: string; Delay?: Nanoseconds; MaxAttempts?: number; Window?: Nanoseconds };
+    Placement?: { Constraints?: string[]; Preferences?: Array<{ Spread: { SpreadDescriptor: string } }>; MaxReplicas?: number };
+    Networks?: Array<{ Target: string; Aliases?: string[] }>;
+    /** Bumped to restart every task without another change (`docker service update --force`). */
+    ForceUpdate?: number;
+  };
+  Mode?: { Replicated?: { Replicas?: number }; Global?: Record<string, never> };
+  UpdateConfig?: ServiceSpecUpdateConfig;
+  RollbackConfig?: ServiceSpecUpdateConfig;
+  EndpointSpec?: { Mode?: 'vip' | 'dnsrr'; Ports?: ServiceSpecPort[] };
+}
+
+export interface ServiceUpdateStatus {
+  state: string;
+  message?: string;
+  startedAt?: string;
+  completedAt?: string;
+}
+
+/** One service as the swarm holds it: what `docker service inspect` shows, in the library's words. */
+export interface ServiceState {
+  id: string;
+  name: string;
+  /** The version index an update must carry. */
+  version: number;
+  spec: ServiceSpec;
+  /** The spec before the last update: what a rollback returns to. */
+  previousSpec?: ServiceSpec;
+  /** The image reference the spec runs, digest included when pinned. */
+  image: string;
+  labels: Record<string, string>;
+  mode: 'replicated' | 'global';
+  /** Desired replicas of a replicated service. */
+  replicas?: number;
+  updateStatus?: ServiceUpdateStatus;
+  createdAt?: string;
+  updatedAt?: string;
+}
 
 export interface GenericResource {
   kind: string;
@@ -48,7 +152,7 @@ export interface LiveService {
   ports: PublishedPort[];
   stack?: string;
   labels: Record<string, string>;
-  updateStatus?: { state: string; message?: string; startedAt?: string; completedAt?: string };
+  updateStatus?: ServiceUpdateStatus;
   createdAt?: string;
   updatedAt?: string;
   version: number;

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { AuditEntry, AuditLog } from '@app/catalog';
 import type { McpToolOptions } from '@app/mcp';
 import { AuditService } from './audit.service';
-import { LOCAL_ACTOR, McpCallContexts } from './mcp-call-context';
+import { LOCAL_ACTOR, McpCallContexts, mcpActor } from '../mcp/mcp-call-context';
+import { MCP_STDIO_ACTOR } from './actor';
 
 const tool = (name: string, role: McpToolOptions['role'], readOnly = false): McpToolOptions => ({
   name,
@@ -60,7 +61,9 @@ describe('MCP call hooks', () => {
   it('over stdio, trusts the local user but still audits', async () => {
     const { appended, contexts } = setup();
     const ctx = contexts.forLocal();
-    expect(ctx.authorize).toBeUndefined();
+    // every tool, even one with no role, and the caller it names is the local user over stdio
+    expect([tool('drain_node', 'admin'), tool('odd')].map((t) => ctx.authorize!(t))).toEqual([undefined, undefined]);
+    expect(mcpActor()).toBe(MCP_STDIO_ACTOR);
     ctx.onCall!(tool('drain_node', 'admin'), { node: 'rog1' }, { content: [] });
     await flush();
     expect(appended[0]).toMatchObject({ actor: LOCAL_ACTOR, role: 'local', action: 'drain_node', target: 'rog1' });

@@ -1,18 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { McpTool } from '@app/mcp';
+import { CatalogEntriesService } from '../../services/catalog-entries.service';
 import { DeploymentService } from '../../services/deployment.service';
-import { LiveServicesService } from '../../services/live-services.service';
+import { LiveSwarmService } from '../../services/live-swarm.service';
+import { ServiceLogsService } from '../../services/service-logs.service';
+import { mcpActor } from '../mcp-call-context';
 import { listOf, replicas, serviceName } from './tool-schemas';
 
 const status = z.object({ name: z.string(), status: z.string(), statusText: z.string(), image: z.string().optional(), replicasDesired: z.number().optional(), replicasRunning: z.number().optional() }).passthrough();
 
-/** The services an agent operates: the same DeploymentService the REST API calls. */
+/** The services an agent operates: the same services the REST API calls; changes are recorded with the MCP caller. */
 @Injectable()
 export class ServiceTools {
   constructor(
+    private readonly entries: CatalogEntriesService,
     private readonly deployments: DeploymentService,
-    private readonly live: LiveServicesService,
+    private readonly serviceLogs: ServiceLogsService,
+    private readonly live: LiveSwarmService,
   ) {}
 
   @McpTool({
@@ -24,7 +29,7 @@ export class ServiceTools {
     role: 'viewer',
   })
   async listServices() {
-    return { services: await this.deployments.listServices() };
+    return { services: await this.entries.listServices() };
   }
 
   @McpTool({
@@ -36,7 +41,7 @@ export class ServiceTools {
     role: 'viewer',
   })
   getService({ name }: { name: string }) {
-    return this.deployments.getService(name);
+    return this.entries.getService(name);
   }
 
   @McpTool({
@@ -56,7 +61,7 @@ export class ServiceTools {
     role: 'operator',
   })
   deployService({ name, image, replicas: n, ports }: { name: string; image: string; replicas?: number; ports?: string[] }) {
-    return this.deployments.deployImage(name, image, n, ports);
+    return this.deployments.deployImage(name, image, n, ports, mcpActor());
   }
 
   @McpTool({
@@ -68,7 +73,7 @@ export class ServiceTools {
     role: 'operator',
   })
   stopService({ name }: { name: string }) {
-    return this.deployments.stopService(name);
+    return this.deployments.stopService(name, mcpActor());
   }
 
   @McpTool({
@@ -80,7 +85,7 @@ export class ServiceTools {
     role: 'operator',
   })
   scaleService({ name, replicas: n }: { name: string; replicas: number }) {
-    return this.deployments.scaleService(name, n);
+    return this.deployments.scaleService(name, n, mcpActor());
   }
 
   @McpTool({
@@ -93,7 +98,7 @@ export class ServiceTools {
   })
   async getServiceLogs({ name, tail }: { name: string; tail?: number }) {
     const lines = [];
-    for await (const l of this.deployments.logs(name, { tail: tail ?? 100, timestamps: true })) lines.push(l);
+    for await (const l of this.serviceLogs.logs(name, { tail: tail ?? 100, timestamps: true })) lines.push(l);
     return { lines };
   }
 
@@ -118,6 +123,6 @@ export class ServiceTools {
     role: 'operator',
   })
   rollbackService({ name }: { name: string }) {
-    return this.deployments.rollbackService(name);
+    return this.deployments.rollbackService(name, mcpActor());
   }
 }

@@ -1,0 +1,13 @@
+import { DomainError } from '@app/common';
+import type { LiveService, SwarmServices } from '@app/swarm';
+
+/** What runs, by name; with Docker unreachable, nothing and `reachable: false`, so the catalog still lists. */
+export async function liveByName(services: SwarmServices): Promise<{ reachable: boolean; services: Map<string, LiveService> }> {
+  try {
+    const live = await services.listLive();
+    return { reachable: true, services: new Map(live.map((s) => [s.name, s])) };
+  } catch (err) {
+    if (err instanceof DomainError && err.code === 'UNAVAILABLE') return { reachable: false, services: new Map() };
+    throw err;
+  }
+}
