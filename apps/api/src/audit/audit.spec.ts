@@ -62,7 +62,7 @@ describe('MCP call hooks', () => {
     const { appended, contexts } = setup();
     const ctx = contexts.forLocal();
     // every tool, even one with no role, and the caller it names is the local user over stdio
-    expect([tool('drain_node', 'admin'), tool('odd')].map((t) => ctx.authorize!(t))).toEqual([undefined, undefined]);
+    expect([tool('drain_node', 'admin'), tool('odd', undefined)].map((t) => ctx.authorize!(t))).toEqual([undefined, undefined]);
     expect(mcpActor()).toBe(MCP_STDIO_ACTOR);
     ctx.onCall!(tool('drain_node', 'admin'), { node: 'rog1' }, { content: [] });
     await flush();

@@ -20,7 +20,7 @@ export const REPLICAS_RULES = {
 export const serviceNameSchema = z.string({ required_error: 'is required' }).regex(SERVICE_NAME, SERVICE_NAME_RULE);
 
 export const replicasSchema = z
-  .number({ required_error: 'is required', invalid_type_error: REPLICAS_RULES.integer })
+  .number({ required_error: 'is required' })
   .int(REPLICAS_RULES.integer)
   .min(REPLICAS.min, REPLICAS_RULES.min)
   .max(REPLICAS.max, REPLICAS_RULES.max);
