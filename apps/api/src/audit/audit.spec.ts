@@ -44,6 +44,8 @@ describe('MCP call hooks', () => {
     expect(ctx.authorize!(tool('list_services', 'viewer'))).toBeUndefined();
     expect(ctx.authorize!(tool('mystery', undefined))).toMatch(/^forbidden: the tool mystery declares no role/);
     expect(contexts.forPrincipal({ name: 'root', role: 'admin' }).authorize!(tool('drain_node', 'admin'))).toBeUndefined();
+    // the tool that runs next sees its caller, for the deploy history
+    expect(mcpActor()).toBe('mcp:root (admin)');
   });
 
   it('audits calls that may change something, with the target and the outcome, and skips reads', async () => {
