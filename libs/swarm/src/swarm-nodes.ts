@@ -44,21 +44,31 @@ export class SwarmNodes {
   async setAvailability(idOrHostname: string, availability: NodeAvailability, opts: { force?: boolean } = {}): Promise<NodeSummary> {
     await withVersionRetry(async () => {
       const node = await this.inspectRaw(idOrHostname);
-      if (availability !== 'active' && node.Spec?.Role === 'manager' && !opts.force) {
-        const all = await this.listRaw();
-        const otherActiveManagers = all.filter(
-          (n) => n.ID !== node.ID && n.Spec?.Role === 'manager' && n.Spec?.Availability === 'active' && n.Status?.State === 'ready',
-        );
-        if (otherActiveManagers.length === 0) {
-          throw new DomainError(
-            'CONFLICT',
-            `node "${node.Description?.Hostname}" is the last active manager: setting it to ${availability} would leave no manager to run manager-pinned services (this app among them); pass force=true to do it anyway`,
-          );
-        }
-      }
+      await this.refuseLastManager(node, availability, opts);
       await this.update(node, { ...node.Spec, Availability: availability });
     });
     return this.inspect(idOrHostname);
+  }
+
+  /** What `setAvailability` would refuse, without changing anything (for a dry run); the node as it is now. */
+  async checkAvailability(idOrHostname: string, availability: NodeAvailability, opts: { force?: boolean } = {}): Promise<NodeSummary> {
+    const node = await this.inspectRaw(idOrHostname);
+    await this.refuseLastManager(node, availability, opts);
+    return toNodeSummary(node);
+  }
+
+  private async refuseLastManager(node: EngineNode, availability: NodeAvailability, opts: { force?: boolean }): Promise<void> {
+    if (availability === 'active' || node.Spec?.Role !== 'manager' || opts.force) return;
+    const all = await this.listRaw();
+    const otherActiveManagers = all.filter(
+      (n) => n.ID !== node.ID && n.Spec?.Role === 'manager' && n.Spec?.Availability === 'active' && n.Status?.State === 'ready',
+    );
+    if (otherActiveManagers.length === 0) {
+      throw new DomainError(
+        'CONFLICT',
+        `node "${node.Description?.Hostname}" is the last active manager: setting it to ${availability} would leave no manager to run manager-pinned services (this app among them); pass force=true to do it anyway`,
+      );
+    }
   }
 
   async updateLabels(idOrHostname: string, change: { add?: Record<string, string>; remove?: string[] }): Promise<NodeSummary> {

@@ -136,9 +136,15 @@ export class SwarmServices {
 
   /** Back to the previous spec, as `docker service rollback`. */
   async rollback(name: string): Promise<void> {
+    await this.rollbackTarget(name);
+    await this.update(name, (s) => s, { rollback: true });
+  }
+
+  /** The service now and the spec a rollback returns to; CONFLICT when there is none. */
+  async rollbackTarget(name: string): Promise<{ current: ServiceState; previous: ServiceSpec }> {
     const current = await this.inspect(name);
     if (!current.previousSpec) throw new DomainError('CONFLICT', `service "${name}" has no previous spec to roll back to`);
-    await this.update(name, (s) => s, { rollback: true });
+    return { current, previous: current.previousSpec };
   }
 
   /**

@@ -70,6 +70,10 @@ export class DrainNodeQuery {
   @ApiPropertyOptional({ description: 'drain even the last active manager' })
   @OptionalBooleanFlag()
   force?: boolean;
+
+  @ApiPropertyOptional({ name: 'dry_run', description: 'answer the tasks that would move (a DeploymentPlanDto) and change nothing' })
+  @OptionalBooleanFlag()
+  dry_run?: boolean;
 }
 
 /** The same flag in a JSON body, for clients that send `{ "force": true }`. */

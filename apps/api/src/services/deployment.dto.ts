@@ -4,6 +4,7 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { REPLICAS, REPLICAS_RULES, type DeployRecord } from '@app/catalog';
 import type { ConvergenceResult } from '@app/swarm';
 import { OptionalBooleanFlag } from '../common/validation';
+import { DryRunQuery } from './deployment-plan.dto';
 
 /* Deploy, scale, stop and rollback: their parameters, results and history records. */
 
@@ -46,7 +47,7 @@ export class DeployResultDto {
   @ApiPropertyOptional({ type: ConvergenceDto, description: 'with wait=true' }) convergence?: ConvergenceDto;
 }
 
-export class DeployQuery {
+export class DeployQuery extends DryRunQuery {
   @ApiPropertyOptional({ description: 'wait for the replicas to converge (bounded)' })
   @OptionalBooleanFlag()
   wait?: boolean;

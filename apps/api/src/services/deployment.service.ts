@@ -5,7 +5,8 @@ import { globalScaleRefusal, SwarmServices, type ConvergenceProgress, type Servi
 import { composeToSwarmSpec, SPEC_HASH_LABEL, specHash } from './compose-to-swarm-spec';
 import { CatalogServiceDto, toCatalogServiceDto } from './catalog-entry.dto';
 import { DeployPreflight } from './deploy-preflight';
-import { liveByName } from './live-by-name';
+import { desiredSpec, deployAction } from './desired-spec';
+import { inspectIfDeployed, liveByName } from './live-by-name';
 import { DeployRecordDto, DeployResultDto, StopResultDto, toConvergenceDto, toDeployRecordDto } from './deployment.dto';
 
 export interface DeployOptions {
@@ -48,22 +49,12 @@ export class DeploymentService {
       // refusals are history too: the operator sees every attempt and why it stopped
       return this.withHistory(name, 'deploy', opts.actor, async (historyId) => {
         const { image, digest } = await this.preflight.run(def, { refuse: true });
-        const spec = composeToSwarmSpec(def, image);
-        const hash = specHash(spec);
-        spec.Labels = { ...spec.Labels, [SPEC_HASH_LABEL]: hash };
-        const existing = await this.inspectIfDeployed(name);
+        const { spec, hash } = desiredSpec(def, image);
+        const action = deployAction(await inspectIfDeployed(this.services, name), hash);
         const registryAuth = this.preflight.registryAuth(image);
-        let action: DeployResultDto['action'];
         let warnings: string[] = [];
-        if (!existing) {
-          ({ warnings } = await this.services.create(spec, { registryAuth }));
-          action = 'created';
-        } else if (existing.labels[SPEC_HASH_LABEL] === hash) {
-          action = 'unchanged';
-        } else {
-          ({ warnings } = await this.services.update(name, () => spec, { registryAuth }));
-          action = 'updated';
-        }
+        if (action === 'created') ({ warnings } = await this.services.create(spec, { registryAuth }));
+        if (action === 'updated') ({ warnings } = await this.services.update(name, () => spec, { registryAuth }));
         await this.catalog.markDeployed(name, { specHash: hash, image, digest: digest ?? null });
         const result: DeployResultDto = { name, action, image, imageDigest: digest, historyId, warnings };
         const details = { imageDigest: digest, image, spec, specHash: hash };
@@ -154,14 +145,6 @@ export class DeploymentService {
   private async summary(name: string): Promise<CatalogServiceDto> {
     const [item, live] = await Promise.all([this.catalog.get(name), liveByName(this.services)]);
     return toCatalogServiceDto(item, live.services.get(name), live.reachable);
-  }
-
-  /** The swarm's service, or undefined when it does not run it. */
-  private inspectIfDeployed(name: string): Promise<ServiceState | undefined> {
-    return this.services.inspect(name).catch((err) => {
-      if (err instanceof DomainError && err.code === 'NOT_FOUND') return undefined;
-      throw err;
-    });
   }
 
   /** Runs one change as a history record: started before, ended with its outcome, or failed with the error's message. */

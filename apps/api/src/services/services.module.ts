@@ -3,6 +3,7 @@ import { CatalogController } from './catalog.controller';
 import { CatalogEntriesService } from './catalog-entries.service';
 import { DeployPreflight } from './deploy-preflight';
 import { DeploymentController } from './deployment.controller';
+import { DeploymentPlanner } from './deployment-planner';
 import { DeploymentService } from './deployment.service';
 import { LiveSwarmController } from './live-swarm.controller';
 import { LiveSwarmService } from './live-swarm.service';
@@ -13,7 +14,7 @@ import { ServiceLogsService } from './service-logs.service';
 @Module({
   // the live routes first: /api/services/live must not be read as a service named "live"
   controllers: [LiveSwarmController, CatalogController, DeploymentController, ServiceLogsController],
-  providers: [LiveSwarmService, CatalogEntriesService, DeploymentService, DeployPreflight, ServiceLogsService],
-  exports: [LiveSwarmService, CatalogEntriesService, DeploymentService, ServiceLogsService],
+  providers: [LiveSwarmService, CatalogEntriesService, DeploymentService, DeploymentPlanner, DeployPreflight, ServiceLogsService],
+  exports: [LiveSwarmService, CatalogEntriesService, DeploymentService, DeploymentPlanner, ServiceLogsService],
 })
 export class ServicesModule {}

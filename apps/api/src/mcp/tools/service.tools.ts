@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { McpTool } from '@app/mcp';
 import { CatalogEntriesService } from '../../services/catalog-entries.service';
+import { DeploymentPlanner } from '../../services/deployment-planner';
 import { DeploymentService } from '../../services/deployment.service';
 import { LiveSwarmService } from '../../services/live-swarm.service';
 import { ServiceLogsService } from '../../services/service-logs.service';
 import { mcpActor } from '../mcp-call-context';
-import { listOf, replicas, serviceName } from './tool-schemas';
+import { dryRun, listOf, orPlan, replicas, serviceName } from './tool-schemas';
 
 const status = z.object({ name: z.string(), status: z.string(), statusText: z.string(), image: z.string().optional(), replicasDesired: z.number().optional(), replicasRunning: z.number().optional() }).passthrough();
 
@@ -16,6 +17,7 @@ export class ServiceTools {
   constructor(
     private readonly entries: CatalogEntriesService,
     private readonly deployments: DeploymentService,
+    private readonly planner: DeploymentPlanner,
     private readonly serviceLogs: ServiceLogsService,
     private readonly live: LiveSwarmService,
   ) {}
@@ -54,37 +56,41 @@ export class ServiceTools {
         image: z.string({ required_error: 'is required' }).min(1).max(512).regex(/^\S+$/, 'must be an image reference without spaces').describe('e.g. mini2:5000/web:1.4'),
         replicas: replicas.optional(),
         ports: z.array(z.string().regex(/^[\d.:]+(\/(tcp|udp|sctp))?$/, 'must be like 8080:80 or 8080:80/udp')).optional().describe('published ports, compose short syntax'),
+        dry_run: dryRun,
       })
       .strict(),
-    output: z.object({ name: z.string(), action: z.enum(['created', 'updated', 'unchanged']), image: z.string() }).passthrough(),
+    output: orPlan(z.object({ name: z.string(), action: z.string(), image: z.string() })),
     annotations: { title: 'Deploy service', destructiveHint: false, idempotentHint: true },
     role: 'operator',
   })
-  deployService({ name, image, replicas: n, ports }: { name: string; image: string; replicas?: number; ports?: string[] }) {
+  deployService({ name, image, replicas: n, ports, dry_run }: { name: string; image: string; replicas?: number; ports?: string[]; dry_run?: boolean }) {
+    if (dry_run) return this.planner.planDeployImage(name, image, n, ports);
     return this.deployments.deployImage(name, image, n, ports, mcpActor());
   }
 
   @McpTool({
     name: 'stop_service',
     description: 'Remove a service from the swarm (its tasks stop); the catalog entry stays, so it can be deployed again.',
-    input: z.object({ name: serviceName }).strict(),
-    output: z.object({ name: z.string(), stopped: z.boolean() }),
+    input: z.object({ name: serviceName, dry_run: dryRun }).strict(),
+    output: orPlan(z.object({ name: z.string(), stopped: z.boolean() })),
     annotations: { title: 'Stop service', destructiveHint: true, idempotentHint: true },
     role: 'operator',
   })
-  stopService({ name }: { name: string }) {
+  stopService({ name, dry_run }: { name: string; dry_run?: boolean }) {
+    if (dry_run) return this.planner.planStop(name);
     return this.deployments.stopService(name, mcpActor());
   }
 
   @McpTool({
     name: 'scale_service',
     description: 'Set the number of replicas of a replicated service, in its definition file and in the swarm.',
-    input: z.object({ name: serviceName, replicas }).strict(),
-    output: status,
+    input: z.object({ name: serviceName, replicas, dry_run: dryRun }).strict(),
+    output: orPlan(status),
     annotations: { title: 'Scale service', destructiveHint: false, idempotentHint: true },
     role: 'operator',
   })
-  scaleService({ name, replicas: n }: { name: string; replicas: number }) {
+  scaleService({ name, replicas: n, dry_run }: { name: string; replicas: number; dry_run?: boolean }) {
+    if (dry_run) return this.planner.planScale(name, n);
     return this.deployments.scaleService(name, n, mcpActor());
   }
 
@@ -117,12 +123,13 @@ export class ServiceTools {
   @McpTool({
     name: 'rollback_service',
     description: 'Roll a service back to the spec it ran before its last update, as `docker service rollback`.',
-    input: z.object({ name: serviceName }).strict(),
-    output: status,
+    input: z.object({ name: serviceName, dry_run: dryRun }).strict(),
+    output: orPlan(status),
     annotations: { title: 'Roll back service', destructiveHint: true },
     role: 'operator',
   })
-  rollbackService({ name }: { name: string }) {
+  rollbackService({ name, dry_run }: { name: string; dry_run?: boolean }) {
+    if (dry_run) return this.planner.planRollback(name);
     return this.deployments.rollbackService(name, mcpActor());
   }
 }
