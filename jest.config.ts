@@ -4,6 +4,7 @@ import type { Config } from 'jest';
 // against the lab started by scripts/lab.sh (DOCKER_HOST and REGISTRY_URL set).
 const moduleNameMapper = {
   '^@app/(common|swarm|catalog|registry|mcp)$': '<rootDir>/libs/$1/src',
+  '^@app/(common|swarm)/testing$': '<rootDir>/libs/$1/src/testing',
 };
 // Some dependencies ship ESM only (Node 20 can require() them, jest cannot): compile those too.
 const esmOnly = ['content-disposition'];

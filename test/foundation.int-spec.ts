@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDockerode, parseDockerHost } from '@app/swarm';
+import { parseDockerHost } from '@app/swarm';
+import { createDockerode } from '@app/swarm/testing';
 import { labEnv } from './fixtures/lab';
 import { startTestApp, TestApp } from './fixtures/test-app';
 

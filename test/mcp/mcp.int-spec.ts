@@ -69,7 +69,7 @@ describe('MCP server', () => {
       }
       const deploy = tools.find((t) => t.name === 'deploy_service')!;
       expect(deploy.inputSchema.required).toEqual(['name', 'image']);
-      expect(Object.keys(deploy.inputSchema.properties!)).toEqual(['name', 'image', 'replicas', 'ports']);
+      expect(Object.keys(deploy.inputSchema.properties!)).toEqual(['name', 'image', 'replicas', 'ports', 'dry_run']);
       expect(tools.find((t) => t.name === 'stop_service')!.annotations).toMatchObject({ destructiveHint: true });
       expect(tools.find((t) => t.name === 'list_nodes')!.annotations).toMatchObject({ readOnlyHint: true });
     });

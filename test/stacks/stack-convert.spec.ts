@@ -185,11 +185,12 @@ describe('drift compares like with like', () => {
 
   it('finds none between a converted spec and the Engine-filled one with network ids and a pinned image', () => {
     const deployed = structuredClone(wanted) as ServiceSpec & { TaskTemplate: Record<string, any> } & Record<string, any>;
-    deployed.TaskTemplate.ContainerSpec.Image = 'reg:5000/web:1.0@sha256:abc';
-    deployed.TaskTemplate.ContainerSpec.Isolation = 'default';
-    deployed.TaskTemplate.ContainerSpec.DNSConfig = {};
-    deployed.TaskTemplate.ContainerSpec.Privileges = { CredentialSpec: null, SELinuxContext: null, NoNewPrivileges: false };
-    deployed.TaskTemplate.ContainerSpec.Configs[0].ConfigID = 'cfg1';
+    const container = deployed.TaskTemplate.ContainerSpec!;
+    container.Image = 'reg:5000/web:1.0@sha256:abc';
+    container.Isolation = 'default';
+    container.DNSConfig = {};
+    container.Privileges = { CredentialSpec: null, SELinuxContext: null, NoNewPrivileges: false };
+    container.Configs![0].ConfigID = 'cfg1';
     deployed.TaskTemplate.Networks = [{ Target: 'netid1', Aliases: ['www', 'web'] }];
     deployed.TaskTemplate.ForceUpdate = 0;
     deployed.TaskTemplate.Runtime = 'container';
@@ -200,7 +201,7 @@ describe('drift compares like with like', () => {
 
   it('names each field that differs', () => {
     const deployed = structuredClone(wanted) as ServiceSpec & { TaskTemplate: Record<string, any> } & Record<string, any>;
-    deployed.TaskTemplate.ContainerSpec.Env = ['SITE_NAME=other'];
+    deployed.TaskTemplate.ContainerSpec!.Env = ['SITE_NAME=other'];
     deployed.Mode = { Replicated: { Replicas: 3 } };
     deployed.TaskTemplate.Networks = [{ Target: 'netid2', Aliases: ['web'] }];
     const paths = serviceSpecDrift(wanted, deployed, { networkNames: new Map([['netid2', 'shop_backend']]) }).map((d) => d.path);

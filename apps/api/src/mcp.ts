@@ -5,7 +5,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { Logger } from 'nestjs-pino';
 import { McpServerFactory, serveStdio } from '@app/mcp';
 import { CORE_IMPORTS, FEATURE_IMPORTS } from './app.module';
-import { McpCallContexts } from './audit/mcp-call-context';
+import { McpCallContexts } from './mcp/mcp-call-context';
 import { HEALTH_MONITOR_MODE, type HealthMonitorMode } from './health/health-monitor';
 import { validateEnvironmentOrExit } from './config/environment';
 

@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { Catalog } from './catalog.service';
+import { CatalogService } from './catalog.service';
 import { CatalogConfigurableModule } from './catalog.options';
 import { CatalogDatabase } from './database/catalog-database';
 import { DefinitionStore } from './definition/definition.store';
@@ -10,5 +10,8 @@ import { AlertStore } from './alerts/alert.store';
 import { AlertRulesFile } from './alerts/alert-rules.file';
 
 @Global()
-@Module({ providers: [Catalog, DefinitionStore, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog, AlertStore, AlertRulesFile], exports: [Catalog, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog, AlertStore, AlertRulesFile] })
+@Module({
+  providers: [CatalogService, DefinitionStore, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog, AlertStore, AlertRulesFile],
+  exports: [CatalogService, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog, AlertStore, AlertRulesFile],
+})
 export class CatalogModule extends CatalogConfigurableModule {}

@@ -53,8 +53,8 @@ export function definitionText(input: string | object): { text: string; definiti
  * last deployed, and the deploy history.
  */
 @Injectable()
-export class Catalog implements OnApplicationBootstrap {
-  private readonly logger = new Logger(Catalog.name);
+export class CatalogService implements OnApplicationBootstrap {
+  private readonly logger = new Logger(CatalogService.name);
 
   constructor(
     private readonly store: DefinitionStore,
@@ -114,10 +114,23 @@ export class Catalog implements OnApplicationBootstrap {
   }
 
   /** Sets deploy.replicas in the file, keeping its comments and key order. */
-  async setReplicas(name: string, replicas: number): Promise<CatalogItem> {
+  setReplicas(name: string, replicas: number): Promise<CatalogItem> {
+    return this.patch(name, [{ path: ['deploy', 'replicas'], value: replicas }]);
+  }
+
+  /**
+   * Sets fields of the file (each by its path, e.g. `['deploy', 'replicas']`),
+   * keeping the operator's comments and key order; missing or empty parents
+   * become mappings. The result must still be a valid definition.
+   */
+  async patch(name: string, fields: Array<{ path: string[]; value: unknown }>): Promise<CatalogItem> {
     await this.store.edit(name, (doc) => {
-      if (!isMap(doc.get('deploy'))) doc.set('deploy', doc.createNode({}));
-      doc.setIn(['deploy', 'replicas'], replicas);
+      for (const { path, value } of fields) {
+        for (let i = 1; i < path.length; i++) {
+          if (!isMap(doc.getIn(path.slice(0, i)))) doc.setIn(path.slice(0, i), doc.createNode({}));
+        }
+        doc.setIn(path, value);
+      }
     });
     await this.syncAfterWrite(name);
     return this.get(name);

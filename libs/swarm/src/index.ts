@@ -1,13 +1,12 @@
 // The only code that talks to the Docker Engine (dockerode): nodes, services,
 // tasks, logs and events of the swarm, as plain typed objects.
 export * from './docker-connection';
-export * from './dockerode.factory';
 export * from './swarm.options';
 export * from './swarm.module';
 export * from './swarm.types';
 export { SwarmEngine, type EngineInfo } from './swarm-engine';
 export { SwarmNodes, type NodeAvailability, type NodeUsage } from './swarm-nodes';
-export { SwarmServices, type RegistryAuth } from './swarm-services';
+export { SwarmServices, globalScaleRefusal, type RegistryAuth } from './swarm-services';
 export { SwarmLogs } from './swarm-logs';
 export { SwarmEvents } from './swarm-events';
 export * from './stack/compose-project';

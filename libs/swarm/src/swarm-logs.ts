@@ -4,6 +4,7 @@ import { DockerClient } from './docker.client';
 import { SwarmServices } from './swarm-services';
 import { toSwarmError } from './swarm-error';
 import { LogDemuxer, parseServiceLogLine } from './log-demux';
+import type { EngineNode, EngineService, EngineTask } from './engine.types';
 import type { LogLine, LogOptions } from './swarm.types';
 
 /** While following, how often to look whether the service still exists. */
@@ -25,13 +26,13 @@ export class SwarmLogs {
    */
   async *logs(name: string, opts: LogOptions = {}): AsyncGenerator<LogLine> {
     const what = `service "${name}"`;
-    const service: any = await this.docker.run(what, (d) => d.getService(name).inspect());
+    const service = await this.docker.run(what, (d) => d.getService(name).inspect() as Promise<EngineService>);
     const [tasks, nodes] = await Promise.all([
-      this.docker.run(`tasks of ${what}`, (d) => d.listTasks({ filters: JSON.stringify({ service: [service.ID] }) })),
-      this.docker.run('nodes', (d) => d.listNodes()),
+      this.docker.run(`tasks of ${what}`, (d) => d.listTasks({ filters: JSON.stringify({ service: [service.ID] }) }) as Promise<EngineTask[]>),
+      this.docker.run('nodes', (d) => d.listNodes() as Promise<unknown> as Promise<EngineNode[]>),
     ]);
-    const slots = new Map<string, number>(tasks.map((t: any) => [t.ID, t.Slot]));
-    const hostnames = new Map<string, string>(nodes.map((n: any) => [n.ID, n.Description?.Hostname]));
+    const slots = new Map(tasks.map((t) => [t.ID, t.Slot]));
+    const hostnames = new Map(nodes.map((n) => [n.ID, n.Description?.Hostname]));
     const tty = Boolean(service.Spec?.TaskTemplate?.ContainerSpec?.TTY);
     const client = opts.follow ? this.docker.streams : this.docker.api;
     const params = {
@@ -45,7 +46,8 @@ export class SwarmLogs {
     };
     let stream: Readable;
     try {
-      const res: unknown = await client.getService(service.ID).logs(params as any);
+      // the Engine takes tail "all", which dockerode's types do not know
+      const res: unknown = await client.getService(service.ID).logs(params as unknown as Parameters<ReturnType<typeof client.getService>['logs']>[0]);
       stream = Buffer.isBuffer(res) ? Readable.from([res]) : (res as Readable);
     } catch (err) {
       throw toSwarmError(err, what, this.docker.endpoint);

@@ -3,8 +3,9 @@ import { DomainError } from '@app/common';
 import { DockerClient } from './docker.client';
 import { withVersionRetry } from './swarm-error';
 import { isEligible, type EligibilityNode } from './stack/node-eligibility';
-import { sortTasks, toLiveServices, toTaskSummary } from './swarm.mappers';
-import type { ConvergenceProgress, ConvergenceResult, LiveService, ReplicaState, ServiceSpec, TaskSummary } from './swarm.types';
+import type { EngineNode, EngineService, EngineTask, EngineWriteResponse } from './engine.types';
+import { sortTasks, toLiveServices, toServiceState, toTaskSummary } from './swarm.mappers';
+import type { ConvergenceProgress, ConvergenceResult, LiveService, ReplicaState, ServiceSpec, ServiceState, TaskSummary } from './swarm.types';
 
 export interface RegistryAuth {
   username: string;
@@ -22,29 +23,37 @@ export class SwarmServices {
   /** Every service with its running count: three Engine calls, whatever the number of services. */
   async listLive(): Promise<LiveService[]> {
     const [services, tasks, nodes] = await Promise.all([
-      this.docker.run('services', (d) => d.listServices({ status: true } as object)),
-      this.docker.run('tasks', (d) => d.listTasks({ filters: JSON.stringify({ 'desired-state': ['running'] }) })),
-      this.docker.run('nodes', (d) => d.listNodes()),
+      this.docker.run('services', (d) => d.listServices({ status: true } as object) as Promise<unknown> as Promise<EngineService[]>),
+      this.docker.run('tasks', (d) => d.listTasks({ filters: JSON.stringify({ 'desired-state': ['running'] }) }) as Promise<EngineTask[]>),
+      this.listNodes(),
     ]);
     return toLiveServices(services, tasks, nodes);
   }
 
   /** Failed or rejected tasks per service id since `sinceMs`: one Engine call for the whole swarm. */
   async recentTaskFailures(sinceMs: number): Promise<Map<string, { count: number; lastError?: string }>> {
-    const tasks = await this.docker.run('tasks', (d) => d.listTasks());
+    const tasks = await this.docker.run('tasks', (d) => d.listTasks() as Promise<EngineTask[]>);
     const out = new Map<string, { count: number; lastError?: string }>();
-    for (const t of tasks as any[]) {
+    for (const t of tasks) {
       const state = t.Status?.State;
-      if ((state !== 'failed' && state !== 'rejected') || Date.parse(t.Status?.Timestamp ?? t.UpdatedAt ?? 0) < sinceMs) continue;
+      if ((state !== 'failed' && state !== 'rejected') || Date.parse(t.Status?.Timestamp ?? t.UpdatedAt ?? '0') < sinceMs) continue;
       const cur = out.get(t.ServiceID) ?? { count: 0 };
       out.set(t.ServiceID, { count: cur.count + 1, lastError: t.Status?.Err ?? cur.lastError });
     }
     return out;
   }
 
-  /** The raw service (spec, version, endpoint); NOT_FOUND names it. */
-  async inspect(name: string): Promise<any> {
-    return this.docker.run(`service "${name}"`, (d) => d.getService(name).inspect());
+  /** The service's spec, previous spec, version and update status; NOT_FOUND names it. */
+  async inspect(name: string): Promise<ServiceState> {
+    return toServiceState(await this.raw(name));
+  }
+
+  private raw(name: string): Promise<EngineService> {
+    return this.docker.run(`service "${name}"`, (d) => d.getService(name).inspect() as Promise<EngineService>);
+  }
+
+  private listNodes(): Promise<EngineNode[]> {
+    return this.docker.run('nodes', (d) => d.listNodes() as Promise<unknown> as Promise<EngineNode[]>);
   }
 
   async exists(name: string): Promise<boolean> {
@@ -60,45 +69,47 @@ export class SwarmServices {
   async tasks(name: string): Promise<TaskSummary[]> {
     const service = await this.inspect(name);
     const [tasks, nodes] = await Promise.all([
-      this.docker.run(`tasks of service "${name}"`, (d) => d.listTasks({ filters: JSON.stringify({ service: [service.ID] }) })),
-      this.docker.run('nodes', (d) => d.listNodes()),
+      this.docker.run(`tasks of service "${name}"`, (d) => d.listTasks({ filters: JSON.stringify({ service: [service.id] }) }) as Promise<EngineTask[]>),
+      this.listNodes(),
     ]);
-    const hostnames = new Map<string, string>(nodes.map((n: any) => [n.ID, n.Description?.Hostname]));
+    const hostnames = hostnamesOf(nodes);
     // a service-name filter also matches name prefixes; keep this service's own tasks
-    return sortTasks(tasks.filter((t: any) => t.ServiceID === service.ID).map((t: any) => toTaskSummary(t, hostnames, name)));
+    return sortTasks(tasks.filter((t) => t.ServiceID === service.id).map((t) => toTaskSummary(t, hostnames, name)));
   }
 
   /** What runs (or is meant to run) on one node, with each task's service name. */
   async tasksOnNode(nodeId: string, hostname?: string): Promise<TaskSummary[]> {
     const [tasks, services] = await Promise.all([
-      this.docker.run(`tasks on node "${hostname ?? nodeId}"`, (d) => d.listTasks({ filters: JSON.stringify({ node: [nodeId], 'desired-state': ['running'] }) })),
-      this.docker.run('services', (d) => d.listServices()),
+      this.docker.run(`tasks on node "${hostname ?? nodeId}"`, (d) => d.listTasks({ filters: JSON.stringify({ node: [nodeId], 'desired-state': ['running'] }) }) as Promise<EngineTask[]>),
+      this.docker.run('services', (d) => d.listServices() as Promise<unknown> as Promise<EngineService[]>),
     ]);
-    const names = new Map<string, string>(services.map((s: any) => [s.ID, s.Spec?.Name]));
+    const names = new Map(services.map((s) => [s.ID, s.Spec?.Name]));
     const hostnames = new Map<string, string>(hostname ? [[nodeId, hostname]] : []);
-    return sortTasks(tasks.map((t: any) => toTaskSummary(t, hostnames, names.get(t.ServiceID)))).sort((a, b) => (a.serviceName ?? '').localeCompare(b.serviceName ?? ''));
+    return sortTasks(tasks.map((t) => toTaskSummary(t, hostnames, names.get(t.ServiceID)))).sort((a, b) => (a.serviceName ?? '').localeCompare(b.serviceName ?? ''));
   }
 
   async create(spec: ServiceSpec, opts: { registryAuth?: RegistryAuth } = {}): Promise<{ id: string; warnings: string[] }> {
-    const res: any = await this.docker.run(`service "${spec.Name}"`, (d) =>
-      d.createService({ ...spec, ...(opts.registryAuth ? { authconfig: opts.registryAuth } : {}) } as any),
-    );
-    return { id: res.id ?? res.ID, warnings: res.Warnings ?? [] };
+    const body = { ...spec, ...(opts.registryAuth ? { authconfig: opts.registryAuth } : {}) };
+    const res = await this.docker.run(`service "${spec.Name}"`, (d) => d.createService(body as object) as Promise<EngineWriteResponse>);
+    return { id: res.id ?? res.ID ?? '', warnings: res.Warnings ?? [] };
   }
 
-  /** Read-modify-write with the service's current version index, retried on "update out of sequence". */
+  /**
+   * Read-modify-write with the service's current version index, retried on
+   * "update out of sequence": `mutate` sees the spec as it is now.
+   */
   async update(
     name: string,
-    mutate: (spec: ServiceSpec) => ServiceSpec,
+    mutate: (spec: ServiceSpec, current: ServiceState) => ServiceSpec,
     opts: { registryAuth?: RegistryAuth; rollback?: boolean } = {},
   ): Promise<{ warnings: string[] }> {
     return withVersionRetry(async () => {
       const current = await this.inspect(name);
-      const spec = opts.rollback ? current.Spec : mutate(structuredClone(current.Spec));
-      const body: any = { ...spec, version: current.Version.Index };
+      const spec = opts.rollback ? current.spec : mutate(structuredClone(current.spec), current);
+      const body: Record<string, unknown> = { ...spec, version: current.version };
       if (opts.registryAuth) body.authconfig = opts.registryAuth;
       if (opts.rollback) body.rollback = 'previous';
-      const res: any = await this.docker.run(`service "${name}"`, (d) => d.getService(current.ID).update(body));
+      const res = await this.docker.run(`service "${name}"`, (d) => d.getService(current.id).update(body) as Promise<EngineWriteResponse | undefined>);
       return { warnings: res?.Warnings ?? [] };
     });
   }
@@ -107,28 +118,34 @@ export class SwarmServices {
     await this.docker.run(`service "${name}"`, (d) => d.getService(name).remove());
   }
 
-  async scale(name: string, replicas: number): Promise<void> {
-    await this.update(name, (spec) => {
-      if (!spec.Mode?.Replicated) {
-        throw new DomainError('INVALID', `service "${name}" is global: it runs one task per eligible node and cannot be scaled`);
-      }
-      return { ...spec, Mode: { Replicated: { Replicas: replicas } } };
+  /**
+   * Sets the replicas of a replicated service (INVALID for a global one).
+   * `labels`, when given, says the service's labels after the scale, from the
+   * spec as it is when the update is made.
+   */
+  async scale(name: string, replicas: number, opts: { labels?: (current: ServiceState) => Record<string, string> } = {}): Promise<void> {
+    await this.update(name, (spec, current) => {
+      if (current.mode === 'global') throw globalScaleRefusal(name);
+      return { ...spec, Mode: { Replicated: { Replicas: replicas } }, ...(opts.labels ? { Labels: opts.labels(current) } : {}) };
     });
   }
 
   /** Restarts every task, as `docker service update --force`. */
   async forceUpdate(name: string): Promise<void> {
-    await this.update(name, (spec) => ({
-      ...spec,
-      TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: ((spec.TaskTemplate as any)?.ForceUpdate ?? 0) + 1 } as any,
-    }));
+    await this.update(name, (spec) => ({ ...spec, TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate?.ForceUpdate ?? 0) + 1 } }));
   }
 
   /** Back to the previous spec, as `docker service rollback`. */
   async rollback(name: string): Promise<void> {
-    const current = await this.inspect(name);
-    if (!current.PreviousSpec) throw new DomainError('CONFLICT', `service "${name}" has no previous spec to roll back to`);
+    await this.rollbackTarget(name);
     await this.update(name, (s) => s, { rollback: true });
+  }
+
+  /** The service now and the spec a rollback returns to; CONFLICT when there is none. */
+  async rollbackTarget(name: string): Promise<{ current: ServiceState; previous: ServiceSpec }> {
+    const current = await this.inspect(name);
+    if (!current.previousSpec) throw new DomainError('CONFLICT', `service "${name}" has no previous spec to roll back to`);
+    return { current, previous: current.previousSpec };
   }
 
   /**
@@ -153,16 +170,16 @@ export class SwarmServices {
     for (;;) {
       const service = await this.inspect(name);
       const tasks = await this.tasks(name);
-      const global = service.Spec?.Mode?.Global !== undefined;
+      const global = service.mode === 'global';
       const current = tasks.filter((t) => t.desiredState === 'running' || t.desiredState === 'ready');
-      const desired = global ? await this.eligibleNodes(service) : (service.Spec?.Mode?.Replicated?.Replicas ?? 0);
+      const desired = global ? await this.eligibleNodes(service) : (service.replicas ?? 0);
       const replicas: ReplicaState[] = current.map((t) => ({
         slot: t.slot, nodeId: t.nodeId, nodeHostname: t.nodeHostname, taskId: t.id, state: t.state, desiredState: t.desiredState, error: t.error,
       }));
       const running = current.filter((t) => t.state === 'running').length;
       last = { service: name, desired, running, replicas };
       opts.onProgress?.(last);
-      const updateState = service.UpdateStatus?.State as string | undefined;
+      const updateState = service.updateStatus?.state;
       const updating = updateState === 'updating' || updateState === 'rollback_started';
       const oldRunning = tasks.some((t) => t.desiredState === 'shutdown' && t.state === 'running');
       const stableMs = opts.stableMs ?? monitorMs(service);
@@ -178,7 +195,7 @@ export class SwarmServices {
       // a task that completes while the service wants it running exited: for a service that is a failure too
       const failures = tasks.filter((t) => FAILED.has(t.state) && (t.createdAt ?? '') >= since);
       if (updateState === 'paused' || updateState === 'rollback_paused' || failures.length >= Math.max(3, desired * 2)) {
-        const reason = service.UpdateStatus?.Message ?? failures[0]?.error ?? failures[0]?.message ?? 'tasks keep failing';
+        const reason = service.updateStatus?.message ?? failures[0]?.error ?? failures[0]?.message ?? 'tasks keep failing';
         return { ...last, outcome: 'failed', message: `${running}/${desired} replicas running; ${reason}`, elapsedMs: Date.now() - started };
       }
       if (Date.now() - started + interval > opts.timeoutMs) {
@@ -196,16 +213,25 @@ export class SwarmServices {
    * give it a task on (active, ready, matching its constraints and platforms),
    * not the tasks listed so far, which are none right after a create.
    */
-  private async eligibleNodes(service: { Spec?: { TaskTemplate?: { Placement?: object } } }): Promise<number> {
+  private async eligibleNodes(service: ServiceState): Promise<number> {
     const nodes: EligibilityNode[] = await this.docker.run('nodes', (d) => d.listNodes());
-    return nodes.filter((n) => isEligible(n, service.Spec?.TaskTemplate?.Placement)).length;
+    return nodes.filter((n) => isEligible(n, service.spec.TaskTemplate?.Placement)).length;
   }
 }
 
 /** The service's failure-monitor window in ms: `UpdateConfig.Monitor` (ns), else (unset or 0) Docker's 5 s. */
-function monitorMs(service: any): number {
-  const ns = service.Spec?.UpdateConfig?.Monitor;
+function monitorMs(service: ServiceState): number {
+  const ns = service.spec.UpdateConfig?.Monitor;
   return typeof ns === 'number' && ns > 0 ? Math.round(ns / 1e6) : 5000;
 }
 
 const formatSeconds = (ms: number) => `${+(ms / 1000).toFixed(1)} s`;
+
+function hostnamesOf(nodes: EngineNode[]): Map<string, string> {
+  return new Map(nodes.flatMap((n) => (n.Description?.Hostname ? [[n.ID, n.Description.Hostname] as const] : [])));
+}
+
+/** The one refusal for scaling a global service, whichever way the scale came. */
+export function globalScaleRefusal(name: string): DomainError {
+  return new DomainError('INVALID', `service "${name}" is global: it runs one task per eligible node and cannot be scaled`);
+}

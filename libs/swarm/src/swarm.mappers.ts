@@ -1,10 +1,9 @@
-import type { GenericResource, LiveService, NodeSummary, PublishedPort, TaskSummary } from './swarm.types';
+import type { EngineGenericResource, EngineNode, EngineService, EngineTask } from './engine.types';
+import type { GenericResource, LiveService, NodeSummary, PublishedPort, ServiceState, ServiceUpdateStatus, TaskSummary } from './swarm.types';
 
 /* Pure mappings from Engine API objects (as JSON) to the library's types. */
 
-type Json = Record<string, any>;
-
-export function toNodeSummary(n: Json): NodeSummary {
+export function toNodeSummary(n: EngineNode): NodeSummary {
   const desc = n.Description ?? {};
   const res = desc.Resources ?? {};
   return {
@@ -13,7 +12,7 @@ export function toNodeSummary(n: Json): NodeSummary {
     role: n.Spec?.Role === 'manager' ? 'manager' : 'worker',
     leader: Boolean(n.ManagerStatus?.Leader),
     managerReachability: n.ManagerStatus?.Reachability,
-    availability: n.Spec?.Availability ?? 'active',
+    availability: toAvailability(n.Spec?.Availability),
     state: n.Status?.State ?? 'unknown',
     // a manager reports 0.0.0.0 as its status address; its manager address is the real one
     address: n.Status?.Addr && n.Status.Addr !== '0.0.0.0' ? n.Status.Addr : n.ManagerStatus?.Addr?.replace(/:\d+$/, ''),
@@ -31,26 +30,30 @@ export function toNodeSummary(n: Json): NodeSummary {
   };
 }
 
-export function toGenericResources(list: Json[] | undefined): GenericResource[] {
+function toAvailability(value: string | undefined): NodeSummary['availability'] {
+  return value === 'pause' || value === 'drain' ? value : 'active';
+}
+
+export function toGenericResources(list: EngineGenericResource[] | undefined): GenericResource[] {
   return (list ?? []).map((r) =>
     r.NamedResourceSpec
       ? { kind: r.NamedResourceSpec.Kind, value: r.NamedResourceSpec.Value }
-      : { kind: r.DiscreteResourceSpec?.Kind, value: r.DiscreteResourceSpec?.Value },
+      : { kind: r.DiscreteResourceSpec?.Kind ?? '', value: r.DiscreteResourceSpec?.Value ?? 0 },
   );
 }
 
-export function toPorts(s: Json): PublishedPort[] {
-  const ports: Json[] = s.Endpoint?.Ports ?? s.Spec?.EndpointSpec?.Ports ?? [];
+export function toPorts(s: EngineService): PublishedPort[] {
+  const ports = s.Endpoint?.Ports ?? s.Spec?.EndpointSpec?.Ports ?? [];
   return ports.map((p) => ({
     published: p.PublishedPort,
-    target: p.TargetPort,
+    target: p.TargetPort ?? 0,
     protocol: p.Protocol ?? 'tcp',
     mode: p.PublishMode === 'host' ? 'host' : 'ingress',
   }));
 }
 
 /** A task counts as running like `docker service ls` counts it: desired running and running. */
-export function isRunningTask(t: Json): boolean {
+export function isRunningTask(t: EngineTask): boolean {
   return t.Status?.State === 'running' && t.DesiredState === 'running';
 }
 
@@ -58,7 +61,7 @@ export function isRunningTask(t: Json): boolean {
  * Builds the live view of every service from one list of services and one
  * list of tasks (and the nodes, for global services' desired count).
  */
-export function toLiveServices(services: Json[], tasks: Json[], nodes: Json[]): LiveService[] {
+export function toLiveServices(services: EngineService[], tasks: EngineTask[], nodes: EngineNode[]): LiveService[] {
   const running = new Map<string, number>();
   const globalDesired = new Map<string, number>();
   for (const t of tasks) {
@@ -73,7 +76,7 @@ export function toLiveServices(services: Json[], tasks: Json[], nodes: Json[]): 
       const [image, digest] = String(spec.TaskTemplate?.ContainerSpec?.Image ?? '').split('@');
       return {
         id: s.ID,
-        name: spec.Name,
+        name: spec.Name ?? s.ID,
         image,
         imageDigest: digest,
         mode: global ? 'global' : 'replicated',
@@ -83,9 +86,7 @@ export function toLiveServices(services: Json[], tasks: Json[], nodes: Json[]): 
         ports: toPorts(s),
         stack: spec.Labels?.['com.docker.stack.namespace'],
         labels: spec.Labels ?? {},
-        updateStatus: s.UpdateStatus
-          ? { state: s.UpdateStatus.State, message: s.UpdateStatus.Message, startedAt: s.UpdateStatus.StartedAt, completedAt: s.UpdateStatus.CompletedAt }
-          : undefined,
+        updateStatus: toUpdateStatus(s),
         createdAt: s.CreatedAt,
         updatedAt: s.UpdatedAt,
         version: s.Version?.Index ?? 0,
@@ -94,7 +95,30 @@ export function toLiveServices(services: Json[], tasks: Json[], nodes: Json[]): 
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-export function toTaskSummary(t: Json, hostnames: Map<string, string>, serviceName?: string): TaskSummary {
+function toUpdateStatus(s: EngineService): ServiceUpdateStatus | undefined {
+  const u = s.UpdateStatus;
+  return u ? { state: u.State ?? 'unknown', message: u.Message, startedAt: u.StartedAt, completedAt: u.CompletedAt } : undefined;
+}
+
+export function toServiceState(s: EngineService): ServiceState {
+  const spec = s.Spec ?? {};
+  return {
+    id: s.ID,
+    name: spec.Name ?? s.ID,
+    version: s.Version?.Index ?? 0,
+    spec,
+    previousSpec: s.PreviousSpec,
+    image: spec.TaskTemplate?.ContainerSpec?.Image ?? '',
+    labels: spec.Labels ?? {},
+    mode: spec.Mode?.Global !== undefined ? 'global' : 'replicated',
+    replicas: spec.Mode?.Replicated?.Replicas,
+    updateStatus: toUpdateStatus(s),
+    createdAt: s.CreatedAt,
+    updatedAt: s.UpdatedAt,
+  };
+}
+
+export function toTaskSummary(t: EngineTask, hostnames: Map<string, string>, serviceName?: string): TaskSummary {
   return {
     id: t.ID,
     serviceId: t.ServiceID,

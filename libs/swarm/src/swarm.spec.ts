@@ -107,11 +107,11 @@ describe('mappers', () => {
       { ID: 's2', Spec: { Name: 'agent', Mode: { Global: {} }, TaskTemplate: { ContainerSpec: { Image: 'agent:2' } } } },
     ];
     const tasks = [
-      { ServiceID: 's1', DesiredState: 'running', Status: { State: 'running' } },
-      { ServiceID: 's1', DesiredState: 'running', Status: { State: 'starting' } },
-      { ServiceID: 's1', DesiredState: 'shutdown', Status: { State: 'running' } },
-      { ServiceID: 's2', DesiredState: 'running', Status: { State: 'running' } },
-      { ServiceID: 's2', DesiredState: 'running', Status: { State: 'running' } },
+      { ID: 't1', ServiceID: 's1', DesiredState: 'running', Status: { State: 'running' } },
+      { ID: 't2', ServiceID: 's1', DesiredState: 'running', Status: { State: 'starting' } },
+      { ID: 't3', ServiceID: 's1', DesiredState: 'shutdown', Status: { State: 'running' } },
+      { ID: 't4', ServiceID: 's2', DesiredState: 'running', Status: { State: 'running' } },
+      { ID: 't5', ServiceID: 's2', DesiredState: 'running', Status: { State: 'running' } },
     ];
     const nodes = [node, { ...node, ID: 'n2', Spec: { ...node.Spec, Availability: 'active' } }, { ...node, ID: 'n3', Status: { State: 'down' } }];
     const [agent, web] = toLiveServices(services, tasks, nodes);

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { AuditController } from './audit.controller';
 import { attachAuditRecorder, AuditInterceptor } from './audit.interceptor';
 import { AuditService } from './audit.service';
-import { McpCallContexts } from './mcp-call-context';
+import { McpCallContexts } from '../mcp/mcp-call-context';
 
 /** The audit trail: REST calls through the global interceptor, MCP tool calls through McpCallContexts (which also checks tool roles). */
 @Global()

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { AuditEntry, AuditLog } from '@app/catalog';
 import type { McpToolOptions } from '@app/mcp';
 import { AuditService } from './audit.service';
-import { LOCAL_ACTOR, McpCallContexts } from './mcp-call-context';
+import { LOCAL_ACTOR, McpCallContexts, mcpActor } from '../mcp/mcp-call-context';
+import { MCP_STDIO_ACTOR } from './actor';
 
 const tool = (name: string, role: McpToolOptions['role'], readOnly = false): McpToolOptions => ({
   name,
@@ -43,6 +44,8 @@ describe('MCP call hooks', () => {
     expect(ctx.authorize!(tool('list_services', 'viewer'))).toBeUndefined();
     expect(ctx.authorize!(tool('mystery', undefined))).toMatch(/^forbidden: the tool mystery declares no role/);
     expect(contexts.forPrincipal({ name: 'root', role: 'admin' }).authorize!(tool('drain_node', 'admin'))).toBeUndefined();
+    // the tool that runs next sees its caller, for the deploy history
+    expect(mcpActor()).toBe('mcp:root (admin)');
   });
 
   it('audits calls that may change something, with the target and the outcome, and skips reads', async () => {
@@ -60,7 +63,9 @@ describe('MCP call hooks', () => {
   it('over stdio, trusts the local user but still audits', async () => {
     const { appended, contexts } = setup();
     const ctx = contexts.forLocal();
-    expect(ctx.authorize).toBeUndefined();
+    // every tool, even one with no role, and the caller it names is the local user over stdio
+    expect([tool('drain_node', 'admin'), tool('odd', undefined)].map((t) => ctx.authorize!(t))).toEqual([undefined, undefined]);
+    expect(mcpActor()).toBe(MCP_STDIO_ACTOR);
     ctx.onCall!(tool('drain_node', 'admin'), { node: 'rog1' }, { content: [] });
     await flush();
     expect(appended[0]).toMatchObject({ actor: LOCAL_ACTOR, role: 'local', action: 'drain_node', target: 'rog1' });

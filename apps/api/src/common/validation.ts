@@ -1,4 +1,12 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { applyDecorators, BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional } from 'class-validator';
+import { BOOLEAN_FLAG_RULE, parseBooleanFlag } from '@app/catalog';
+
+/** An optional true/false flag, from a query string ("true"/"false") or a JSON body; anything else is a 400 naming it. */
+export function OptionalBooleanFlag(): PropertyDecorator {
+  return applyDecorators(IsOptional(), Transform(({ value }) => parseBooleanFlag(value)), IsBoolean({ message: `$property ${BOOLEAN_FLAG_RULE}` }));
+}
 
 /** Flattens nested class-validator errors into "path.to.field: rule; …" so a 400 names the field. */
 export function describeValidationErrors(errors: ValidationError[], parent = ''): string[] {

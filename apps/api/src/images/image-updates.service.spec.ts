@@ -1,4 +1,4 @@
-import type { Catalog } from '@app/catalog';
+import type { CatalogService } from '@app/catalog';
 import type { RegistryClient } from '@app/registry';
 import type { LiveService, SwarmServices } from '@app/swarm';
 import type { AppConfig } from '../config/app-config';
@@ -41,7 +41,7 @@ function setup(opts: { policy?: string; services?: LiveService[]; debounceMs?: n
     config as unknown as AppConfig,
     registry as unknown as RegistryClient,
     swarm as unknown as SwarmServices,
-    catalog as unknown as Catalog,
+    catalog as unknown as CatalogService,
     deployments as unknown as DeploymentService,
     monitor as unknown as HealthMonitor,
     'on-demand',

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import { Subscription } from 'rxjs';
-import { Catalog } from '@app/catalog';
+import { CatalogService } from '@app/catalog';
 import { parseNotificationEnvelope, RegistryClient, RegistryEvent } from '@app/registry';
 import { SwarmServices, type LiveService } from '@app/swarm';
 import { AppConfig } from '../config/app-config';
@@ -44,7 +44,7 @@ export class ImageUpdates implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly config: AppConfig,
     private readonly registry: RegistryClient,
     private readonly swarm: SwarmServices,
-    private readonly catalog: Catalog,
+    private readonly catalog: CatalogService,
     private readonly deployments: DeploymentService,
     private readonly monitor: HealthMonitor,
     @Optional() @Inject(HEALTH_MONITOR_MODE) private readonly mode: HealthMonitorMode = 'background',

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { McpHttpHandler } from '@app/mcp';
 import { RequireRole } from '../auth/roles';
-import { McpCallContexts } from '../audit/mcp-call-context';
+import { McpCallContexts } from './mcp-call-context';
 
 /** MCP over Streamable HTTP at /mcp (POST for calls; GET and DELETE answer as the transport says). */
 @ApiExcludeController()

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { McpListedResource, McpPrompt, McpResource, McpResourceList } from '@app/mcp';
-import { DeploymentService } from '../services/deployment.service';
+import { CatalogEntriesService } from '../services/catalog-entries.service';
+import { ServiceLogsService } from '../services/service-logs.service';
 import { serviceName } from './tools/tool-schemas';
 
 const DEFINITIONS = 'definitions';
@@ -14,7 +15,10 @@ const LOG_LINES = 100;
  */
 @Injectable()
 export class McpResources {
-  constructor(private readonly deployments: DeploymentService) {}
+  constructor(
+    private readonly entries: CatalogEntriesService,
+    private readonly serviceLogs: ServiceLogsService,
+  ) {}
 
   @McpResource({
     name: DEFINITIONS,
@@ -25,12 +29,12 @@ export class McpResources {
     role: 'viewer',
   })
   async readDefinition({ name }: { name: string }): Promise<string> {
-    return (await this.deployments.getService(name)).yaml;
+    return (await this.entries.getService(name)).yaml;
   }
 
   @McpResourceList(DEFINITIONS)
   async listDefinitions(): Promise<McpListedResource[]> {
-    return (await this.deployments.listServices()).map((s) => ({ uri: `swarm://definitions/${s.name}`, name: s.name, description: s.description || undefined }));
+    return (await this.entries.listServices()).map((s) => ({ uri: `swarm://definitions/${s.name}`, name: s.name, description: s.description || undefined }));
   }
 
   @McpResource({
@@ -43,7 +47,7 @@ export class McpResources {
   })
   async readLogs({ name }: { name: string }): Promise<string> {
     const lines: string[] = [];
-    for await (const l of this.deployments.logs(name, { tail: LOG_LINES, timestamps: true })) {
+    for await (const l of this.serviceLogs.logs(name, { tail: LOG_LINES, timestamps: true })) {
       lines.push(`${l.timestamp ?? ''} ${name}.${l.taskSlot ?? '?'}@${l.nodeHostname ?? l.nodeId ?? '?'} | ${l.message}`.trim());
     }
     return lines.join('\n');

@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsArray, IsBoolean, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsArray, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import type { NodeSummary, NodeUsage } from '@app/swarm';
+import { OptionalBooleanFlag } from '../common/validation';
 
 export class GenericResourceDto {
   @ApiProperty({ example: 'NVIDIA-GPU' }) kind: string;
@@ -67,10 +68,12 @@ export class NodeIdParams {
 
 export class DrainNodeQuery {
   @ApiPropertyOptional({ description: 'drain even the last active manager' })
-  @IsOptional()
-  @Transform(({ value }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value))
-  @IsBoolean({ message: 'force must be true or false' })
+  @OptionalBooleanFlag()
   force?: boolean;
+
+  @ApiPropertyOptional({ name: 'dry_run', description: 'answer the tasks that would move (a DeploymentPlanDto) and change nothing' })
+  @OptionalBooleanFlag()
+  dry_run?: boolean;
 }
 
 /** The same flag in a JSON body, for clients that send `{ "force": true }`. */

@@ -3,6 +3,7 @@ import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../auth/roles';
 import { DrainNodeBody, DrainNodeQuery, NodeDto, NodeIdParams, UpdateNodeLabelsDto } from './node.dto';
 import { NodesService } from './nodes.service';
+import type { DeploymentPlanDto } from '../services/deployment-plan.dto';
 import { TaskDto } from '../services/live-service.dto';
 
 @ApiTags('nodes')
@@ -32,14 +33,18 @@ export class NodesController {
     return this.nodes.listNodeTasks(id);
   }
 
-  /** Moves the node's tasks to other nodes; refused for the last active manager unless force=true (query or body). */
+  /**
+   * Moves the node's tasks to other nodes; refused for the last active manager unless force=true (query or body).
+   * With dry_run=true: a DeploymentPlanDto listing the tasks that would move, and nothing changes.
+   */
   @Post(':id/drain')
   @HttpCode(200)
   @RequireRole('admin')
   @ApiBody({ type: DrainNodeBody, required: false })
   @ApiOkResponse({ type: NodeDto })
-  drainNode(@Param() { id }: NodeIdParams, @Query() query: DrainNodeQuery, @Body() body: DrainNodeBody): Promise<NodeDto> {
-    return this.nodes.drainNode(id, query.force ?? body.force);
+  drainNode(@Param() { id }: NodeIdParams, @Query() query: DrainNodeQuery, @Body() body: DrainNodeBody): Promise<NodeDto | DeploymentPlanDto> {
+    const force = query.force ?? body.force;
+    return (query.dry_run ?? body.dry_run) ? this.nodes.planDrain(id, force) : this.nodes.drainNode(id, force);
   }
 
   @Post(':id/activate')

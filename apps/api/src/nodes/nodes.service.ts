@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@app/common';
 import { NodeSummary, SwarmNodes, SwarmServices } from '@app/swarm';
+import type { DeploymentPlanDto } from '../services/deployment-plan.dto';
 import { TaskDto, toTaskDto } from '../services/live-service.dto';
 import { labelProblems, NodeDto, toNodeDto } from './node.dto';
 
@@ -30,6 +31,20 @@ export class NodesService {
 
   async drainNode(id: string, force = false): Promise<NodeDto> {
     return this.withUsage(await this.nodes.setAvailability(id, 'drain', { force }));
+  }
+
+  /** What a drain would do, changing nothing: the refusal it would meet, or the tasks that would move, by service. */
+  async planDrain(id: string, force = false): Promise<DeploymentPlanDto> {
+    const node = await this.nodes.checkAvailability(id, 'drain', { force });
+    const changes = node.availability === 'drain' ? [] : [{ path: 'Spec.Availability', definition: 'drain', deployed: node.availability }];
+    const tasks = (await this.services.tasksOnNode(node.id, node.hostname)).filter((t) => t.desiredState === 'running');
+    const perService = new Map<string, number>();
+    for (const t of tasks) perService.set(t.serviceName ?? t.serviceId, (perService.get(t.serviceName ?? t.serviceId) ?? 0) + 1);
+    const losing = [...perService].map(([service, n]) => `${service} (${n})`).join(', ');
+    const summary = !changes.length
+      ? `node ${node.hostname} is already drained`
+      : tasks.length ? `would move ${tasks.length} task(s) off ${node.hostname}: ${losing}` : `would drain ${node.hostname}; no task runs there`;
+    return { dryRun: true, name: node.hostname, action: changes.length ? 'drain' : 'none', summary, changes, tasks: tasks.map(toTaskDto) };
   }
 
   async activateNode(id: string): Promise<NodeDto> {

@@ -1,5 +1,6 @@
 import { validateDefinition } from '@app/catalog';
-import { composeToSwarmSpec, specDrift, specHash } from './compose-to-swarm-spec';
+import { composeToSwarmSpec, specHash } from './compose-to-swarm-spec';
+import { specDrift } from './spec-drift';
 import { durationToNanos, shellSplit, sizeToBytes } from './compose-units';
 import { eligibleNodes, nodeArch } from './platform-check';
 

@@ -7,7 +7,7 @@ import { cpusToNano, durationToNanos, mapOrListToRecord, shellSplit, sizeToBytes
 export const MANAGED_LABEL = 'io.swarm-orchestrator.managed';
 export const SPEC_HASH_LABEL = 'io.swarm-orchestrator.spec-hash';
 
-type Json = Record<string, any>;
+type Json = Record<string, unknown>;
 
 const command = (v: string | string[] | undefined) => (v === undefined ? undefined : Array.isArray(v) ? v : shellSplit(v));
 
@@ -144,7 +144,7 @@ export function composeToSwarmSpec(def: ServiceDefinition, image = def.image): S
 
 /** A stable hash of a spec (keys sorted), ignoring our own hash label. */
 export function specHash(spec: ServiceSpec): string {
-  const copy = structuredClone(spec) as Json;
+  const copy = structuredClone(spec);
   if (copy.Labels) delete copy.Labels[SPEC_HASH_LABEL];
   return createHash('sha256').update(stableStringify(copy)).digest('hex').slice(0, 32);
 }
@@ -160,27 +160,4 @@ export function stableStringify(value: unknown): string {
 /** Drops undefined fields so specs compare and hash the same whatever was left out. */
 function prune<T extends Json>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
-export interface DriftItem {
-  path: string;
-  definition: unknown;
-  deployed: unknown;
-}
-
-/**
- * What differs between the spec a definition gives and the deployed spec, for
- * every field the definition sets (the Engine fills in defaults we ignore).
- */
-export function specDrift(wanted: unknown, deployed: unknown, path = ''): DriftItem[] {
-  if (wanted === undefined) return [];
-  if (Array.isArray(wanted)) {
-    if (!Array.isArray(deployed) || deployed.length !== wanted.length) return [{ path, definition: wanted, deployed }];
-    return wanted.flatMap((w, i) => specDrift(w, deployed[i], `${path}[${i}]`));
-  }
-  if (wanted && typeof wanted === 'object') {
-    if (!deployed || typeof deployed !== 'object') return [{ path, definition: wanted, deployed }];
-    return Object.entries(wanted).flatMap(([k, v]) => (k === SPEC_HASH_LABEL ? [] : specDrift(v, (deployed as Json)[k], path ? `${path}.${k}` : k)));
-  }
-  return wanted === deployed ? [] : [{ path, definition: wanted, deployed }];
 }

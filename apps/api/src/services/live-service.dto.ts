@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
+import { SERVICE_NAME, SERVICE_NAME_RULE } from '@app/catalog';
 import type { LiveService, TaskSummary } from '@app/swarm';
 
 export class PublishedPortDto {
@@ -84,13 +85,11 @@ export function toTaskDto(t: TaskSummary): TaskDto {
   };
 }
 
-export const SERVICE_NAME_RULE = /^[a-z0-9][a-z0-9-]{0,62}$/;
-export const SERVICE_NAME_MESSAGE = 'name must be a DNS label: lowercase letters, digits and "-", 1-63 characters, starting with a letter or digit';
 
 export class ServiceNameParams {
   @ApiProperty({ example: 'web' })
   @IsString()
-  @Matches(SERVICE_NAME_RULE, { message: SERVICE_NAME_MESSAGE })
+  @Matches(SERVICE_NAME, { message: `name ${SERVICE_NAME_RULE}` })
   name: string;
 }
 

@@ -1,21 +1,21 @@
 import { DomainError } from '@app/common';
 import type { LogLine } from '@app/swarm';
 import type { SseMessage } from '../common/sse';
-import type { DeploymentService } from './deployment.service';
+import type { ServiceLogsService } from './service-logs.service';
 import { logEvents } from './service-streams';
 
 /** A deployment service whose log stream ends after `lines`, and whose service then answers `after`. */
-function deploymentsWhere(lines: string[], after: () => Promise<boolean>): DeploymentService {
+function deploymentsWhere(lines: string[], after: () => Promise<boolean>): ServiceLogsService {
   return {
     ensureDeployed: () => Promise.resolve(),
     isDeployed: after,
     logs: async function* () {
       for (const message of lines) yield { stream: 'stdout', message } as LogLine;
     },
-  } as unknown as DeploymentService;
+  } as unknown as ServiceLogsService;
 }
 
-async function collect(deployments: DeploymentService, signal = new AbortController().signal): Promise<SseMessage[]> {
+async function collect(deployments: ServiceLogsService, signal = new AbortController().signal): Promise<SseMessage[]> {
   const out: SseMessage[] = [];
   for await (const m of logEvents(deployments, 'web', { follow: true }, signal)) out.push(m);
   return out;

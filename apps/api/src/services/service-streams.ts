@@ -1,7 +1,9 @@
+import { AsyncQueue } from '@app/common';
 import type { LogOptions } from '@app/swarm';
 import type { SseMessage } from '../common/sse';
-import type { LogsQuery } from './catalog-service.dto';
 import type { DeploymentService } from './deployment.service';
+import type { LogsQuery } from './service-logs.dto';
+import type { ServiceLogsService } from './service-logs.service';
 
 const DEFAULT_TAIL = 200;
 
@@ -21,7 +23,7 @@ function relativeSince(d: string): number {
  * headers go out at once, and ending with an `end` event (`removed`, `reason`)
  * when the stream ends by itself.
  */
-export async function* logEvents(deployments: DeploymentService, name: string, q: LogsQuery, signal: AbortSignal): AsyncGenerator<SseMessage> {
+export async function* logEvents(deployments: ServiceLogsService, name: string, q: LogsQuery, signal: AbortSignal): AsyncGenerator<SseMessage> {
   // a missing service is still a plain 404: check before the stream opens, then open at once (a quiet service prints nothing for a while)
   await deployments.ensureDeployed(name);
   yield { event: 'open', data: { service: name } };
@@ -34,29 +36,15 @@ export async function* logEvents(deployments: DeploymentService, name: string, q
 }
 
 /** Convergence progress (`progress` events, replica by replica), then the `result`. */
-export async function* deployEvents(deployments: DeploymentService, name: string, timeout?: number): AsyncGenerator<SseMessage> {
-  const queue: SseMessage[] = [];
-  let wake: (() => void) | undefined;
-  let done = false;
-  let failure: unknown;
-  const push = (m: SseMessage) => {
-    queue.push(m);
-    wake?.();
-  };
+export async function* deployEvents(deployments: DeploymentService, name: string, opts: { timeoutSeconds?: number; actor?: string }): AsyncGenerator<SseMessage> {
+  const queue = new AsyncQueue<SseMessage>();
   void deployments
-    .deployService(name, { wait: true, timeoutSeconds: timeout, onProgress: (p) => push({ event: 'progress', data: p }) })
-    .then((result) => push({ event: 'result', data: result }))
-    .catch((err) => (failure = err))
-    .finally(() => {
-      done = true;
-      wake?.();
-    });
+    .deployService(name, { ...opts, wait: true, onProgress: (p) => queue.push({ event: 'progress', data: p }) })
+    .then((result) => {
+      queue.push({ event: 'result', data: result });
+      queue.end();
+    })
+    .catch((err: unknown) => queue.end(err));
   yield { event: 'open', data: { service: name } };
-  for (;;) {
-    while (queue.length) yield queue.shift()!;
-    if (done) break;
-    await new Promise<void>((r) => (wake = r));
-    wake = undefined;
-  }
-  if (failure) throw failure;
+  yield* queue;
 }

@@ -708,6 +708,8 @@ export interface components {
         DrainNodeBody: {
             /** @description drain even the last active manager */
             force?: boolean;
+            /** @description answer the tasks that would move (a DeploymentPlanDto) and change nothing */
+            dry_run?: boolean;
         };
         UpdateNodeLabelsDto: {
             /**
@@ -834,6 +836,32 @@ export interface components {
                 name?: string;
                 reason?: string;
             }[];
+        };
+        DeployCheckVerdictDto: {
+            /** @enum {string} */
+            check: "image" | "placement" | "platform" | "ports";
+            ok: boolean;
+            /** @example image: "r:5000/web:2" does not exist in the registry r:5000 */
+            message: string;
+        };
+        DeploymentPlanDto: {
+            /** @enum {boolean} */
+            dryRun: true;
+            /**
+             * @description the service, or the node of a drain
+             * @example web
+             */
+            name: string;
+            /** @enum {string} */
+            action: "create" | "update" | "unchanged" | "scale" | "stop" | "rollback" | "drain" | "none";
+            /** @example would update 1 field */
+            summary: string;
+            /** @description field by field, in the drift format of the service page: `definition` is what it would be, `deployed` what it is */
+            changes: components["schemas"]["DriftItemDto"][];
+            /** @description a deploy's pre-deploy checks; a refused check means the deploy would be refused */
+            checks?: components["schemas"]["DeployCheckVerdictDto"][];
+            /** @description the tasks that would stop or move */
+            tasks?: components["schemas"]["TaskDto"][];
         };
         ReplicaStateDto: {
             slot?: number;
@@ -1407,6 +1435,8 @@ export interface operations {
             query?: {
                 /** @description drain even the last active manager */
                 force?: boolean;
+                /** @description answer the tasks that would move (a DeploymentPlanDto) and change nothing */
+                dry_run?: boolean;
             };
             header?: never;
             path: {
@@ -1794,6 +1824,8 @@ export interface operations {
     deployService: {
         parameters: {
             query?: {
+                /** @description answer what would change (a DeploymentPlanDto) and change nothing */
+                dry_run?: boolean;
                 /** @description wait for the replicas to converge (bounded) */
                 wait?: boolean;
                 /** @description seconds to wait at most (default 120) */
@@ -1834,7 +1866,10 @@ export interface operations {
     };
     stopService: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description answer what would change (a DeploymentPlanDto) and change nothing */
+                dry_run?: boolean;
+            };
             header?: never;
             path: {
                 name: string;
@@ -1869,7 +1904,10 @@ export interface operations {
     };
     scaleService: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description answer what would change (a DeploymentPlanDto) and change nothing */
+                dry_run?: boolean;
+            };
             header?: never;
             path: {
                 name: string;
@@ -1908,7 +1946,10 @@ export interface operations {
     };
     rollbackService: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description answer what would change (a DeploymentPlanDto) and change nothing */
+                dry_run?: boolean;
+            };
             header?: never;
             path: {
                 name: string;

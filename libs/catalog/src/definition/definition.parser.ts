@@ -100,14 +100,33 @@ export function parseDefinitionDocument(text: string, source = 'definition'): Do
   return doc;
 }
 
-/** YAML text → validated definition. */
-export function parseDefinition(text: string, source = 'definition'): { doc: Document; definition: ServiceDefinition } {
-  const doc = parseDefinitionDocument(text, source);
-  let value: unknown;
+function toValue(doc: Document, source: string): unknown {
   try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    return doc.toJS({ maxAliasCount: MAX_ALIASES });
   } catch (err) {
     throw new DomainError('INVALID', `${source}: ${(err as Error).message} (YAML aliases are limited to ${MAX_ALIASES})`);
   }
-  return { doc: isDocument(doc) ? doc : doc, definition: validateDefinition(value) };
+}
+
+/** YAML text → validated definition. */
+export function parseDefinition(text: string, source = 'definition'): { doc: Document; definition: ServiceDefinition } {
+  const doc = parseDefinitionDocument(text, source);
+  return { doc: isDocument(doc) ? doc : doc, definition: validateDefinition(toValue(doc, source)) };
+}
+
+/**
+ * A compose (or stack) file's services, each as a definition's raw value
+ * (`name` set from its key), read with the same limits as a definition;
+ * validating each is the caller's step, so one bad service refuses only itself.
+ */
+export function parseComposeServices(text: string, source = 'compose file'): Array<{ name: string; value: Record<string, unknown> }> {
+  const value = toValue(parseDefinitionDocument(text, source), source) as { services?: unknown } | null;
+  const services = value && typeof value === 'object' ? value.services : undefined;
+  if (!services || typeof services !== 'object' || Array.isArray(services)) {
+    throw new DomainError('INVALID', 'services: a compose file needs a services mapping');
+  }
+  return Object.entries(services as Record<string, unknown>).map(([name, service]) => ({
+    name,
+    value: { name, ...(service && typeof service === 'object' ? service : {}) },
+  }));
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { replicasSchema, serviceNameSchema } from './input-rules';
 
 /*
  * A service definition: the catalog's name, description and tags, and one
@@ -7,7 +8,6 @@ import { z } from 'zod';
  * is rejected by name, never silently dropped.
  */
 
-export const SERVICE_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** `/api/services/live` lists the swarm's services: a definition by that name could never be read back. */
 export const RESERVED_SERVICE_NAMES = new Set(['live']);
 // [registry[:port]/]path[:tag][@digest], as the distribution reference grammar has it (lowercase path)
@@ -84,7 +84,7 @@ const genericResource = z
 const deploy = z
   .object({
     mode: z.enum(['replicated', 'global']).optional(),
-    replicas: z.number({ invalid_type_error: 'must be a whole number' }).int('must be a whole number').min(0, 'must be 0 or more').max(1000, 'must be at most 1000').optional(),
+    replicas: replicasSchema.optional(),
     endpoint_mode: z.enum(['vip', 'dnsrr']).optional(),
     labels: mapOrList.optional(),
     placement: z
@@ -121,10 +121,7 @@ const deploy = z
 
 export const serviceDefinitionSchema = z
   .object({
-    name: z
-      .string({ required_error: 'is required' })
-      .regex(SERVICE_NAME, 'must be a DNS label: lowercase letters, digits and "-", 1-63 characters')
-      .refine((n) => !RESERVED_SERVICE_NAMES.has(n), (n) => ({ message: `"${n}" is reserved: /api/services/${n} is the list of the swarm's live services` })),
+    name: serviceNameSchema.refine((n) => !RESERVED_SERVICE_NAMES.has(n), (n) => ({ message: `"${n}" is reserved: /api/services/${n} is the list of the swarm's live services` })),
     description: z.string().max(2000).optional(),
     tags: z.array(z.string().regex(/^[\w.:/-]{1,64}$/, 'tags are words of letters, digits and . : / _ -')).max(50).optional(),
     image: z.string({ required_error: 'is required' }).max(512).regex(IMAGE_REF, 'must be an image reference like registry:5000/app/web:1.2 (no spaces, lowercase repository)'),

@@ -4,10 +4,11 @@ import { FSWatcher, mkdirSync, watch } from 'node:fs';
 import { open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { Document } from 'yaml';
-import { DomainError } from '@app/common';
+import { DomainError, KeyedLock } from '@app/common';
 import { CATALOG_OPTIONS, CatalogOptions } from '../catalog.options';
 import { MAX_DEFINITION_BYTES, parseDefinition } from './definition.parser';
-import { SERVICE_NAME, ServiceDefinition } from './definition.schema';
+import { ServiceDefinition } from './definition.schema';
+import { SERVICE_NAME, SERVICE_NAME_RULE } from './input-rules';
 
 export interface DefinitionFile {
   name: string;
@@ -27,7 +28,7 @@ export interface DefinitionFile {
 @Injectable()
 export class DefinitionStore implements OnModuleDestroy {
   private readonly logger = new Logger(DefinitionStore.name);
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly lock = new KeyedLock();
   private watcher?: FSWatcher;
   private debounce?: NodeJS.Timeout;
   private closed = false;
@@ -44,7 +45,7 @@ export class DefinitionStore implements OnModuleDestroy {
   /** The file of a service, only ever inside DEFINITIONS_DIR. */
   pathOf(name: string): string {
     if (!SERVICE_NAME.test(name)) {
-      throw new DomainError('INVALID', `name "${name}" must be a DNS label: lowercase letters, digits and "-", 1-63 characters`);
+      throw new DomainError('INVALID', `name "${name}" ${SERVICE_NAME_RULE}`);
     }
     const path = resolve(this.dir, `${name}.yaml`);
     if (!path.startsWith(this.dir + sep)) throw new DomainError('INVALID', `name "${name}" points outside the definitions directory`);
@@ -199,13 +200,7 @@ export class DefinitionStore implements OnModuleDestroy {
   }
 
   private exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(name) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(fn);
-    this.locks.set(name, next);
-    void next.catch(() => undefined).finally(() => {
-      if (this.locks.get(name) === next) this.locks.delete(name);
-    });
-    return next;
+    return this.lock.run(name, fn);
   }
 }
 

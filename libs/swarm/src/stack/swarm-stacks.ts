@@ -4,6 +4,7 @@ import { DockerClient } from '../docker.client';
 import { SwarmServices } from '../swarm-services';
 import { SwarmLogs } from '../swarm-logs';
 import { sortTasks, toTaskSummary } from '../swarm.mappers';
+import type { EngineNode, EngineService, EngineTask } from '../engine.types';
 import type { ConvergenceProgress, ConvergenceResult, ServiceSpec } from '../swarm.types';
 import type { ComposeProject } from './compose-project';
 import { convertStack } from './stack-convert';
@@ -37,21 +38,6 @@ interface EngineNetwork {
   Name: string;
   Scope?: string;
   Labels?: Record<string, string>;
-}
-interface EngineService {
-  ID: string;
-  Version?: { Index?: number };
-  Spec?: ServiceSpec;
-}
-interface EngineTask {
-  ID: string;
-  ServiceID: string;
-  DesiredState?: string;
-  Status?: { State?: string };
-}
-interface EngineNode {
-  ID: string;
-  Description?: { Hostname?: string };
 }
 
 const nsFilter = (stack?: string) => JSON.stringify({ label: [stack === undefined ? STACK_NAMESPACE_LABEL : `${STACK_NAMESPACE_LABEL}=${stack}`] });
@@ -97,7 +83,7 @@ export class SwarmStacks {
     await this.checkExternalNetworks(plan);
     const ids = await this.resolveExternalObjects(project, plan);
 
-    const existing: EngineService[] = await this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) }));
+    const existing: EngineService[] = await this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) }) as Promise<unknown> as Promise<EngineService[]>);
     if (opts.prune) {
       const wanted = new Set(plan.services.map((s) => s.name));
       for (const s of existing.filter((x) => x.Spec?.Name && !wanted.has(x.Spec.Name))) {
@@ -182,7 +168,7 @@ export class SwarmStacks {
   async remove(stack: string): Promise<{ services: string[]; networks: string[]; secrets: string[]; configs: string[] }> {
     const filters = nsFilter(stack);
     const [services, networks, secrets, configs] = await Promise.all([
-      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters })) as Promise<EngineService[]>,
+      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters })) as Promise<unknown> as Promise<EngineService[]>,
       this.docker.run(`networks of stack "${stack}"`, (d) => d.listNetworks({ filters })) as Promise<EngineNetwork[]>,
       this.docker.run(`secrets of stack "${stack}"`, (d) => d.listSecrets({ filters })) as Promise<EngineObject[]>,
       this.docker.run(`configs of stack "${stack}"`, (d) => d.listConfigs({ filters })) as Promise<EngineObject[]>,
@@ -206,7 +192,7 @@ export class SwarmStacks {
 
   /** Every stack on the swarm, whoever deployed it (`docker stack ls`): the namespace label of the services. */
   async list(): Promise<StackSummary[]> {
-    const services: EngineService[] = await this.docker.run('stack services', (d) => d.listServices({ filters: nsFilter() }));
+    const services: EngineService[] = await this.docker.run('stack services', (d) => d.listServices({ filters: nsFilter() }) as Promise<unknown> as Promise<EngineService[]>);
     const counts = new Map<string, number>();
     for (const s of services) {
       const ns = s.Spec?.Labels?.[STACK_NAMESPACE_LABEL];
@@ -218,7 +204,7 @@ export class SwarmStacks {
   /** The stack's services with desired and running counts (`docker stack services`). */
   async stackServices(stack: string): Promise<StackServiceSummary[]> {
     const [services, tasks, nodes] = await Promise.all([
-      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) })) as Promise<EngineService[]>,
+      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) })) as Promise<unknown> as Promise<EngineService[]>,
       this.docker.run(`tasks of stack "${stack}"`, (d) => d.listTasks({ filters: JSON.stringify({ label: [`${STACK_NAMESPACE_LABEL}=${stack}`] }) })) as Promise<EngineTask[]>,
       this.docker.run('nodes', (d) => d.listNodes()) as Promise<(EngineNode & { Spec?: { Availability?: string }; Status?: { State?: string } })[]>,
     ]);
@@ -246,9 +232,9 @@ export class SwarmStacks {
   /** The stack's tasks (`docker stack ps`), each with its service's compose key. */
   async tasks(stack: string): Promise<StackTask[]> {
     const [services, tasks, nodes] = await Promise.all([
-      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) })) as Promise<EngineService[]>,
-      this.docker.run(`tasks of stack "${stack}"`, (d) => d.listTasks({ filters: JSON.stringify({ label: [`${STACK_NAMESPACE_LABEL}=${stack}`] }) })) as Promise<(EngineTask & Record<string, unknown>)[]>,
-      this.docker.run('nodes', (d) => d.listNodes()) as Promise<EngineNode[]>,
+      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) })) as Promise<unknown> as Promise<EngineService[]>,
+      this.docker.run(`tasks of stack "${stack}"`, (d) => d.listTasks({ filters: JSON.stringify({ label: [`${STACK_NAMESPACE_LABEL}=${stack}`] }) })) as Promise<EngineTask[]>,
+      this.docker.run('nodes', (d) => d.listNodes() as Promise<unknown> as Promise<EngineNode[]>),
     ]);
     const names = new Map(services.map((s) => [s.ID, s.Spec?.Name ?? s.ID]));
     const hostnames = new Map(nodes.map((n) => [n.ID, n.Description?.Hostname ?? n.ID]));
@@ -260,7 +246,7 @@ export class SwarmStacks {
   async drift(project: ComposeProject, stack: string): Promise<{ service: string; missing: boolean; differences: SpecDifference[] }[]> {
     const plan = convertStack(project, stack);
     const [services, networks] = await Promise.all([
-      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) })) as Promise<EngineService[]>,
+      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) })) as Promise<unknown> as Promise<EngineService[]>,
       this.docker.run('networks', (d) => d.listNetworks()) as Promise<EngineNetwork[]>,
     ]);
     const networkNames = new Map(networks.map((n) => [n.Id, n.Name]));
@@ -278,7 +264,7 @@ export class SwarmStacks {
    * `docker service logs`; without `follow` the lines come ordered by time.
    */
   async *logs(stack: string, opts: StackLogOptions = {}): AsyncGenerator<StackLogLine> {
-    const services: EngineService[] = await this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) }));
+    const services: EngineService[] = await this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) }) as Promise<unknown> as Promise<EngineService[]>);
     if (services.length === 0) throw new DomainError('NOT_FOUND', `stack "${stack}" not found: no service carries its namespace`);
     const stop = new AbortController();
     const abort = () => stop.abort();
@@ -397,7 +383,7 @@ export class SwarmStacks {
   private async removeUnusedObjects(stack: string): Promise<string[]> {
     const filters = nsFilter(stack);
     const [services, configs, secrets] = await Promise.all([
-      this.docker.run('services', (d) => d.listServices()) as Promise<EngineService[]>,
+      this.docker.run('services', (d) => d.listServices()) as Promise<unknown> as Promise<EngineService[]>,
       this.docker.run(`configs of stack "${stack}"`, (d) => d.listConfigs({ filters })) as Promise<EngineObject[]>,
       this.docker.run(`secrets of stack "${stack}"`, (d) => d.listSecrets({ filters })) as Promise<EngineObject[]>,
     ]);
@@ -426,8 +412,8 @@ export class SwarmStacks {
   private async waitForJob(name: string, timeoutMs: number, onProgress: (p: ConvergenceProgress) => void): Promise<ConvergenceResult> {
     const started = Date.now();
     for (;;) {
-      const [service, tasks] = await Promise.all([this.services.inspect(name) as Promise<EngineService>, this.services.tasks(name)]);
-      const mode = (service.Spec?.Mode ?? {}) as { ReplicatedJob?: { TotalCompletions?: number } };
+      const [service, tasks] = await Promise.all([this.services.inspect(name), this.services.tasks(name)]);
+      const mode = service.spec.Mode ?? {};
       const complete = tasks.filter((t) => t.state === 'complete').length;
       const failed = tasks.filter((t) => t.state === 'failed' || t.state === 'rejected');
       const pending = tasks.filter((t) => t.desiredState === 'complete' && t.state !== 'complete').length;

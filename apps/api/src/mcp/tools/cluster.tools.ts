@@ -4,7 +4,7 @@ import { McpTool } from '@app/mcp';
 import { HealthService } from '../../health/health.service';
 import { NodesService } from '../../nodes/nodes.service';
 import { RegistryApiService } from '../../registry/registry-api.service';
-import { listOf, nodeRef } from './tool-schemas';
+import { dryRun, listOf, nodeRef, orPlan } from './tool-schemas';
 
 const node = z.object({ id: z.string(), hostname: z.string(), role: z.string(), state: z.string(), availability: z.string() }).passthrough();
 
@@ -32,12 +32,13 @@ export class ClusterTools {
   @McpTool({
     name: 'drain_node',
     description: 'Drain a node: the swarm moves its tasks to other nodes. Refused for the last active manager unless force is true.',
-    input: z.object({ node: nodeRef, force: z.boolean().optional() }).strict(),
-    output: node,
+    input: z.object({ node: nodeRef, force: z.boolean().optional(), dry_run: dryRun }).strict(),
+    output: orPlan(node),
     annotations: { title: 'Drain node', destructiveHint: true, idempotentHint: true },
     role: 'admin',
   })
-  drainNode({ node: id, force }: { node: string; force?: boolean }) {
+  drainNode({ node: id, force, dry_run }: { node: string; force?: boolean; dry_run?: boolean }) {
+    if (dry_run) return this.nodes.planDrain(id, force);
     return this.nodes.drainNode(id, force);
   }
 

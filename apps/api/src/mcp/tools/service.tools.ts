@@ -1,18 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { McpTool } from '@app/mcp';
+import { CatalogEntriesService } from '../../services/catalog-entries.service';
+import { DeploymentPlanner } from '../../services/deployment-planner';
 import { DeploymentService } from '../../services/deployment.service';
-import { LiveServicesService } from '../../services/live-services.service';
-import { listOf, replicas, serviceName } from './tool-schemas';
+import { LiveSwarmService } from '../../services/live-swarm.service';
+import { ServiceLogsService } from '../../services/service-logs.service';
+import { mcpActor } from '../mcp-call-context';
+import { dryRun, listOf, orPlan, replicas, serviceName } from './tool-schemas';
 
 const status = z.object({ name: z.string(), status: z.string(), statusText: z.string(), image: z.string().optional(), replicasDesired: z.number().optional(), replicasRunning: z.number().optional() }).passthrough();
 
-/** The services an agent operates: the same DeploymentService the REST API calls. */
+/** The services an agent operates: the same services the REST API calls; changes are recorded with the MCP caller. */
 @Injectable()
 export class ServiceTools {
   constructor(
+    private readonly entries: CatalogEntriesService,
     private readonly deployments: DeploymentService,
-    private readonly live: LiveServicesService,
+    private readonly planner: DeploymentPlanner,
+    private readonly serviceLogs: ServiceLogsService,
+    private readonly live: LiveSwarmService,
   ) {}
 
   @McpTool({
@@ -24,7 +31,7 @@ export class ServiceTools {
     role: 'viewer',
   })
   async listServices() {
-    return { services: await this.deployments.listServices() };
+    return { services: await this.entries.listServices() };
   }
 
   @McpTool({
@@ -36,7 +43,7 @@ export class ServiceTools {
     role: 'viewer',
   })
   getService({ name }: { name: string }) {
-    return this.deployments.getService(name);
+    return this.entries.getService(name);
   }
 
   @McpTool({
@@ -49,38 +56,42 @@ export class ServiceTools {
         image: z.string({ required_error: 'is required' }).min(1).max(512).regex(/^\S+$/, 'must be an image reference without spaces').describe('e.g. mini2:5000/web:1.4'),
         replicas: replicas.optional(),
         ports: z.array(z.string().regex(/^[\d.:]+(\/(tcp|udp|sctp))?$/, 'must be like 8080:80 or 8080:80/udp')).optional().describe('published ports, compose short syntax'),
+        dry_run: dryRun,
       })
       .strict(),
-    output: z.object({ name: z.string(), action: z.enum(['created', 'updated', 'unchanged']), image: z.string() }).passthrough(),
+    output: orPlan(z.object({ name: z.string(), action: z.string(), image: z.string() })),
     annotations: { title: 'Deploy service', destructiveHint: false, idempotentHint: true },
     role: 'operator',
   })
-  deployService({ name, image, replicas: n, ports }: { name: string; image: string; replicas?: number; ports?: string[] }) {
-    return this.deployments.deployImage(name, image, n, ports);
+  deployService({ name, image, replicas: n, ports, dry_run }: { name: string; image: string; replicas?: number; ports?: string[]; dry_run?: boolean }) {
+    if (dry_run) return this.planner.planDeployImage(name, image, n, ports);
+    return this.deployments.deployImage(name, image, n, ports, mcpActor());
   }
 
   @McpTool({
     name: 'stop_service',
     description: 'Remove a service from the swarm (its tasks stop); the catalog entry stays, so it can be deployed again.',
-    input: z.object({ name: serviceName }).strict(),
-    output: z.object({ name: z.string(), stopped: z.boolean() }),
+    input: z.object({ name: serviceName, dry_run: dryRun }).strict(),
+    output: orPlan(z.object({ name: z.string(), stopped: z.boolean() })),
     annotations: { title: 'Stop service', destructiveHint: true, idempotentHint: true },
     role: 'operator',
   })
-  stopService({ name }: { name: string }) {
-    return this.deployments.stopService(name);
+  stopService({ name, dry_run }: { name: string; dry_run?: boolean }) {
+    if (dry_run) return this.planner.planStop(name);
+    return this.deployments.stopService(name, mcpActor());
   }
 
   @McpTool({
     name: 'scale_service',
     description: 'Set the number of replicas of a replicated service, in its definition file and in the swarm.',
-    input: z.object({ name: serviceName, replicas }).strict(),
-    output: status,
+    input: z.object({ name: serviceName, replicas, dry_run: dryRun }).strict(),
+    output: orPlan(status),
     annotations: { title: 'Scale service', destructiveHint: false, idempotentHint: true },
     role: 'operator',
   })
-  scaleService({ name, replicas: n }: { name: string; replicas: number }) {
-    return this.deployments.scaleService(name, n);
+  scaleService({ name, replicas: n, dry_run }: { name: string; replicas: number; dry_run?: boolean }) {
+    if (dry_run) return this.planner.planScale(name, n);
+    return this.deployments.scaleService(name, n, mcpActor());
   }
 
   @McpTool({
@@ -93,7 +104,7 @@ export class ServiceTools {
   })
   async getServiceLogs({ name, tail }: { name: string; tail?: number }) {
     const lines = [];
-    for await (const l of this.deployments.logs(name, { tail: tail ?? 100, timestamps: true })) lines.push(l);
+    for await (const l of this.serviceLogs.logs(name, { tail: tail ?? 100, timestamps: true })) lines.push(l);
     return { lines };
   }
 
@@ -112,12 +123,13 @@ export class ServiceTools {
   @McpTool({
     name: 'rollback_service',
     description: 'Roll a service back to the spec it ran before its last update, as `docker service rollback`.',
-    input: z.object({ name: serviceName }).strict(),
-    output: status,
+    input: z.object({ name: serviceName, dry_run: dryRun }).strict(),
+    output: orPlan(status),
     annotations: { title: 'Roll back service', destructiveHint: true },
     role: 'operator',
   })
-  rollbackService({ name }: { name: string }) {
-    return this.deployments.rollbackService(name);
+  rollbackService({ name, dry_run }: { name: string; dry_run?: boolean }) {
+    if (dry_run) return this.planner.planRollback(name);
+    return this.deployments.rollbackService(name, mcpActor());
   }
 }

@@ -2,12 +2,12 @@ import { Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../auth/roles';
 import { LiveServiceDto, LiveServiceNameParams, TaskDto } from './live-service.dto';
-import { LiveServicesService } from './live-services.service';
+import { LiveSwarmService } from './live-swarm.service';
 
 @ApiTags('services')
 @Controller('api/services/live')
-export class LiveServicesController {
-  constructor(private readonly live: LiveServicesService) {}
+export class LiveSwarmController {
+  constructor(private readonly live: LiveSwarmService) {}
 
   /** Every service in the swarm: a constant number of Engine calls, whatever their number. */
   @Get()

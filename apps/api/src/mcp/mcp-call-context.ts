@@ -1,11 +1,25 @@
 import { Injectable } from '@nestjs/common';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { McpCallContext, McpToolOptions } from '@app/mcp';
+import { MCP_STDIO_ACTOR, mcpHttpActor } from '../audit/actor';
+import { AuditService } from '../audit/audit.service';
 import type { Principal } from '../auth/principal';
 import { isRole, roleSatisfies } from '../auth/roles';
-import { AuditService } from './audit.service';
 
 /** The actor the stdio MCP server records: whoever started it on this machine. */
 export const LOCAL_ACTOR = 'local';
+
+/**
+ * The caller of the tool call in progress, for the deploy history. The
+ * authorize hook runs just before the tool, in the call's own async context,
+ * and enters it there; a tool method reads it with `mcpActor()`.
+ */
+const currentCaller = new AsyncLocalStorage<string>();
+
+/** Who called the MCP tool now running (undefined outside a tool call). */
+export function mcpActor(): string | undefined {
+  return currentCaller.getStore();
+}
 
 /** What the tool acts on, from its usual argument names. */
 function targetOf(args: unknown): string | undefined {
@@ -28,6 +42,7 @@ export class McpCallContexts {
   forPrincipal(principal: Principal, requestId?: string): McpCallContext {
     return {
       authorize: (tool) => {
+        currentCaller.enterWith(mcpHttpActor(principal));
         if (!isRole(tool.role)) return `forbidden: the tool ${tool.name} declares no role, so it is closed over HTTP`;
         if (roleSatisfies(principal.role, tool.role)) return undefined;
         return `forbidden: needs ${tool.role}; the token "${principal.name}" is ${principal.role}`;
@@ -38,7 +53,13 @@ export class McpCallContexts {
 
   /** stdio: the local user who started the server may call every tool. */
   forLocal(): McpCallContext {
-    return { onCall: (tool, args, result) => this.recordCall(LOCAL_ACTOR, 'local', tool, args, result) };
+    return {
+      authorize: () => {
+        currentCaller.enterWith(MCP_STDIO_ACTOR);
+        return undefined;
+      },
+      onCall: (tool, args, result) => this.recordCall(LOCAL_ACTOR, 'local', tool, args, result),
+    };
   }
 
   private recordCall(actor: string, role: string, tool: McpToolOptions, args: unknown, result: { isError?: boolean; content?: unknown[] }, requestId?: string): void {

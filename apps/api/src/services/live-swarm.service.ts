@@ -4,7 +4,7 @@ import { LiveServiceDto, TaskDto, toLiveServiceDto, toTaskDto } from './live-ser
 
 /** What runs in the swarm right now, whether the catalog knows it or not. */
 @Injectable()
-export class LiveServicesService {
+export class LiveSwarmService {
   constructor(private readonly services: SwarmServices) {}
 
   async listLiveServices(): Promise<LiveServiceDto[]> {

@@ -1,0 +1,87 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@app/common';
+import { CatalogService, parseComposeServices } from '@app/catalog';
+import { SwarmServices } from '@app/swarm';
+import { maskSecrets, maskYamlText, restoreMaskedSecrets, restoreMaskedYamlText } from '../common/mask-secrets';
+import { CatalogServiceDto, ImportReportDto, ServiceDetailDto, toCatalogServiceDto } from './catalog-entry.dto';
+import { DeploymentService } from './deployment.service';
+import { toLiveServiceDto, toTaskDto } from './live-service.dto';
+import { liveByName } from './live-by-name';
+import { definitionDrift } from './spec-drift';
+
+/**
+ * The catalog's entries as the API shows them: each definition with its live
+ * status and drift, secrets masked; create, edit, delete and compose import.
+ */
+@Injectable()
+export class CatalogEntriesService {
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly services: SwarmServices,
+    private readonly deployments: DeploymentService,
+  ) {}
+
+  /** The catalog with live status; with Docker down it still lists the catalog (status unknown). */
+  async listServices(): Promise<CatalogServiceDto[]> {
+    const [items, live] = await Promise.all([this.catalog.list(), liveByName(this.services)]);
+    return items.map((i) => toCatalogServiceDto(i, live.services.get(i.name), live.reachable));
+  }
+
+  async getService(name: string): Promise<ServiceDetailDto> {
+    const item = await this.catalog.get(name);
+    const live = await liveByName(this.services);
+    const service = live.services.get(name);
+    let tasks: ServiceDetailDto['tasks'] = [];
+    let drift: ServiceDetailDto['drift'] = [];
+    if (service) {
+      const [t, state] = await Promise.all([this.services.tasks(name), this.services.inspect(name)]);
+      tasks = t.map(toTaskDto);
+      if (item.definition) drift = definitionDrift(item.definition, state);
+    }
+    // environment values whose keys look secret never leave the server; an edit sends the mask back and keeps them
+    return {
+      ...toCatalogServiceDto(item, service, live.reachable),
+      yaml: maskYamlText(item.text),
+      definition: maskSecrets(item.definition) as Record<string, unknown> | undefined,
+      live: service ? toLiveServiceDto(service) : undefined,
+      tasks,
+      drift: maskSecrets(drift),
+    };
+  }
+
+  async createService(input: string | object): Promise<ServiceDetailDto> {
+    const item = await this.catalog.create(input);
+    return this.getService(item.name);
+  }
+
+  async updateService(name: string, input: string | object): Promise<ServiceDetailDto> {
+    const stored = await this.catalog.get(name);
+    const restored = typeof input === 'string' ? restoreMaskedYamlText(input, stored.text) : restoreMaskedSecrets(input, stored.definition);
+    await this.catalog.replace(name, restored);
+    return this.getService(name);
+  }
+
+  async deleteService(name: string, force = false, actor?: string): Promise<void> {
+    await this.catalog.get(name);
+    const deployed = await this.services.exists(name);
+    if (deployed && !force) {
+      throw new DomainError('CONFLICT', `service "${name}" is deployed; stop it first or delete with force=true, which stops it`);
+    }
+    if (deployed) await this.deployments.stopService(name, actor);
+    await this.catalog.remove(name);
+  }
+
+  /** One definition per service of a compose/stack file; a report of what was created and what was refused, and why. */
+  async importCompose(text: string): Promise<ImportReportDto> {
+    const report: ImportReportDto = { created: [], refused: [] };
+    for (const { name, value } of parseComposeServices(text)) {
+      try {
+        await this.catalog.create(value);
+        report.created.push(name);
+      } catch (err) {
+        report.refused.push({ name, reason: (err as Error).message });
+      }
+    }
+    return report;
+  }
+}

@@ -1,0 +1,81 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { CatalogItem } from '@app/catalog';
+import type { LiveService } from '@app/swarm';
+import { OptionalBooleanFlag } from '../common/validation';
+import { LiveServiceDto, TaskDto } from './live-service.dto';
+
+/* The catalog's entries: what the list and the detail page show, and an import's report. */
+
+export type ServiceStatus = 'invalid' | 'not_deployed' | 'running' | 'updating' | 'degraded' | 'unknown';
+
+
+export class CatalogServiceDto {
+  @ApiProperty({ example: 'web' }) name: string;
+  @ApiPropertyOptional() description?: string;
+  @ApiProperty({ type: [String] }) tags: string[];
+  @ApiPropertyOptional({ example: '10.0.0.1:5000/web:1.4' }) image?: string;
+  @ApiProperty({ enum: ['invalid', 'not_deployed', 'running', 'updating', 'degraded', 'unknown'], description: 'unknown: Docker is unreachable' })
+  status: ServiceStatus;
+  @ApiProperty({ example: 'running 3 of 3' }) statusText: string;
+  @ApiPropertyOptional() replicasDesired?: number;
+  @ApiPropertyOptional() replicasRunning?: number;
+  @ApiPropertyOptional({ description: 'why the file is not a valid definition' }) error?: string;
+  @ApiPropertyOptional() createdAt?: string;
+  @ApiPropertyOptional() updatedAt?: string;
+  @ApiPropertyOptional() lastDeployedAt?: string;
+  @ApiPropertyOptional() lastDeployedDigest?: string;
+}
+
+export function toCatalogServiceDto(item: CatalogItem, live: LiveService | undefined, dockerReachable: boolean): CatalogServiceDto {
+  const def = item.definition;
+  let status: ServiceStatus;
+  let statusText: string;
+  if (!def) [status, statusText] = ['invalid', `invalid: ${item.error}`];
+  else if (!dockerReachable) [status, statusText] = ['unknown', 'unknown: Docker is unreachable'];
+  else if (!live) [status, statusText] = ['not_deployed', 'not deployed'];
+  else if (live.updateStatus?.state === 'updating' || live.updateStatus?.state === 'rollback_started') [status, statusText] = ['updating', `updating: ${live.replicasRunning} of ${live.replicasDesired} running`];
+  else if (live.replicasRunning < live.replicasDesired) [status, statusText] = ['degraded', `running ${live.replicasRunning} of ${live.replicasDesired}`];
+  else [status, statusText] = ['running', `running ${live.replicasRunning} of ${live.replicasDesired}`];
+  return {
+    name: item.name,
+    description: def?.description,
+    tags: def?.tags ?? [],
+    image: def?.image,
+    status,
+    statusText,
+    replicasDesired: live?.replicasDesired,
+    replicasRunning: live?.replicasRunning,
+    error: item.error,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+    lastDeployedAt: item.lastDeployedAt,
+    lastDeployedDigest: item.lastDeployedDigest,
+  };
+}
+
+export class DriftItemDto {
+  @ApiProperty({ example: 'TaskTemplate.ContainerSpec.Image' }) path: string;
+  @ApiPropertyOptional({ description: 'what the definition says' }) definition?: unknown;
+  @ApiPropertyOptional({ description: 'what the swarm runs' }) deployed?: unknown;
+}
+
+export class ServiceDetailDto extends CatalogServiceDto {
+  @ApiProperty({ description: 'the definition file, YAML' }) yaml: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'the parsed definition' }) definition?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: LiveServiceDto }) live?: LiveServiceDto;
+  @ApiProperty({ type: [TaskDto] }) tasks: TaskDto[];
+  @ApiProperty({ type: [DriftItemDto], description: 'fields where the deployed spec differs from the definition; empty when in sync or not deployed' })
+  drift: DriftItemDto[];
+}
+
+export class ImportReportDto {
+  @ApiProperty({ type: [String] }) created: string[];
+  @ApiProperty({ type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, reason: { type: 'string' } } } })
+  refused: Array<{ name: string; reason: string }>;
+}
+
+export class ForceQuery {
+  @ApiPropertyOptional({ description: 'stop the deployed service first' })
+  @OptionalBooleanFlag()
+  force?: boolean;
+}
