@@ -7,6 +7,7 @@ export const router = createRouter({
   routes: [
     { path: '/', name: 'dashboard', component: () => import('./pages/DashboardPage.vue') },
     { path: '/services', name: 'services', component: () => import('./pages/ServicesPage.vue') },
+    { path: '/services/live/:name', name: 'live-service', component: () => import('./pages/LiveServicePage.vue'), props: true },
     { path: '/services/:name', name: 'service', component: () => import('./pages/ServiceDetailPage.vue'), props: true },
     { path: '/nodes', name: 'nodes', component: () => import('./pages/NodesPage.vue') },
     { path: '/nodes/:id', name: 'node', component: () => import('./pages/NodeDetailPage.vue'), props: true },
