@@ -13,15 +13,22 @@ export const useAuthStore = defineStore('auth', () => {
   /** Why the last session ended without the operator signing out (the API's 401 message), for the sign-in page. */
   const endedReason = ref<string>();
 
-  function signIn(value: string, me: { name: string; role: Role }) {
+  // a token with an expiry ends the session at that moment, saying so, rather than at the next refused request
+  let expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  function signIn(value: string, me: { name: string; role: Role; expiresAt?: string }) {
     token.value = value;
     name.value = me.name;
     role.value = me.role;
     endedReason.value = undefined;
     sessionStorage.setItem(KEY, value);
+    clearTimeout(expiryTimer);
+    const left = me.expiresAt ? Date.parse(me.expiresAt) - Date.now() : NaN;
+    // setTimeout cannot wait longer than ~24 days; a later expiry is caught by the next refused request
+    if (left < 2 ** 31 - 1) expiryTimer = setTimeout(() => signOut(`token "${me.name}" expired at ${me.expiresAt}`), Math.max(0, left));
   }
 
   function signOut(reason?: string) {
+    clearTimeout(expiryTimer);
     endedReason.value = reason;
     token.value = null;
     name.value = undefined;
