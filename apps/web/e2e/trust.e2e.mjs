@@ -306,7 +306,7 @@ describe('a dashboard an operator can trust', () => {
 
     // the sign-in page too
     await phone.click('button:has-text("Sign out")');
-    await phone.waitForURL('**/login');
+    await phone.waitForURL('**/login**');
     assert.ok((await sidewaysOverflow(phone)) <= 0);
     assert.deepEqual(await axeViolations(phone), []);
     await shot(phone, 't09-phone-login');
@@ -321,6 +321,66 @@ describe('a dashboard an operator can trust', () => {
     const started = Date.now();
     await row.waitFor({ state: 'detached', timeout: 2_000 });
     timings.cliServiceGoneMs = Date.now() - started;
+  });
+
+  it('lets an admin issue a token (shown once, with a copy button), revoke it, and find both in the audit log', async () => {
+    await page.goto(`${app.base}/`);
+    await page.click('nav >> text=Tokens');
+    const form = page.locator('[data-testid=issue-token]');
+    await form.locator('button[type=submit]').click();
+    assert.match(await form.locator('[role=alert]').innerText(), /name is required/);
+    await page.fill('#token-name', 'e2e-ci');
+    await page.selectOption('#token-role', 'operator');
+    await form.locator('button[type=submit]').click();
+    const issued = page.locator('[data-testid=issued-token]');
+    await issued.waitFor();
+    const value = (await issued.locator('[data-testid=issued-value]').innerText()).trim();
+    assert.match(value, /^so_/);
+    assert.equal(await issued.locator('[data-testid=copy]').count(), 1);
+    const me = await (await fetch(`${app.base}/api/auth/me`, { headers: { authorization: `Bearer ${value}` } })).json();
+    assert.equal(me.role, 'operator');
+    const row = page.locator('tr[data-token="e2e-ci"]');
+    await row.waitFor();
+    await shot(page, 't11-tokens');
+    await row.locator('button:has-text("Revoke")').click();
+    await row.locator('text=revoked').waitFor();
+    assert.equal((await fetch(`${app.base}/api/auth/me`, { headers: { authorization: `Bearer ${value}` } })).status, 401);
+    // the token is not shown again on a later visit
+    await page.click('nav >> text=Audit');
+    await page.click('nav >> text=Tokens');
+    assert.equal(await page.locator('[data-testid=issued-token]').count(), 0);
+
+    await page.click('nav >> text=Audit');
+    await page.locator('[data-testid=audit-entry]').first().waitFor();
+    await page.fill('input[type=search]', 'tokens/:id');
+    await waitFor(async () => (await page.locator('[data-testid=audit-entry]').count()) === 1, 5_000, 'one revoke in the audit log');
+    assert.match(await page.locator('[data-testid=audit-entry]').innerText(), /DELETE \/api\/auth\/tokens\/:id/);
+    await page.fill('input[type=search]', 'no-such-actor-anywhere');
+    await page.locator('[data-testid=empty]').waitFor();
+    await shot(page, 't11-audit');
+  });
+
+  it('keeps the registry honest: a message for an empty search, a copy button for digests, one spelling of platforms', async () => {
+    await page.click('nav >> text=Registry');
+    await page.fill('input[type=search]', 'zzz-nothing');
+    assert.match(await page.locator('[data-testid=empty]').innerText(), /No repository matches/);
+    await page.fill('input[type=search]', '');
+    // `/` jumps to the search box
+    await page.locator('main h1').click();
+    await page.keyboard.press('/');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('type')), 'search');
+    await page.click('button:has-text("busybox")');
+    const row = page.locator('tr[data-tag="1.0"]');
+    await row.waitFor();
+    assert.equal(await row.locator('[data-testid=copy]').count(), 1);
+    const listed = (await row.locator('[data-testid=platforms]').innerText()).split(', ').map((s) => s.trim());
+    await row.locator('button:has-text("1.0")').click();
+    const details = page.locator('[data-testid=tag-details]');
+    await details.waitFor();
+    // a multi-platform tag names each platform in its details exactly as the list does (linux/arm64/v8, not linux/arm64)
+    const text = await details.innerText();
+    if (listed.length > 1) for (const p of listed) assert.ok(text.includes(`${p} `), `the details name ${p}: ${text}`);
+    await shot(page, 't12-registry');
   });
 
   for (const [how, end] of [
@@ -338,8 +398,8 @@ describe('a dashboard an operator can trust', () => {
       // an expiry is known in advance: the session ends on time, without waiting for a refused request
       if (how === 'revoked') {
         await api('DELETE', `/api/auth/tokens/${created.id}`);
-        await p.click('nav >> text=Nodes');
-        await p.click('tr[data-node] a');
+        // the registry's list is not cached yet: the click asks the API, which refuses the token
+        await p.click('nav >> text=Registry');
       }
       await p.waitForURL('**/login**', { timeout: 15_000 });
       const notice = p.locator('[data-testid=session-ended]');

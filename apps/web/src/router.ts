@@ -12,6 +12,8 @@ export const router = createRouter({
     { path: '/nodes', name: 'nodes', component: () => import('./pages/NodesPage.vue') },
     { path: '/nodes/:id', name: 'node', component: () => import('./pages/NodeDetailPage.vue'), props: true },
     { path: '/registry', name: 'registry', component: () => import('./pages/RegistryPage.vue') },
+    { path: '/tokens', name: 'tokens', component: () => import('./pages/TokensPage.vue') },
+    { path: '/audit', name: 'audit', component: () => import('./pages/AuditPage.vue') },
     { path: '/about', name: 'about', component: () => import('./pages/AboutPage.vue') },
     { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
   ],
