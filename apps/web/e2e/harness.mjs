@@ -80,5 +80,8 @@ export async function axeViolations(page) {
   });
 }
 
-/** How far the document is wider than the viewport (0 when nothing scrolls sideways). */
-export const sidewaysOverflow = (page) => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+/**
+ * How far the document is wider than `width`, the viewport asked for (0 or less when nothing
+ * scrolls sideways). Not window.innerWidth: a mobile viewport widens itself to fit wide content.
+ */
+export const sidewaysOverflow = (page, width) => page.evaluate(() => document.documentElement.scrollWidth).then((w) => w - width);
