@@ -171,8 +171,8 @@ describe('a dashboard an operator can trust', () => {
     const contradictions = [];
     await waitFor(
       async () => {
-        const header = await page.locator('[data-testid=service-status]').innerText();
-        const text = await panel.innerText();
+        // both read in one go: two reads could straddle a refresh
+        const [header, text] = await page.evaluate(() => [document.querySelector('[data-testid=service-status]')?.textContent ?? '', document.querySelector('[data-testid=rollback-progress]')?.textContent ?? '']);
         seen.push(`${header} | ${text.replace(/\s+/g, ' ')}`);
         if (/updating/.test(header) && /converged/.test(text)) contradictions.push(`${header} | ${text}`);
         return /converged/.test(text);
