@@ -121,8 +121,8 @@ describe('the dashboard in Chromium', () => {
     const row = page.locator(`tr[data-service="${SERVICE}"]`);
     await row.locator('button:has-text("Deploy")').click();
     await page.waitForSelector(`text=/${SERVICE}: created, 1\\/1 replicas running/`, { timeout: 90_000 });
-    await row.locator('input[type=number]').fill('2');
-    await row.locator('input[type=number]').press('Tab');
+    await row.locator('[data-testid=replicas]').fill('2');
+    await row.locator('[data-testid=replicas]').press('Tab');
     await page.waitForFunction((name) => /running 2 of 2/.test(document.querySelector(`tr[data-service="${name}"]`)?.textContent ?? ''), SERVICE, { timeout: 60_000 });
     assert.equal(JSON.parse(docker('service', 'inspect', SERVICE, '--format', '{{json .Spec.Mode.Replicated.Replicas}}')), 2);
     await shot('03-services-scaled');

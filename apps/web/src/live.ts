@@ -7,18 +7,28 @@ import { serviceKeys } from './queries/services';
 
 export const liveConnected = ref(false);
 
-/** Keeps the cache fresh from /api/events: a change made anywhere (even the docker CLI) shows without a reload. */
+/**
+ * Keeps the cache fresh from /api/events: a change made anywhere (even the docker CLI) shows without a reload.
+ * Each event refreshes whatever it can change: a service's replicas move tasks on and off nodes, so service
+ * events refresh the nodes' task counts and reservations too.
+ */
 export function startLiveUpdates(qc: QueryClient): () => void {
   const abort = new AbortController();
   void subscribeSse(
     '/api/events',
     (event) => {
-      if (event === 'node') void qc.invalidateQueries({ queryKey: nodeKeys.all });
-      if (event === 'service' || event === 'replicas' || event === 'task-failure') void qc.invalidateQueries({ queryKey: serviceKeys.all });
-      if (event !== 'snapshot') void qc.invalidateQueries({ queryKey: healthKeys.all });
+      if (event === 'snapshot') return;
+      if (event === 'node' || event === 'service' || event === 'replicas' || event === 'task-failure') {
+        void qc.invalidateQueries({ queryKey: nodeKeys.all });
+        void qc.invalidateQueries({ queryKey: serviceKeys.all });
+      }
+      void qc.invalidateQueries({ queryKey: healthKeys.all });
     },
     abort.signal,
     (c) => (liveConnected.value = c),
   );
-  return () => abort.abort();
+  return () => {
+    abort.abort();
+    liveConnected.value = false;
+  };
 }

@@ -9,8 +9,10 @@ import { useAuthStore } from './stores/auth';
 import './style.css';
 
 const app = createApp(App).use(createPinia()).use(router).use(VueQueryPlugin, { queryClient });
-setUnauthorizedHandler(() => {
-  useAuthStore().signOut();
-  if (router.currentRoute.value.name !== 'login') void router.push({ name: 'login', query: { next: router.currentRoute.value.fullPath } });
+setUnauthorizedHandler((reason) => {
+  const auth = useAuthStore();
+  // only a session that was on ends with a reason (App.vue then shows the sign-in page); a wrong token typed at sign-in is the form's business
+  if (auth.token) auth.signOut(reason);
+  else if (router.currentRoute.value.name !== 'login') void router.push({ name: 'login', query: { next: router.currentRoute.value.fullPath } });
 });
 app.mount('#app');

@@ -7,10 +7,13 @@ export const router = createRouter({
   routes: [
     { path: '/', name: 'dashboard', component: () => import('./pages/DashboardPage.vue') },
     { path: '/services', name: 'services', component: () => import('./pages/ServicesPage.vue') },
+    { path: '/services/live/:name', name: 'live-service', component: () => import('./pages/LiveServicePage.vue'), props: true },
     { path: '/services/:name', name: 'service', component: () => import('./pages/ServiceDetailPage.vue'), props: true },
     { path: '/nodes', name: 'nodes', component: () => import('./pages/NodesPage.vue') },
     { path: '/nodes/:id', name: 'node', component: () => import('./pages/NodeDetailPage.vue'), props: true },
     { path: '/registry', name: 'registry', component: () => import('./pages/RegistryPage.vue') },
+    { path: '/tokens', name: 'tokens', component: () => import('./pages/TokensPage.vue') },
+    { path: '/audit', name: 'audit', component: () => import('./pages/AuditPage.vue') },
     { path: '/about', name: 'about', component: () => import('./pages/AboutPage.vue') },
     { path: '/login', name: 'login', component: () => import('./pages/LoginPage.vue'), meta: { public: true } },
   ],

@@ -5,9 +5,9 @@ import type { components, paths } from './schema';
 /** The typed client generated from apps/api/openapi.json. */
 export const api = createClient<paths>({ baseUrl: '' });
 
-/** Called when the API says the token is missing or no longer valid. */
-export let onUnauthorized: () => void = () => undefined;
-export function setUnauthorizedHandler(fn: () => void) {
+/** Called when the API says the token is missing or no longer valid, with its reason (expired, revoked, …). */
+export let onUnauthorized: (reason: string) => void = () => undefined;
+export function setUnauthorizedHandler(fn: (reason: string) => void) {
   onUnauthorized = fn;
 }
 
@@ -17,8 +17,14 @@ api.use({
     if (token) request.headers.set('authorization', `Bearer ${token}`);
     return request;
   },
-  onResponse({ response }) {
-    if (response.status === 401) onUnauthorized();
+  async onResponse({ response }) {
+    if (response.status === 401) {
+      const body = (await response
+        .clone()
+        .json()
+        .catch(() => ({}))) as { message?: string };
+      onUnauthorized(body.message ?? 'the token was refused');
+    }
     return response;
   },
 });

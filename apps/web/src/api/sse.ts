@@ -1,29 +1,35 @@
+import { createParser } from 'eventsource-parser';
 import { currentToken } from '@/stores/auth';
+import { onUnauthorized } from './client';
 
-/** Reads `event:`/`data:` blocks from a streamed body until it ends. */
+/** Reads Server-Sent Events from a streamed body until it ends. */
 async function readEvents(body: ReadableStream<Uint8Array>, onEvent: (event: string, data: unknown) => void): Promise<void> {
+  // onEvent may throw (a deploy's `error` event): feed() passes it on, and so does this function
+  const parser = createParser({ onEvent: (m) => onEvent(m.event ?? 'message', JSON.parse(m.data)) });
   const reader = body.getReader();
   const decoder = new TextDecoder();
-  let buffer = '';
   for (;;) {
     const { value, done } = await reader.read();
     if (done) return;
-    buffer += decoder.decode(value, { stream: true });
-    let i: number;
-    while ((i = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, i);
-      buffer = buffer.slice(i + 2);
-      const event = /^event: (.*)$/m.exec(block)?.[1] ?? 'message';
-      const data = /^data: (.*)$/m.exec(block)?.[1];
-      if (data !== undefined) onEvent(event, JSON.parse(data));
-    }
+    parser.feed(decoder.decode(value, { stream: true }));
   }
 }
+
+async function messageOf(res: Response): Promise<string> {
+  const body = (await res.json().catch(() => ({}))) as { message?: string };
+  return body.message ?? `HTTP ${res.status}`;
+}
+
+const headers = () => {
+  const token = currentToken();
+  return { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) };
+};
 
 /**
  * Reads Server-Sent Events with fetch (so headers such as Authorization can be
  * sent, which EventSource cannot), calling `onEvent` for each event until
- * `signal` aborts. Reconnects after a drop with a short backoff.
+ * `signal` aborts. Reconnects after a drop with a short backoff; stops for good
+ * when the token is refused (the sign-in page takes over).
  */
 export async function subscribeSse(
   url: string,
@@ -34,19 +40,25 @@ export async function subscribeSse(
   let backoff = 500;
   while (!signal.aborted) {
     try {
-      const token = currentToken();
-      const res = await fetch(url, { headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) }, signal });
+      const res = await fetch(url, { headers: headers(), signal });
+      if (res.status === 401) {
+        onState?.(false);
+        onUnauthorized(await messageOf(res));
+        return;
+      }
       if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
       onState?.(true);
       backoff = 500;
       await readEvents(res.body, onEvent);
     } catch {
-      if (signal.aborted) return;
+      if (signal.aborted) break;
     }
     onState?.(false);
+    if (signal.aborted) break;
     await new Promise((r) => setTimeout(r, backoff));
     backoff = Math.min(backoff * 2, 10_000);
   }
+  onState?.(false);
 }
 
 /**
@@ -54,11 +66,8 @@ export async function subscribeSse(
  * progress). Throws the API's message when the answer is an error.
  */
 export async function postSse(url: string, onEvent: (event: string, data: unknown) => void): Promise<void> {
-  const token = currentToken();
-  const res = await fetch(url, { method: 'POST', headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) } });
-  if (!res.ok || !res.body) {
-    const body = (await res.json().catch(() => ({}))) as { message?: string };
-    throw new Error(body.message ?? `HTTP ${res.status}`);
-  }
+  const res = await fetch(url, { method: 'POST', headers: headers() });
+  if (res.status === 401) onUnauthorized(await messageOf(res.clone()));
+  if (!res.ok || !res.body) throw new Error(await messageOf(res));
   await readEvents(res.body, onEvent);
 }

@@ -11,6 +11,7 @@ export function toneOf(status: string | undefined): Tone {
     case 'succeeded':
       return 'ok';
     case 'updating':
+    case 'drift':
     case 'degraded':
     case 'pause':
     case 'drain':

@@ -21,6 +21,7 @@ export function useNodeAvailability() {
       action === 'drain'
         ? unwrap(api.POST('/api/nodes/{id}/drain', { params: { path: { id } } }))
         : unwrap(api.POST('/api/nodes/{id}/activate', { params: { path: { id } } })),
+    meta: { success: (_n: unknown, { action }: { id: string; action: string }) => (action === 'drain' ? 'node drained: its tasks move to other nodes' : 'node active again') },
     onSettled: () => qc.invalidateQueries({ queryKey: nodeKeys.all }),
   });
 }
@@ -30,6 +31,7 @@ export function useNodeLabels() {
   return useMutation({
     mutationFn: ({ id, add, remove }: { id: string; add?: Record<string, string>; remove?: string[] }) =>
       unwrap(api.PUT('/api/nodes/{id}/labels', { params: { path: { id } }, body: { add, remove } })),
+    meta: { success: (n: { hostname: string }) => `labels of ${n.hostname} saved` },
     onSettled: () => qc.invalidateQueries({ queryKey: nodeKeys.all }),
   });
 }

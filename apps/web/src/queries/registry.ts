@@ -18,6 +18,7 @@ export function useDeleteTag() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ repo, tag }: { repo: string; tag: string }) => unwrap(api.DELETE('/api/registry/repositories/{name}/tags/{tag}', { params: { path: { name: repo, tag } } })),
+    meta: { success: (d: { repository: string; tag: string }) => `deleted ${d.repository}:${d.tag}` },
     onSettled: () => qc.invalidateQueries({ queryKey: registryKeys.all }),
   });
 }
