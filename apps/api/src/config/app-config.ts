@@ -10,7 +10,7 @@ export class AppConfig {
   readonly host: string;
   readonly production: boolean;
   readonly logLevel: string;
-  readonly docker: { connection: DockerConnection; hostLabel: string; timeoutMs: number };
+  readonly docker: { connection: DockerConnection; timeoutMs: number };
   readonly registry: { url?: string; username?: string; password?: string; timeoutMs: number };
   readonly dataDir: string;
   readonly definitionsDir: string;
@@ -27,7 +27,6 @@ export class AppConfig {
     this.logLevel = env.LOG_LEVEL;
     this.docker = {
       connection: parseDockerHost(env.DOCKER_HOST, env.DOCKER_TLS_VERIFY, env.DOCKER_CERT_PATH),
-      hostLabel: env.DOCKER_HOST || 'unix:///var/run/docker.sock',
       timeoutMs: env.DOCKER_TIMEOUT_MS,
     };
     this.registry = {
