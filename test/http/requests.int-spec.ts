@@ -38,7 +38,10 @@ describe('an action without a body works whatever the content type says', () => 
     expect(deployed.status).toBe(200);
     expect(await deployed.json()).toMatchObject({ name, action: 'created' });
     // a charset parameter and whitespace only are no body too
-    const again = await t.api(`/api/services/${name}/deploy`, { ...json(' \n'), headers: { 'content-type': 'application/json; charset=utf-8' } });
+    const again = await t.api(`/api/services/${name}/deploy`, {
+      ...json(' \n'),
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ name, action: 'unchanged' });
 
@@ -62,7 +65,15 @@ describe('an action without a body works whatever the content type says', () => 
 
   it('never answers "Body cannot be empty" on any action route of the document', async () => {
     const routes = actionRoutes();
-    expect(routes).toEqual(expect.arrayContaining(['/api/services/{name}/deploy', '/api/services/{name}/stop', '/api/services/{name}/rollback', '/api/nodes/{id}/drain', '/api/nodes/{id}/activate']));
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        '/api/services/{name}/deploy',
+        '/api/services/{name}/stop',
+        '/api/services/{name}/rollback',
+        '/api/nodes/{id}/drain',
+        '/api/nodes/{id}/activate',
+      ]),
+    );
     const wrong: string[] = [];
     for (const path of routes) {
       const url = path.replace(/\{\w+\}/g, `${PREFIX}nothing`);
