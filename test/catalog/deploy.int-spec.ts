@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { labDocker, removeServices } from '../fixtures/docker';
 import { eventually, labEnv, labImage } from '../fixtures/lab';
 import { collectSse } from '../fixtures/sse';
-import { ErrorBody, failure, Schemas } from '../fixtures/api-client';
+import { ErrorBody, errorOf, Schemas } from '../fixtures/api-client';
 import { startTestApp, TestApp } from '../fixtures/test-app';
 
 const PREFIX = 't-cat-';
@@ -197,7 +197,7 @@ deploy:
   ])('refuses %s with a 400 naming the field', async (_what, body, message) => {
     const res = await t.client.POST('/api/services', { body });
     expect(res.response.status).toBe(400);
-    expect(failure(res).message).toMatch(message);
+    expect(errorOf(res).message).toMatch(message);
   });
 
   it('refuses a YAML alias bomb and a 10 MB body without writing anything', async () => {
@@ -232,7 +232,7 @@ deploy:
     await t.client.POST('/api/services', { body: { name, image, deploy: { placement: { constraints: ['node.labels.gpu != true'] } } } });
     const refused = await t.client.POST('/api/services/{name}/deploy', service(name));
     expect(refused.response.status).toBe(400);
-    expect(failure(refused).message).toMatch(/built for arm64 only, but the nodes its constraints allow are mini2 \(amd64\), rog1 \(amd64\)/);
+    expect(errorOf(refused).message).toMatch(/built for arm64 only, but the nodes its constraints allow are mini2 \(amd64\), rog1 \(amd64\)/);
     await expect(docker.getService(name).inspect()).rejects.toMatchObject({ statusCode: 404 });
     expect((await t.client.GET('/api/services/{name}/history', service(name))).data![0]).toMatchObject({ action: 'deploy', status: 'failed' });
 
@@ -244,7 +244,7 @@ deploy:
     expect(missing.response.status).toBe(201);
     const ghost = await t.client.POST('/api/services/{name}/deploy', service(`${PREFIX}ghost`));
     expect(ghost.response.status).toBe(400);
-    expect(failure(ghost).message).toMatch(/does not exist in the registry/);
+    expect(errorOf(ghost).message).toMatch(/does not exist in the registry/);
   });
 
   it('refuses a published port another service holds, and deletes only with force while deployed', async () => {
@@ -252,7 +252,7 @@ deploy:
     await t.client.POST('/api/services', { body: { name, image: labImage(), ports: [{ target: 80, published: 18080, mode: 'host' }] } });
     const clash = await t.client.POST('/api/services/{name}/deploy', service(name));
     expect(clash.response.status).toBe(409);
-    expect(failure(clash).message).toMatch(/18080\/tcp is already published by service "t-cat-web"/);
+    expect(errorOf(clash).message).toMatch(/18080\/tcp is already published by service "t-cat-web"/);
 
     const refused = await t.client.DELETE('/api/services/{name}', service(`${PREFIX}web`));
     expect(refused.response.status).toBe(409);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, labEnv, labPid, restartLab } from '../fixtures/lab';
 import { OCI_INDEX, pushImage, pushManifest } from '../fixtures/registry';
-import { failure, Schemas } from '../fixtures/api-client';
+import { errorOf, Schemas } from '../fixtures/api-client';
 import { startTestApp, TestApp } from '../fixtures/test-app';
 
 jest.setTimeout(120_000);
@@ -83,7 +83,7 @@ describe('registry API on the lab registry', () => {
     expect((await t.client.GET('/api/registry/repositories/{name}/tags', { params: { path: { name: repo } } })).data!.map((x) => x.tag)).toEqual(['keep']);
     const missing = await t.client.GET('/api/registry/repositories/{name}/tags/{tag}', { params: old });
     expect(missing.response.status).toBe(404);
-    expect(failure(missing).message).toBe(`tag "${repo}:old" not found in the registry`);
+    expect(errorOf(missing).message).toBe(`tag "${repo}:old" not found in the registry`);
   });
 
   describe('a registry with deletes disabled', () => {
@@ -108,7 +108,7 @@ describe('registry API on the lab registry', () => {
       await pushImage(`http://127.0.0.1:${port}`, 'app', '1', 'amd64', 10);
       const res = await other.client.DELETE('/api/registry/repositories/{name}/tags/{tag}', { params: { path: { name: 'app', tag: '1' } } });
       expect(res.response.status).toBe(403);
-      expect(failure(res).message).toMatch(/does not allow deletes.*storage\.delete\.enabled/);
+      expect(errorOf(res).message).toMatch(/does not allow deletes.*storage\.delete\.enabled/);
       expect((await other.client.GET('/api/registry/repositories/{name}/tags', { params: { path: { name: 'app' } } })).data).toHaveLength(1);
     });
   });
@@ -119,7 +119,7 @@ describe('registry API on the lab registry', () => {
       const started = Date.now();
       const res = await t.client.GET('/api/registry/repositories');
       expect(res.response.status).toBe(503);
-      expect(failure(res).message).toMatch(/the registry at http:\/\/.* is unreachable: ECONNREFUSED/);
+      expect(errorOf(res).message).toMatch(/the registry at http:\/\/.* is unreachable: ECONNREFUSED/);
       expect(Date.now() - started).toBeLessThan(6_000);
       expect((await t.client.GET('/api/nodes')).response.status).toBe(200);
       expect((await t.client.GET('/api/health')).response.status).toBe(200);

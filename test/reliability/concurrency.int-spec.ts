@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { labDocker, removeServices } from '../fixtures/docker';
 import { labWebImage } from '../fixtures/lab';
-import { failure } from '../fixtures/api-client';
+import { errorOf } from '../fixtures/api-client';
 import { startTestApp, TestApp } from '../fixtures/test-app';
 
 const PREFIX = 't-conc-';
@@ -33,7 +33,7 @@ describe('concurrency: 20 scales and 5 deploys of one service at once', () => {
     ]);
     for (const a of answers) {
       expect(a.response.status).toBeLessThan(500);
-      if (a.response.status >= 400) expect(failure(a).message.length).toBeGreaterThan(0);
+      if (a.response.status >= 400) expect(errorOf(a).message.length).toBeGreaterThan(0);
     }
     const inFile = parse(readFileSync(join(t.definitionsDir, `${name}.yaml`), 'utf8')).deploy.replicas;
     const inSwarm = ((await labDocker().getService(name).inspect()) as any).Spec.Mode.Replicated.Replicas;

@@ -3,7 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { labDocker, removeServices } from '../fixtures/docker';
 import { eventually, labPid, labWebImage, restartLab } from '../fixtures/lab';
-import { failure } from '../fixtures/api-client';
+import { errorOf } from '../fixtures/api-client';
 import { startTestApp, TestApp } from '../fixtures/test-app';
 
 const PREFIX = 't-fault-';
@@ -20,7 +20,7 @@ describe('faults: the API stays up, answers clearly, keeps serving the rest, and
   let t: TestApp;
   const define = async (name: string) => {
     const res = await t.client.POST('/api/services', { body: { name, image: labWebImage(), deploy: { replicas: 1 } } });
-    return { status: res.response.status, message: failure(res)?.message };
+    return { status: res.response.status, message: errorOf(res)?.message };
   };
   const keep = { path: { name: `${PREFIX}keep` } };
 
@@ -58,7 +58,7 @@ describe('faults: the API stays up, answers clearly, keeps serving the rest, and
     try {
       const deploy = await t.client.POST('/api/services/{name}/deploy', { params: keep });
       expect([200, 503]).toContain(deploy.response.status);
-      if (deploy.response.status === 503) expect(failure(deploy).message).toMatch(/catalog database/);
+      if (deploy.response.status === 503) expect(errorOf(deploy).message).toMatch(/catalog database/);
       expect((await t.client.GET('/api/services')).response.status).toBe(200);
       expect((await t.client.GET('/api/services/{name}', { params: keep })).response.status).toBe(200);
       expect((await define(`${PREFIX}during-ro`)).status).toBe(201);
@@ -99,7 +99,7 @@ describe('faults: the API stays up, answers clearly, keeps serving the rest, and
       restartLab();
     }
     expect(answer.response.status === 200 || answer.response.status === 503).toBe(true);
-    if (answer.response.status === 503) expect(failure(answer).message).toMatch(/Docker is unreachable/);
+    if (answer.response.status === 503) expect(errorOf(answer).message).toMatch(/Docker is unreachable/);
     expect((await t.client.GET('/api/health')).response.status).toBe(200);
     await eventually(
       async () => (await t.client.POST('/api/services/{name}/deploy', { params: { ...mid, query: { wait: true } } })).data?.convergence?.outcome === 'converged',

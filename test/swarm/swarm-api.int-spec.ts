@@ -2,7 +2,7 @@ import { SwarmEngine, SwarmEvents, SwarmLogs } from '@app/swarm';
 import { firstValueFrom, filter, timeout } from 'rxjs';
 import { labDocker, removeServices } from '../fixtures/docker';
 import { eventually, labImage, labPid, restartLab } from '../fixtures/lab';
-import { ErrorBody, failure } from '../fixtures/api-client';
+import { ErrorBody, errorOf } from '../fixtures/api-client';
 import { startTestApp, TestApp } from '../fixtures/test-app';
 
 const PREFIX = 't-swarm-';
@@ -57,7 +57,7 @@ describe('swarm: nodes and live services on the 3-node lab', () => {
     expect((await t.client.GET('/api/nodes/{id}', node('rog1'))).data).toMatchObject({ hostname: 'rog1', role: 'worker' });
     const missing = await t.client.GET('/api/nodes/{id}', node('nosuchnode'));
     expect(missing.response.status).toBe(404);
-    expect(failure(missing).message).toBe('node "nosuchnode" not found');
+    expect(errorOf(missing).message).toBe('node "nosuchnode" not found');
   });
 
   it('adds and removes node labels', async () => {
@@ -100,7 +100,7 @@ describe('swarm: nodes and live services on the 3-node lab', () => {
   it('refuses to drain the last active manager unless forced', async () => {
     const res = await t.client.POST('/api/nodes/{id}/drain', node('mini2'));
     expect(res.response.status).toBe(409);
-    expect(failure(res).message).toMatch(/last active manager.*force=true/);
+    expect(errorOf(res).message).toMatch(/last active manager.*force=true/);
     expect(((await docker.getNode('mini2').inspect()) as any).Spec.Availability).toBe('active');
   });
 
@@ -126,10 +126,10 @@ describe('swarm: nodes and live services on the 3-node lab', () => {
       ['PUT /api/nodes/nosuchnode/labels', () => t.client.PUT('/api/nodes/{id}/labels', { ...missing, body: { add: { a: 'b' } } })],
     ] as const) {
       const res = await call();
-      expect([path, res.response.status, failure(res).message]).toEqual([path, 404, 'node "nosuchnode" not found']);
+      expect([path, res.response.status, errorOf(res).message]).toEqual([path, 404, 'node "nosuchnode" not found']);
     }
     const missingService = await t.client.GET('/api/services/live/{name}/tasks', { params: { path: { name: `${PREFIX}nope` } } });
-    expect([missingService.response.status, failure(missingService).message]).toEqual([404, `service "${PREFIX}nope" not found`]);
+    expect([missingService.response.status, errorOf(missingService).message]).toEqual([404, `service "${PREFIX}nope" not found`]);
   });
 
   it('lists live services with a constant number of Engine calls, whatever their number', async () => {
@@ -189,7 +189,7 @@ describe('swarm: nodes and live services on the 3-node lab', () => {
       const started = Date.now();
       const nodes = await t.client.GET('/api/nodes');
       expect(nodes.response.status).toBe(503);
-      expect(failure(nodes).message).toMatch(/Docker is unreachable at unix:\/\/.*mini2/);
+      expect(errorOf(nodes).message).toMatch(/Docker is unreachable at unix:\/\/.*mini2/);
       expect((await t.client.GET('/api/services/live')).response.status).toBe(503);
       expect(Date.now() - started).toBeLessThan(6_000);
       expect((await t.client.GET('/api/health')).response.status).toBe(200);
