@@ -14,9 +14,9 @@ describe('foundation: the API on the lab', () => {
   afterAll(async () => t?.close());
 
   it('answers liveness without Docker', async () => {
-    const res = await fetch(`${t.url}/api/health`);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok' });
+    const res = await t.as(null).GET('/api/health');
+    expect(res.response.status).toBe(200);
+    expect(res.data).toMatchObject({ status: 'ok' });
   });
 
   it('serves Swagger UI and the OpenAPI JSON', async () => {

@@ -20,8 +20,9 @@ describe('access control on every route of the OpenAPI document', () => {
 
   const accessOf = (method: string, path: string) =>
     roles.find((r) => (r.method === method.toUpperCase() || r.method === 'ALL') && r.path === path)?.access;
-  const call = (method: string, url: string, token: string | null) =>
-    t.api(url, { method: method.toUpperCase(), token, signal: AbortSignal.timeout(15_000) });
+  // every route of the document with made-up parameters: raw requests on purpose
+  const walk = (o: { method: string; url: string }, token: string | null) =>
+    t.api(o.url, { method: o.method.toUpperCase(), token, signal: AbortSignal.timeout(15_000) });
 
   beforeAll(async () => {
     t = await startTestApp();
@@ -37,9 +38,9 @@ describe('access control on every route of the OpenAPI document', () => {
       operations.push({ method, path: r.path, url: concrete(r.path), documented: false });
     }
     for (const role of ['viewer', 'operator'] as const) {
-      const res = await t.api('/api/auth/tokens', { method: 'POST', json: { name: `walk-${role}`, role } });
-      expect(res.status).toBe(201);
-      tokens[role] = ((await res.json()) as { token: string }).token;
+      const res = await t.client.POST('/api/auth/tokens', { body: { name: `walk-${role}`, role } });
+      expect(res.response.status).toBe(201);
+      tokens[role] = res.data!.token;
     }
   });
   afterAll(async () => t?.close());
@@ -55,7 +56,7 @@ describe('access control on every route of the OpenAPI document', () => {
   it('answers 401 without a token on every route but the public ones', async () => {
     const wrong: string[] = [];
     for (const o of operations) {
-      const res = await call(o.method, o.url, null);
+      const res = await walk(o, null);
       const isPublic = accessOf(o.method, o.path)?.kind === 'public';
       if (isPublic ? res.status === 401 : res.status !== 401) wrong.push(`${o.method.toUpperCase()} ${o.url} -> ${res.status}`);
       if (!isPublic) {
@@ -80,7 +81,7 @@ describe('access control on every route of the OpenAPI document', () => {
     const writes = operations.filter((o) => o.method !== 'get' && o.path !== '/mcp' && accessOf(o.method, o.path)?.kind !== 'public');
     expect(writes.length).toBeGreaterThan(10);
     for (const o of writes) {
-      const res = await call(o.method, o.url, tokens.viewer);
+      const res = await walk(o, tokens.viewer);
       const body = (await res.json()) as { message: string };
       if (res.status !== 403 || !/^forbidden: needs (operator|admin); the token "walk-viewer" is viewer/.test(body.message)) {
         wrong.push(`${o.method.toUpperCase()} ${o.url} -> ${res.status} ${body.message}`);
@@ -98,7 +99,7 @@ describe('access control on every route of the OpenAPI document', () => {
     expect(adminOps.length).toBeGreaterThanOrEqual(6);
     const wrong: string[] = [];
     for (const o of adminOps) {
-      const res = await call(o.method, o.url, tokens.operator);
+      const res = await walk(o, tokens.operator);
       if (res.status !== 403) wrong.push(`${o.method.toUpperCase()} ${o.url} -> ${res.status}`);
       await res.body?.cancel();
     }

@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { removeServices } from '../fixtures/docker';
 import { labWebImage } from '../fixtures/lab';
+import { errorOf, Schemas } from '../fixtures/api-client';
 import { startTestApp, TestApp } from '../fixtures/test-app';
 
 const PREFIX = 't-auth-';
@@ -11,10 +12,10 @@ jest.setTimeout(120_000);
 
 type Json = any;
 
-async function issue(t: TestApp, name: string, role: string, expiresAt?: string): Promise<{ id: string; token: string }> {
-  const res = await t.api('/api/auth/tokens', { method: 'POST', json: { name, role, expiresAt } });
-  expect(res.status).toBe(201);
-  return (await res.json()) as { id: string; token: string };
+async function issue(t: TestApp, name: string, role: Schemas['CreateTokenDto']['role'], expiresAt?: string): Promise<{ id: string; token: string }> {
+  const res = await t.client.POST('/api/auth/tokens', { body: { name, role, expiresAt } });
+  expect(res.response.status).toBe(201);
+  return res.data!;
 }
 
 async function mcpClient(t: TestApp, token: string): Promise<Client> {
@@ -37,10 +38,10 @@ describe('tokens, audit and hardening', () => {
   it('issues a token once, stores only its hash, and tells the caller who it is', async () => {
     const created = await issue(t, 'ci-reader', 'viewer');
     expect(created.token).toMatch(/^so_[A-Za-z0-9_-]{43}$/);
-    const me = await t.api('/api/auth/me', { token: created.token });
-    expect(me.status).toBe(200);
-    expect(await me.json()).toEqual({ name: 'ci-reader', role: 'viewer' });
-    const listed = (await (await t.api('/api/auth/tokens')).json()) as Json[];
+    const me = await t.as(created.token).GET('/api/auth/me');
+    expect(me.response.status).toBe(200);
+    expect(me.data).toEqual({ name: 'ci-reader', role: 'viewer' });
+    const listed = (await t.client.GET('/api/auth/tokens')).data!;
     const entry = listed.find((x) => x.id === created.id);
     expect(entry).toMatchObject({ name: 'ci-reader', role: 'viewer' });
     expect(JSON.stringify(listed)).not.toContain(created.token);
@@ -50,11 +51,12 @@ describe('tokens, audit and hardening', () => {
 
   it('refuses a second usable token with the same name, and an expiry in the past', async () => {
     await issue(t, 'twice', 'viewer');
-    const again = await t.api('/api/auth/tokens', { method: 'POST', json: { name: 'twice', role: 'admin' } });
-    expect(again.status).toBe(409);
-    const past = await t.api('/api/auth/tokens', { method: 'POST', json: { name: 'old', role: 'viewer', expiresAt: '2020-01-01T00:00:00Z' } });
-    expect(past.status).toBe(400);
-    expect(((await past.json()) as Json).message).toMatch(/expiresAt .* is in the past/);
+    const again = await t.client.POST('/api/auth/tokens', { body: { name: 'twice', role: 'admin' } });
+    expect(again.response.status).toBe(409);
+    const past = await t.client.POST('/api/auth/tokens', { body: { name: 'old', role: 'viewer', expiresAt: '2020-01-01T00:00:00Z' } });
+    expect(past.response.status).toBe(400);
+    expect(errorOf(past).message).toMatch(/expiresAt .* is in the past/);
+    // a role the document does not allow: a raw request on purpose
     const badRole = await t.api('/api/auth/tokens', { method: 'POST', json: { name: 'x', role: 'root' } });
     expect(badRole.status).toBe(400);
     expect(((await badRole.json()) as Json).message).toMatch(/role: must be one of viewer, operator, admin/);
@@ -62,25 +64,25 @@ describe('tokens, audit and hardening', () => {
 
   it('refuses a revoked token at once', async () => {
     const { id, token } = await issue(t, 'to-revoke', 'operator');
-    expect((await t.api('/api/auth/me', { token })).status).toBe(200);
-    expect((await t.api(`/api/auth/tokens/${id}`, { method: 'DELETE' })).status).toBe(204);
-    const res = await t.api('/api/auth/me', { token });
-    expect(res.status).toBe(401);
-    expect(((await res.json()) as Json).message).toMatch(/^token "to-revoke" was revoked at /);
-    const listed = (await (await t.api('/api/auth/tokens')).json()) as Json[];
-    expect(listed.find((x) => x.id === id).revokedAt).toBeDefined();
-    expect((await t.api(`/api/auth/tokens/00000000-0000-4000-8000-000000000000`, { method: 'DELETE' })).status).toBe(404);
+    expect((await t.as(token).GET('/api/auth/me')).response.status).toBe(200);
+    expect((await t.client.DELETE('/api/auth/tokens/{id}', { params: { path: { id } } })).response.status).toBe(204);
+    const res = await t.as(token).GET('/api/auth/me');
+    expect(res.response.status).toBe(401);
+    expect(errorOf(res).message).toMatch(/^token "to-revoke" was revoked at /);
+    const listed = (await t.client.GET('/api/auth/tokens')).data!;
+    expect(listed.find((x) => x.id === id)!.revokedAt).toBeDefined();
+    expect((await t.client.DELETE('/api/auth/tokens/{id}', { params: { path: { id: '00000000-0000-4000-8000-000000000000' } } })).response.status).toBe(404);
   });
 
   it('refuses an expired token', async () => {
     const expiresAt = new Date(Date.now() + 1500).toISOString();
     const { token } = await issue(t, 'short-lived', 'viewer', expiresAt);
-    const before = await t.api('/api/auth/me', { token });
-    expect(await before.json()).toEqual({ name: 'short-lived', role: 'viewer', expiresAt });
+    const before = await t.as(token).GET('/api/auth/me');
+    expect(before.data).toEqual({ name: 'short-lived', role: 'viewer', expiresAt });
     await new Promise((r) => setTimeout(r, 1700));
-    const after = await t.api('/api/auth/me', { token });
-    expect(after.status).toBe(401);
-    expect(((await after.json()) as Json).message).toBe(`token "short-lived" expired at ${expiresAt}`);
+    const after = await t.as(token).GET('/api/auth/me');
+    expect(after.response.status).toBe(401);
+    expect(errorOf(after).message).toBe(`token "short-lived" expired at ${expiresAt}`);
   });
 
   it('sends the helmet headers and a CSP without inline scripts on the API, the docs and the SPA', async () => {
@@ -110,7 +112,7 @@ describe('tokens, audit and hardening', () => {
   });
 
   it('answers 413 with a message for a body over 1 MB', async () => {
-    const res = await t.api('/api/services', { method: 'POST', headers: { 'content-type': 'application/yaml' }, body: `name: big\n#${'x'.repeat(1024 * 1024)}` });
+    const res = await t.api('/api/services', { method: 'POST', yaml: `name: big\n#${'x'.repeat(1024 * 1024)}` });
     expect(res.status).toBe(413);
     expect(((await res.json()) as Json).message).toMatch(/body is too large/i);
   });
@@ -124,20 +126,20 @@ describe('tokens, audit and hardening', () => {
       environment: { DB_PASSWORD: 'hunter2-secret', API_TOKEN: 'tok-secret', MODE: 'prod' },
       deploy: { replicas: 1 },
     };
-    const created = await t.api('/api/services', { method: 'POST', json: definition, token: operator.token });
-    expect(created.status).toBe(201);
-    const deployed = await t.api(`/api/services/${name}/deploy?wait=false`, { method: 'POST', token: operator.token });
-    expect(deployed.status).toBe(200);
-    await deployed.body?.cancel();
+    const asOperator = t.as(operator.token);
+    const created = await asOperator.POST('/api/services', { body: definition });
+    expect(created.response.status).toBe(201);
+    const deployed = await asOperator.POST('/api/services/{name}/deploy', { params: { path: { name }, query: { wait: false } } });
+    expect(deployed.response.status).toBe(200);
     // the web app deploys with progress as Server-Sent Events: the streamed answer is audited too
     const streamed = await t.api(`/api/services/${name}/deploy?timeout=60`, { method: 'POST', token: operator.token, headers: { accept: 'text/event-stream' } });
     expect(streamed.headers.get('content-type')).toContain('text/event-stream');
     expect(await streamed.text()).toContain('event: result');
     // a refused call leaves no entry (the guard stops it before the audit), a failed one does
-    const missing = await t.api(`/api/services/${PREFIX}missing/deploy?wait=false`, { method: 'POST', token: operator.token });
-    expect(missing.status).toBe(404);
+    const missing = await asOperator.POST('/api/services/{name}/deploy', { params: { path: { name: `${PREFIX}missing` }, query: { wait: false } } });
+    expect(missing.response.status).toBe(404);
 
-    const page = (await (await t.api('/api/audit?limit=50')).json()) as Json;
+    const page = (await t.client.GET('/api/audit', { params: { query: { limit: 50 } } })).data!;
     const entries = page.entries as Json[];
     const deploy = entries.find((e) => e.action === 'POST /api/services/:name/deploy' && e.target === name && e.params.query.wait);
     expect(deploy).toMatchObject({ source: 'rest', actor: 'deployer', role: 'operator', status: 200, outcome: 'ok', params: { path: { name }, query: { wait: 'false' } } });
@@ -155,13 +157,13 @@ describe('tokens, audit and hardening', () => {
     // token creation is audited too, and the issued token is not in it
     expect(entries.some((e) => e.action === 'POST /api/auth/tokens' && e.actor === 'ADMIN_TOKEN' && e.params.body.name === 'deployer')).toBe(true);
 
-    const first = (await (await t.api('/api/audit?limit=2&offset=0')).json()) as Json;
-    const second = (await (await t.api('/api/audit?limit=2&offset=2')).json()) as Json;
+    const first = (await t.client.GET('/api/audit', { params: { query: { limit: 2, offset: 0 } } })).data!;
+    const second = (await t.client.GET('/api/audit', { params: { query: { limit: 2, offset: 2 } } })).data!;
     expect(first.entries).toHaveLength(2);
     expect(first.total).toBe(page.total);
     expect(first.entries[0].id).toBeGreaterThan(first.entries[1].id);
     expect(second.entries[0].id).toBeLessThan(first.entries[1].id);
-    expect((await t.api('/api/audit?limit=0')).status).toBe(400);
+    expect((await t.client.GET('/api/audit', { params: { query: { limit: 0 } } })).response.status).toBe(400);
   });
 
   it('over MCP: refuses a tool above the role, and audits a deploy with the token name', async () => {
@@ -185,7 +187,7 @@ describe('tokens, audit and hardening', () => {
     } finally {
       await asOperator.close();
     }
-    const entries = ((await (await t.api('/api/audit?limit=100')).json()) as Json).entries as Json[];
+    const entries = (await t.client.GET('/api/audit', { params: { query: { limit: 100 } } })).data!.entries as Json[];
     expect(entries.find((e) => e.source === 'mcp' && e.action === 'deploy_service')).toMatchObject({
       actor: 'agent-operator',
       role: 'operator',
@@ -211,10 +213,10 @@ describe('first start, CORS_ORIGINS and failed authentication', () => {
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const token = readFileSync(file, 'utf8').trim();
     expect(token).toMatch(/^so_/);
-    const me = await t.api('/api/auth/me', { token });
-    expect(await me.json()).toEqual({ name: 'admin', role: 'admin' });
+    const me = await t.as(token).GET('/api/auth/me');
+    expect(me.data).toEqual({ name: 'admin', role: 'admin' });
     // the test admin token is not configured here
-    expect((await t.api('/api/auth/me')).status).toBe(401);
+    expect((await t.client.GET('/api/auth/me')).response.status).toBe(401);
   });
 
   it('allows the origins CORS_ORIGINS names, and no other', async () => {
@@ -231,14 +233,14 @@ describe('first start, CORS_ORIGINS and failed authentication', () => {
   it('rate-limits an address after ten bad tokens in a row, even for a good token then', async () => {
     const good = readFileSync(join(t.dataDir, 'admin-token'), 'utf8').trim();
     // a success resets the count: the ten below are in a row
-    expect((await t.api('/api/auth/me', { token: good })).status).toBe(200);
+    expect((await t.as(good).GET('/api/auth/me')).response.status).toBe(200);
     const statuses: number[] = [];
-    for (let i = 0; i < 10; i++) statuses.push((await t.api('/api/services', { token: `so_guess${i}` })).status);
+    for (let i = 0; i < 10; i++) statuses.push((await t.as(`so_guess${i}`).GET('/api/services')).response.status);
     expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 401, 401, 401, 429]);
-    const blocked = await t.api('/api/auth/me', { token: good });
-    expect(blocked.status).toBe(429);
-    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(((await blocked.json()) as Json).message).toMatch(/too many failed authentications/);
+    const blocked = await t.as(good).GET('/api/auth/me');
+    expect(blocked.response.status).toBe(429);
+    expect(Number(blocked.response.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(errorOf(blocked).message).toMatch(/too many failed authentications/);
     // public routes stay open
     expect((await fetch(`${t.url}/api/health`)).status).toBe(200);
   });

@@ -4,12 +4,11 @@ import { parse } from 'yaml';
 import { labDocker, removeServices } from '../fixtures/docker';
 import { eventually, labEnv, labImage } from '../fixtures/lab';
 import { collectSse } from '../fixtures/sse';
+import { ErrorBody, errorOf, Schemas } from '../fixtures/api-client';
 import { startTestApp, TestApp } from '../fixtures/test-app';
 
 const PREFIX = 't-cat-';
 jest.setTimeout(180_000);
-
-const yamlHeaders = { 'content-type': 'application/yaml' };
 
 describe('catalog and deploy on the lab', () => {
   let t: TestApp;
@@ -24,17 +23,7 @@ describe('catalog and deploy on the lab', () => {
     await t?.close();
   });
 
-  const call = async (path: string, init?: Parameters<TestApp['api']>[1]) => {
-    const res = await t.api(path, init);
-    const text = await res.text();
-    let body: any = text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.status, body };
-  };
+  const service = (name: string) => ({ params: { path: { name } } });
 
   const web = (name: string, port: number) => `# the web front, reviewed in git
 name: ${name}
@@ -78,19 +67,20 @@ deploy:
 
   it('registers, deploys with wait, and the swarm runs exactly what the file says', async () => {
     const name = `${PREFIX}web`;
-    const created = await call('/api/services', { method: 'POST', body: web(name, 18080), headers: yamlHeaders });
+    // definitions go in as YAML text, comments and all, as an operator's file would
+    const created = await t.api('/api/services', { method: 'POST', yaml: web(name, 18080) });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name, status: 'not_deployed' });
-    expect((await call('/api/services', { method: 'POST', body: web(name, 18080), headers: yamlHeaders })).status).toBe(409);
+    expect(await created.json()).toMatchObject({ name, status: 'not_deployed' });
+    expect((await t.api('/api/services', { method: 'POST', yaml: web(name, 18080) })).status).toBe(409);
 
-    const deployed = await call(`/api/services/${name}/deploy?wait=true&timeout=90`, { method: 'POST' });
-    expect(deployed.status).toBe(200);
-    expect(deployed.body).toMatchObject({ name, action: 'created' });
-    expect(deployed.body.convergence).toMatchObject({ outcome: 'converged', desired: 2, running: 2 });
-    expect(new Set(deployed.body.convergence.replicas.map((r: any) => r.nodeHostname)).size).toBe(2);
+    const deployed = await t.client.POST('/api/services/{name}/deploy', { params: { path: { name }, query: { wait: true, timeout: 90 } } });
+    expect(deployed.response.status).toBe(200);
+    expect(deployed.data).toMatchObject({ name, action: 'created' });
+    expect(deployed.data!.convergence).toMatchObject({ outcome: 'converged', desired: 2, running: 2 });
+    expect(new Set(deployed.data!.convergence!.replicas.map((r) => r.nodeHostname)).size).toBe(2);
 
     const spec: any = ((await docker.getService(name).inspect()) as any).Spec;
-    expect(spec.TaskTemplate.ContainerSpec.Image).toBe(`${labImage()}@${deployed.body.imageDigest}`);
+    expect(spec.TaskTemplate.ContainerSpec.Image).toBe(`${labImage()}@${deployed.data!.imageDigest}`);
     expect(spec.Mode.Replicated.Replicas).toBe(2);
     expect(spec.EndpointSpec.Ports).toEqual([{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 18080, PublishMode: 'host' }]);
     expect(spec.TaskTemplate.ContainerSpec.Env.sort()).toEqual(['APP_MODE=production', 'LOG_LEVEL=info']);
@@ -106,46 +96,46 @@ deploy:
 
     // host-mode port answers on a node that runs a task
     const env = labEnv();
-    const node = deployed.body.convergence.replicas[0].nodeHostname;
+    const node = deployed.data!.convergence!.replicas[0].nodeHostname;
     const page = await eventually(async () => (await fetch(`http://${env[`LAB_IP_${node}`]}:18080/`)).text(), 20_000, 'the web page');
     expect(page).toContain('swarm orchestrator lab');
 
     // deploying an unchanged definition changes nothing
-    const again = await call(`/api/services/${name}/deploy`, { method: 'POST' });
-    expect(again.body.action).toBe('unchanged');
+    const again = await t.client.POST('/api/services/{name}/deploy', service(name));
+    expect(again.data!.action).toBe('unchanged');
     expect(((await docker.getService(name).inspect()) as any).Version.Index).toBe(((await docker.getService(name).inspect()) as any).Version.Index);
 
-    const detail = await call(`/api/services/${name}`);
-    expect(detail.body).toMatchObject({ status: 'running', replicasRunning: 2 });
-    expect(detail.body.drift).toEqual([]);
-    expect(detail.body.yaml).toContain('# the web front, reviewed in git');
+    const detail = await t.client.GET('/api/services/{name}', service(name));
+    expect(detail.data).toMatchObject({ status: 'running', replicasRunning: 2 });
+    expect(detail.data!.drift).toEqual([]);
+    expect(detail.data!.yaml).toContain('# the web front, reviewed in git');
   });
 
   it('scales to 3 then 0 (file and swarm agree), stops, deploys again; history shows each step', async () => {
     const name = `${PREFIX}web`;
-    const scaled = await call(`/api/services/${name}/scale`, { method: 'POST', json: { replicas: 3 } });
-    expect(scaled.status).toBe(200);
+    const scaled = await t.client.POST('/api/services/{name}/scale', { ...service(name), body: { replicas: 3 } });
+    expect(scaled.response.status).toBe(200);
     const file = readFileSync(join(t.definitionsDir, `${name}.yaml`), 'utf8');
     expect(parse(file).deploy.replicas).toBe(3);
     expect(file).toContain('# the web front, reviewed in git');
     expect(((await docker.getService(name).inspect()) as any).Spec.Mode.Replicated.Replicas).toBe(3);
-    await eventually(async () => (await call(`/api/services/${name}`)).body.replicasRunning === 3, 60_000, '3 running');
+    await eventually(async () => (await t.client.GET('/api/services/{name}', service(name))).data!.replicasRunning === 3, 60_000, '3 running');
 
-    await call(`/api/services/${name}/scale`, { method: 'POST', json: { replicas: 0 } });
+    await t.client.POST('/api/services/{name}/scale', { ...service(name), body: { replicas: 0 } });
     expect(((await docker.getService(name).inspect()) as any).Spec.Mode.Replicated.Replicas).toBe(0);
-    expect((await call(`/api/services/${name}/deploy`, { method: 'POST' })).body.action).toBe('unchanged');
+    expect((await t.client.POST('/api/services/{name}/deploy', service(name))).data!.action).toBe('unchanged');
 
-    const stopped = await call(`/api/services/${name}/stop`, { method: 'POST' });
-    expect(stopped.body).toEqual({ name, stopped: true });
+    const stopped = await t.client.POST('/api/services/{name}/stop', service(name));
+    expect(stopped.data).toEqual({ name, stopped: true });
     await expect(docker.getService(name).inspect()).rejects.toMatchObject({ statusCode: 404 });
-    expect((await call('/api/services')).body.find((s: any) => s.name === name).status).toBe('not_deployed');
+    expect((await t.client.GET('/api/services')).data!.find((s) => s.name === name)!.status).toBe('not_deployed');
 
-    await call(`/api/services/${name}/scale`, { method: 'POST', json: { replicas: 1 } });
-    const redeployed = await call(`/api/services/${name}/deploy?wait=true`, { method: 'POST' });
-    expect(redeployed.body).toMatchObject({ action: 'created', convergence: { outcome: 'converged', running: 1 } });
+    await t.client.POST('/api/services/{name}/scale', { ...service(name), body: { replicas: 1 } });
+    const redeployed = await t.client.POST('/api/services/{name}/deploy', { params: { path: { name }, query: { wait: true } } });
+    expect(redeployed.data).toMatchObject({ action: 'created', convergence: { outcome: 'converged', running: 1 } });
 
-    const history = (await call(`/api/services/${name}/history`)).body;
-    expect(history.map((h: any) => `${h.action}:${h.status}`)).toEqual([
+    const history = (await t.client.GET('/api/services/{name}/history', service(name))).data!;
+    expect(history.map((h) => `${h.action}:${h.status}`)).toEqual([
       // newest first: redeploy, stop, unchanged deploy, scale 0, scale 3, unchanged deploy, first deploy
       // (scaling a stopped service only edits its file: no swarm change, no history entry)
       'deploy:succeeded', 'stop:succeeded', 'deploy:succeeded', 'scale:succeeded', 'scale:succeeded', 'deploy:succeeded', 'deploy:succeeded',
@@ -156,11 +146,11 @@ deploy:
 
   it('follows logs as Server-Sent Events', async () => {
     const name = `${PREFIX}talk`;
-    await call('/api/services', { method: 'POST', json: { name, image: labImage(), command: 'sh -c "echo started; while true; do echo beat; sleep 1; done"' } });
-    await call(`/api/services/${name}/deploy?wait=true`, { method: 'POST' });
+    await t.client.POST('/api/services', { body: { name, image: labImage(), command: 'sh -c "echo started; while true; do echo beat; sleep 1; done"' } });
+    await t.client.POST('/api/services/{name}/deploy', { params: { path: { name }, query: { wait: true } } });
     const lines = await eventually(async () => {
-      const r = await call(`/api/services/${name}/logs?tail=10`);
-      return r.body.some?.((l: any) => l.message === 'started') && r.body;
+      const r = await t.client.GET('/api/services/{name}/logs', { params: { path: { name }, query: { tail: 10 } } });
+      return r.data?.some((l) => l.message === 'started') && r.data;
     }, 30_000, 'the first lines');
     expect(lines[0]).toMatchObject({ stream: 'stdout', taskSlot: 1 });
 
@@ -175,7 +165,7 @@ deploy:
     // the Engine keeps a removed service's log stream open: ours ends, saying why, so the page stops following
     const following = collectSse(await t.api(`/api/services/${name}/logs?follow=true&tail=0`));
     await following.waitFor((e) => e.event === 'line', 15_000, 'a line');
-    await call(`/api/services/${name}/stop`, { method: 'POST' });
+    await t.client.POST('/api/services/{name}/stop', service(name));
     const end = await following.waitFor((e) => e.event === 'end', 20_000, 'the end of the stream');
     expect(end.data).toEqual({ service: name, removed: true, reason: 'the service was removed from the swarm' });
     await following.stop();
@@ -185,16 +175,16 @@ deploy:
     writeFileSync(join(t.definitionsDir, `${PREFIX}disk.yaml`), `name: ${PREFIX}disk\nimage: ${labImage()}\ndescription: written by hand\n`);
     writeFileSync(join(t.definitionsDir, `${PREFIX}broken.yaml`), `name: ${PREFIX}broken\nimage: [unclosed\n`);
     const list = await eventually(async () => {
-      const l = (await call('/api/services')).body;
-      return l.some((s: any) => s.name === `${PREFIX}disk`) && l;
+      const l = (await t.client.GET('/api/services')).data!;
+      return l.some((s) => s.name === `${PREFIX}disk`) && l;
     }, 5_000, 'the new file');
-    expect(list.find((s: any) => s.name === `${PREFIX}disk`)).toMatchObject({ description: 'written by hand', status: 'not_deployed' });
-    const broken = list.find((s: any) => s.name === `${PREFIX}broken`);
+    expect(list.find((s) => s.name === `${PREFIX}disk`)).toMatchObject({ description: 'written by hand', status: 'not_deployed' });
+    const broken = list.find((s) => s.name === `${PREFIX}broken`)!;
     expect(broken.status).toBe('invalid');
     expect(broken.error).toMatch(/YAML syntax/);
-    expect(list.find((s: any) => s.name === `${PREFIX}web`)).toBeDefined();
+    expect(list.find((s) => s.name === `${PREFIX}web`)).toBeDefined();
     writeFileSync(join(t.definitionsDir, `${PREFIX}disk.yaml`), `name: ${PREFIX}disk\nimage: ${labImage()}\ndescription: edited\n`);
-    await eventually(async () => (await call(`/api/services/${PREFIX}disk`)).body.description === 'edited', 5_000, 'the edit');
+    await eventually(async () => (await t.client.GET('/api/services/{name}', service(`${PREFIX}disk`))).data?.description === 'edited', 5_000, 'the edit');
   });
 
   it.each([
@@ -205,23 +195,23 @@ deploy:
     ['a port out of range', { name: `${PREFIX}bad`, image: 'busybox', ports: ['99999:80'] }, /ports\[0\]: .*99999 must be 1-65535/],
     ['an image with spaces', { name: `${PREFIX}bad`, image: 'busy box:1' }, /image: must be an image reference/],
   ])('refuses %s with a 400 naming the field', async (_what, body, message) => {
-    const res = await call('/api/services', { method: 'POST', json: body });
-    expect(res.status).toBe(400);
-    expect(res.body.message).toMatch(message);
+    const res = await t.client.POST('/api/services', { body });
+    expect(res.response.status).toBe(400);
+    expect(errorOf(res).message).toMatch(message);
   });
 
   it('refuses a YAML alias bomb and a 10 MB body without writing anything', async () => {
     const bomb = ['name: t-cat-bomb', 'image: busybox', 'a: &a ["x","x","x","x","x","x","x","x","x"]']
       .concat(Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`))
       .join('\n');
-    const res = await call('/api/services', { method: 'POST', body: bomb, headers: yamlHeaders });
+    const res = await t.api('/api/services', { method: 'POST', yaml: bomb });
     expect(res.status).toBe(400);
-    expect(res.body.message).toMatch(/alias/i);
-    const big = await call('/api/services', { method: 'POST', body: `name: t-cat-big\nimage: busybox\ndescription: "${'x'.repeat(10 * 1024 * 1024)}"\n`, headers: yamlHeaders });
+    expect(((await res.json()) as ErrorBody).message).toMatch(/alias/i);
+    const big = await t.api('/api/services', { method: 'POST', yaml: `name: t-cat-big\nimage: busybox\ndescription: "${'x'.repeat(10 * 1024 * 1024)}"\n` });
     expect(big.status).toBe(413);
-    expect(big.body.message).toMatch(/too large/i);
-    expect((await call('/api/services/t-cat-bomb')).status).toBe(404);
-    expect((await call('/api/services/t-cat-big')).status).toBe(404);
+    expect(((await big.json()) as ErrorBody).message).toMatch(/too large/i);
+    expect((await t.client.GET('/api/services/{name}', service('t-cat-bomb'))).response.status).toBe(404);
+    expect((await t.client.GET('/api/services/{name}', service('t-cat-big'))).response.status).toBe(404);
   });
 
   it('refuses, before touching the swarm, an image built for no architecture an eligible node has', async () => {
@@ -239,47 +229,47 @@ deploy:
 
     const name = `${PREFIX}arm`;
     const image = `${labEnv().LAB_REGISTRY}/t-cat/armonly:1.0`;
-    await call('/api/services', { method: 'POST', json: { name, image, deploy: { placement: { constraints: ['node.labels.gpu != true'] } } } });
-    const refused = await call(`/api/services/${name}/deploy`, { method: 'POST' });
-    expect(refused.status).toBe(400);
-    expect(refused.body.message).toMatch(/built for arm64 only, but the nodes its constraints allow are mini2 \(amd64\), rog1 \(amd64\)/);
+    await t.client.POST('/api/services', { body: { name, image, deploy: { placement: { constraints: ['node.labels.gpu != true'] } } } });
+    const refused = await t.client.POST('/api/services/{name}/deploy', service(name));
+    expect(refused.response.status).toBe(400);
+    expect(errorOf(refused).message).toMatch(/built for arm64 only, but the nodes its constraints allow are mini2 \(amd64\), rog1 \(amd64\)/);
     await expect(docker.getService(name).inspect()).rejects.toMatchObject({ statusCode: 404 });
-    expect((await call(`/api/services/${name}/history`)).body[0]).toMatchObject({ action: 'deploy', status: 'failed' });
+    expect((await t.client.GET('/api/services/{name}/history', service(name))).data![0]).toMatchObject({ action: 'deploy', status: 'failed' });
 
     // the GPU node stands in for aarch64 in the lab: there it is allowed
-    await call(`/api/services/${name}`, { method: 'PUT', json: { name, image, deploy: { replicas: 0, placement: { constraints: ['node.labels.gpu == true'] } } } });
-    expect((await call(`/api/services/${name}/deploy`, { method: 'POST' })).status).toBe(200);
+    await t.client.PUT('/api/services/{name}', { ...service(name), body: { name, image, deploy: { replicas: 0, placement: { constraints: ['node.labels.gpu == true'] } } } });
+    expect((await t.client.POST('/api/services/{name}/deploy', service(name))).response.status).toBe(200);
 
-    const missing = await call('/api/services', { method: 'POST', json: { name: `${PREFIX}ghost`, image: `${labEnv().LAB_REGISTRY}/t-cat/nothing:9` } });
-    expect(missing.status).toBe(201);
-    const ghost = await call(`/api/services/${PREFIX}ghost/deploy`, { method: 'POST' });
-    expect(ghost.status).toBe(400);
-    expect(ghost.body.message).toMatch(/does not exist in the registry/);
+    const missing = await t.client.POST('/api/services', { body: { name: `${PREFIX}ghost`, image: `${labEnv().LAB_REGISTRY}/t-cat/nothing:9` } });
+    expect(missing.response.status).toBe(201);
+    const ghost = await t.client.POST('/api/services/{name}/deploy', service(`${PREFIX}ghost`));
+    expect(ghost.response.status).toBe(400);
+    expect(errorOf(ghost).message).toMatch(/does not exist in the registry/);
   });
 
   it('refuses a published port another service holds, and deletes only with force while deployed', async () => {
     const name = `${PREFIX}clash`;
-    await call('/api/services', { method: 'POST', json: { name, image: labImage(), ports: [{ target: 80, published: 18080, mode: 'host' }] } });
-    const clash = await call(`/api/services/${name}/deploy`, { method: 'POST' });
-    expect(clash.status).toBe(409);
-    expect(clash.body.message).toMatch(/18080\/tcp is already published by service "t-cat-web"/);
+    await t.client.POST('/api/services', { body: { name, image: labImage(), ports: [{ target: 80, published: 18080, mode: 'host' }] } });
+    const clash = await t.client.POST('/api/services/{name}/deploy', service(name));
+    expect(clash.response.status).toBe(409);
+    expect(errorOf(clash).message).toMatch(/18080\/tcp is already published by service "t-cat-web"/);
 
-    const refused = await call(`/api/services/${PREFIX}web`, { method: 'DELETE' });
-    expect(refused.status).toBe(409);
-    expect((await call(`/api/services/${PREFIX}web?force=true`, { method: 'DELETE' })).status).toBe(204);
+    const refused = await t.client.DELETE('/api/services/{name}', service(`${PREFIX}web`));
+    expect(refused.response.status).toBe(409);
+    expect((await t.client.DELETE('/api/services/{name}', { params: { path: { name: `${PREFIX}web` }, query: { force: true } } })).response.status).toBe(204);
     await expect(docker.getService(`${PREFIX}web`).inspect()).rejects.toMatchObject({ statusCode: 404 });
-    expect((await call(`/api/services/${PREFIX}web`)).status).toBe(404);
+    expect((await t.client.GET('/api/services/{name}', service(`${PREFIX}web`))).response.status).toBe(404);
   });
 
   it('masks secret-looking environment values in answers, and an edit of the masked text keeps them', async () => {
     const name = `${PREFIX}secret`;
     const text = `name: ${name}\nimage: ${labImage()}\nenvironment:\n  DB_PASSWORD: s3cret-value\n  MODE: prod\n`;
-    await call('/api/services', { method: 'POST', body: text, headers: yamlHeaders });
-    const detail = await call(`/api/services/${name}`);
-    expect(JSON.stringify(detail.body)).not.toContain('s3cret-value');
-    expect(detail.body.yaml).toContain('DB_PASSWORD: ********');
-    const edited = detail.body.yaml.replace('MODE: prod', 'MODE: test');
-    expect((await call(`/api/services/${name}`, { method: 'PUT', body: edited, headers: yamlHeaders })).status).toBe(200);
+    await t.api('/api/services', { method: 'POST', yaml: text });
+    const detail = await t.client.GET('/api/services/{name}', service(name));
+    expect(JSON.stringify(detail.data)).not.toContain('s3cret-value');
+    expect(detail.data!.yaml).toContain('DB_PASSWORD: ********');
+    const edited = detail.data!.yaml.replace('MODE: prod', 'MODE: test');
+    expect((await t.api(`/api/services/${name}`, { method: 'PUT', yaml: edited })).status).toBe(200);
     const onDisk = readFileSync(join(t.definitionsDir, `${name}.yaml`), 'utf8');
     expect(onDisk).toContain('DB_PASSWORD: s3cret-value');
     expect(onDisk).toContain('MODE: test');
@@ -287,9 +277,10 @@ deploy:
 
   it('imports a compose file: creates what it can, refuses the rest with reasons', async () => {
     const compose = `services:\n  ${PREFIX}imp-a:\n    image: ${labImage()}\n    deploy: { replicas: 2 }\n  ${PREFIX}imp-b:\n    image: ${labImage()}\n    build: .\n`;
-    const res = await call('/api/services/import', { method: 'POST', body: compose, headers: yamlHeaders });
+    const res = await t.api('/api/services/import', { method: 'POST', yaml: compose });
     expect(res.status).toBe(201);
-    expect(res.body.created).toEqual([`${PREFIX}imp-a`]);
-    expect(res.body.refused).toEqual([{ name: `${PREFIX}imp-b`, reason: expect.stringMatching(/build: unknown key/) }]);
+    const report = (await res.json()) as Schemas['ImportReportDto'];
+    expect(report.created).toEqual([`${PREFIX}imp-a`]);
+    expect(report.refused).toEqual([{ name: `${PREFIX}imp-b`, reason: expect.stringMatching(/build: unknown key/) }]);
   });
 });

@@ -2,6 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createApiClient } from '../fixtures/api-client';
 import { eventually, labEnv } from '../fixtures/lab';
 
 const ROOT = join(__dirname, '../..');
@@ -105,7 +106,7 @@ describe('the deployment cycle on the lab swarm (Dockerfile, stack file, npm dep
     expect(deploy('deploy').status).toBe(0);
     await eventually(async () => (await fetch(`${base()}/api/health`)).ok, 120_000, 'the app in the stack');
     // the app in the stack reaches the swarm through the mounted socket
-    const nodes = (await (await fetch(`${base()}/api/nodes`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as Array<{ hostname: string }>;
+    const nodes = (await createApiClient(base(), TOKEN).GET('/api/nodes')).data!;
     expect(nodes.map((n) => n.hostname).sort()).toEqual(['mini2', 'rog1', 'spark1']);
 
     const status = deploy('status');

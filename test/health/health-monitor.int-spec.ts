@@ -13,14 +13,14 @@ describe('health monitor, events and metrics on the lab', () => {
   beforeAll(async () => {
     await removeServices(PREFIX);
     t = await startTestApp({ HEALTH_POLL_INTERVAL: '30' });
-    await eventually(async () => (await (await t.api('/api/health/detailed')).json() as any).lastPollAt, 10_000, 'the first poll');
+    await eventually(async () => (await t.client.GET('/api/health/detailed')).data?.lastPollAt, 10_000, 'the first poll');
   });
   afterAll(async () => {
     await removeServices(PREFIX);
     await t?.close();
   });
 
-  const snapshot = async () => (await (await t.api('/api/health/detailed')).json()) as any;
+  const snapshot = async () => (await t.client.GET('/api/health/detailed')).data!;
 
   it('shows a healthy cluster with every node and service', async () => {
     const s = await eventually(async () => {
@@ -90,8 +90,8 @@ describe('health monitor, events and metrics on the lab', () => {
       await sse.stop();
       restartLab();
     }
-    const history = (await (await t.api('/api/health/history')).json()) as any;
-    const rog1 = history.events.filter((e: any) => e.kind === 'node' && e.subject === 'rog1').map((e: any) => e.status);
+    const history = (await t.client.GET('/api/health/history')).data!;
+    const rog1 = history.events.filter((e) => e.kind === 'node' && e.subject === 'rog1').map((e) => e.status);
     expect(rog1.slice(0, 2)).toEqual(['ready', 'down']);
   });
 
@@ -104,7 +104,7 @@ describe('health monitor, events and metrics on the lab', () => {
       }, 15_000, 'docker unreachable');
       expect(s.status).toBe('unhealthy');
       expect(s.reasons[0]).toMatch(/^Docker unreachable: /);
-      expect((await t.api('/api/health')).status).toBe(200);
+      expect((await t.client.GET('/api/health')).response.status).toBe(200);
     } finally {
       restartLab();
     }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, labEnv, labPid, restartLab } from '../fixtures/lab';
 import { OCI_INDEX, pushImage, pushManifest } from '../fixtures/registry';
+import { errorOf, Schemas } from '../fixtures/api-client';
 import { startTestApp, TestApp } from '../fixtures/test-app';
 
 jest.setTimeout(120_000);
@@ -19,20 +20,15 @@ describe('registry API on the lab registry', () => {
   });
   afterAll(async () => t?.close());
 
-  const call = async (path: string, init?: Parameters<TestApp['api']>[1]) => {
-    const res = await t.api(path, init);
-    return { status: res.status, body: (await res.json()) as any };
-  };
-
   it('lists the seeded busybox tags with the digest, size and platform the registry reports', async () => {
-    const tags = await call('/api/registry/repositories/busybox/tags');
-    expect(tags.status).toBe(200);
-    expect(tags.body.map((x: any) => x.tag)).toEqual(['1.0', 'latest']);
+    const tags = await t.client.GET('/api/registry/repositories/{name}/tags', { params: { path: { name: 'busybox' } } });
+    expect(tags.response.status).toBe(200);
+    expect(tags.data!.map((x) => x.tag)).toEqual(['1.0', 'latest']);
     const head = await fetch(`${registry}/v2/busybox/manifests/1.0`, { headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' } });
     const manifest = (await head.json()) as any;
     const expectedSize = manifest.config.size + manifest.layers.reduce((s: number, l: any) => s + l.size, 0);
-    expect(tags.body[0]).toMatchObject({ digest: head.headers.get('docker-content-digest'), size: expectedSize, platforms: [{ os: 'linux', architecture: 'amd64' }] });
-    expect(tags.body[0].created).toMatch(/^\d{4}-/);
+    expect(tags.data![0]).toMatchObject({ digest: head.headers.get('docker-content-digest'), size: expectedSize, platforms: [{ os: 'linux', architecture: 'amd64' }] });
+    expect(tags.data![0].created).toMatch(/^\d{4}-/);
   });
 
   it('reads a multi-platform index pushed through the registry API, with slashes in the name', async () => {
@@ -48,8 +44,10 @@ describe('registry API on the lab registry', () => {
       ],
     }, OCI_INDEX);
 
-    for (const path of [`/api/registry/repositories/${encodeURIComponent(repo)}/tags/2.0`, `/api/registry/repositories/${repo}/tags/2.0`]) {
-      const res = await call(path);
+    // the typed client encodes the slash (%2F); a hand-typed URL keeps it as a path separator: both read the same tag
+    const encoded = await t.client.GET('/api/registry/repositories/{name}/tags/{tag}', { params: { path: { name: repo, tag: '2.0' } } });
+    const slashed = await t.api(`/api/registry/repositories/${repo}/tags/2.0`);
+    for (const res of [{ status: encoded.response.status, body: encoded.data! }, { status: slashed.status, body: (await slashed.json()) as Schemas['TagDetailsDto'] }]) {
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
         repository: repo,
@@ -60,31 +58,32 @@ describe('registry API on the lab registry', () => {
         platforms: [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64', variant: 'v8' }],
         labels: { 'org.opencontainers.image.title': 'multi' },
       });
-      expect(res.body.manifests.map((m: any) => m.digest)).toEqual([amd.manifest.digest, arm.manifest.digest]);
+      expect(res.body.manifests!.map((m) => m.digest)).toEqual([amd.manifest.digest, arm.manifest.digest]);
     }
-    const single = await call(`/api/registry/repositories/${repo}/tags/amd64-only`);
-    expect(single.body).toMatchObject({ size: amd.config.size + amd.layer.size, config: { digest: amd.config.digest }, layers: [{ digest: amd.layer.digest, size: 1500 }] });
+    const single = await t.client.GET('/api/registry/repositories/{name}/tags/{tag}', { params: { path: { name: repo, tag: 'amd64-only' } } });
+    expect(single.data).toMatchObject({ size: amd.config.size + amd.layer.size, config: { digest: amd.config.digest }, layers: [{ digest: amd.layer.digest, size: 1500 }] });
   });
 
   it('lists 250 repositories completely through pagination', async () => {
     const names = Array.from({ length: 250 }, (_, i) => `${PREFIX}/many-${String(i).padStart(3, '0')}`);
     for (let i = 0; i < names.length; i += 25) await Promise.all(names.slice(i, i + 25).map((n) => pushImage(registry, n, 'v1', 'amd64', 10)));
-    const res = await call(`/api/registry/repositories?q=${PREFIX}/many-`);
-    expect(res.status).toBe(200);
-    expect(res.body.map((r: any) => r.name).sort()).toEqual(names);
+    const res = await t.client.GET('/api/registry/repositories', { params: { query: { q: `${PREFIX}/many-` } } });
+    expect(res.response.status).toBe(200);
+    expect(res.data!.map((r) => r.name).sort()).toEqual(names);
   });
 
   it('deletes a tag: it leaves the tag list', async () => {
     const repo = `${PREFIX}/gone`;
     await pushImage(registry, repo, 'old', 'amd64', 100);
     await pushImage(registry, repo, 'keep', 'amd64', 200);
-    const del = await call(`/api/registry/repositories/${repo}/tags/old`, { method: 'DELETE' });
-    expect(del.status).toBe(200);
-    expect(del.body.digest).toMatch(/^sha256:/);
-    expect((await call(`/api/registry/repositories/${repo}/tags`)).body.map((x: any) => x.tag)).toEqual(['keep']);
-    const missing = await call(`/api/registry/repositories/${repo}/tags/old`);
-    expect(missing.status).toBe(404);
-    expect(missing.body.message).toBe(`tag "${repo}:old" not found in the registry`);
+    const old = { path: { name: repo, tag: 'old' } };
+    const del = await t.client.DELETE('/api/registry/repositories/{name}/tags/{tag}', { params: old });
+    expect(del.response.status).toBe(200);
+    expect(del.data!.digest).toMatch(/^sha256:/);
+    expect((await t.client.GET('/api/registry/repositories/{name}/tags', { params: { path: { name: repo } } })).data!.map((x) => x.tag)).toEqual(['keep']);
+    const missing = await t.client.GET('/api/registry/repositories/{name}/tags/{tag}', { params: old });
+    expect(missing.response.status).toBe(404);
+    expect(errorOf(missing).message).toBe(`tag "${repo}:old" not found in the registry`);
   });
 
   describe('a registry with deletes disabled', () => {
@@ -107,10 +106,10 @@ describe('registry API on the lab registry', () => {
 
     it('answers a 4xx that says deletes are disabled, and keeps the tag', async () => {
       await pushImage(`http://127.0.0.1:${port}`, 'app', '1', 'amd64', 10);
-      const res = await other.api('/api/registry/repositories/app/tags/1', { method: 'DELETE' });
-      expect(res.status).toBe(403);
-      expect(((await res.json()) as any).message).toMatch(/does not allow deletes.*storage\.delete\.enabled/);
-      expect((await (await other.api('/api/registry/repositories/app/tags')).json())).toHaveLength(1);
+      const res = await other.client.DELETE('/api/registry/repositories/{name}/tags/{tag}', { params: { path: { name: 'app', tag: '1' } } });
+      expect(res.response.status).toBe(403);
+      expect(errorOf(res).message).toMatch(/does not allow deletes.*storage\.delete\.enabled/);
+      expect((await other.client.GET('/api/registry/repositories/{name}/tags', { params: { path: { name: 'app' } } })).data).toHaveLength(1);
     });
   });
 
@@ -118,15 +117,15 @@ describe('registry API on the lab registry', () => {
     process.kill(labPid('registry'), 'SIGKILL');
     try {
       const started = Date.now();
-      const res = await call('/api/registry/repositories');
-      expect(res.status).toBe(503);
-      expect(res.body.message).toMatch(/the registry at http:\/\/.* is unreachable: ECONNREFUSED/);
+      const res = await t.client.GET('/api/registry/repositories');
+      expect(res.response.status).toBe(503);
+      expect(errorOf(res).message).toMatch(/the registry at http:\/\/.* is unreachable: ECONNREFUSED/);
       expect(Date.now() - started).toBeLessThan(6_000);
-      expect((await call('/api/nodes')).status).toBe(200);
-      expect((await call('/api/health')).status).toBe(200);
+      expect((await t.client.GET('/api/nodes')).response.status).toBe(200);
+      expect((await t.client.GET('/api/health')).response.status).toBe(200);
     } finally {
       restartLab();
     }
-    expect((await call('/api/registry/repositories/busybox/tags')).status).toBe(200);
+    expect((await t.client.GET('/api/registry/repositories/{name}/tags', { params: { path: { name: 'busybox' } } })).response.status).toBe(200);
   });
 });

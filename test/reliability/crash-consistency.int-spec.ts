@@ -29,15 +29,15 @@ describe('crash consistency: kill -9 in the middle of a burst of writes and depl
     const first = await startAppProcess(env);
     const names = Array.from({ length: 12 }, (_, i) => `${PREFIX}${i}`);
     for (const name of names) {
-      expect((await first.api('/api/services', { method: 'POST', json: { name, image: labImage(), description: 'v0', deploy: { replicas: 0 } } })).status).toBe(201);
+      expect((await first.client.POST('/api/services', { body: { name, image: labImage(), description: 'v0', deploy: { replicas: 0 } } })).response.status).toBe(201);
     }
     // a burst: every service rewritten again and again, some deployed, while the process is killed
     let stop = false;
     const writers = names.map(async (name, i) => {
       for (let v = 1; !stop; v++) {
         const description = `v${v} ${'x'.repeat(2000)}`;
-        await first.api(`/api/services/${name}`, { method: 'PUT', json: { name, image: labImage(), description, deploy: { replicas: 0 } } }).catch(() => undefined);
-        if (i % 3 === 0) await first.api(`/api/services/${name}/deploy`, { method: 'POST' }).catch(() => undefined);
+        await first.client.PUT('/api/services/{name}', { params: { path: { name } }, body: { name, image: labImage(), description, deploy: { replicas: 0 } } }).catch(() => undefined);
+        if (i % 3 === 0) await first.client.POST('/api/services/{name}/deploy', { params: { path: { name } } }).catch(() => undefined);
       }
     });
     await new Promise((r) => setTimeout(r, 1500));
@@ -51,7 +51,7 @@ describe('crash consistency: kill -9 in the middle of a burst of writes and depl
 
     const second = await startAppProcess(env);
     try {
-      const listed = (await (await second.api('/api/services')).json()) as Array<{ name: string; status: string }>;
+      const listed = (await second.client.GET('/api/services')).data!;
       expect(listed.map((s) => s.name).sort()).toEqual([...names].sort());
       expect(listed.every((s) => s.status !== 'invalid')).toBe(true);
 

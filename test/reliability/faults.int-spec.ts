@@ -3,6 +3,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { labDocker, removeServices } from '../fixtures/docker';
 import { eventually, labPid, labWebImage, restartLab } from '../fixtures/lab';
+import { errorOf } from '../fixtures/api-client';
 import { startTestApp, TestApp } from '../fixtures/test-app';
 
 const PREFIX = 't-fault-';
@@ -17,11 +18,11 @@ function readOnly(dir: string): () => void {
 
 describe('faults: the API stays up, answers clearly, keeps serving the rest, and recovers', () => {
   let t: TestApp;
-  const call = async (path: string, init?: Parameters<TestApp['api']>[1]) => {
-    const res = await t.api(path, init);
-    return { status: res.status, body: (await res.json().catch(() => ({}))) as any };
+  const define = async (name: string) => {
+    const res = await t.client.POST('/api/services', { body: { name, image: labWebImage(), deploy: { replicas: 1 } } });
+    return { status: res.response.status, message: errorOf(res)?.message };
   };
-  const define = (name: string) => call('/api/services', { method: 'POST', json: { name, image: labWebImage(), deploy: { replicas: 1 } } });
+  const keep = { path: { name: `${PREFIX}keep` } };
 
   beforeAll(async () => {
     await removeServices(PREFIX);
@@ -38,13 +39,13 @@ describe('faults: the API stays up, answers clearly, keeps serving the rest, and
     try {
       const refused = await define(`${PREFIX}ro`);
       expect(refused.status).toBe(503);
-      expect(refused.body.message).toMatch(/cannot write the definition of "t-fault-ro": .* is not writable \(EROFS\)/);
-      const scaled = await call(`/api/services/${PREFIX}keep/scale`, { method: 'POST', json: { replicas: 2 } });
-      expect(scaled.status).toBe(503);
-      const list = await call('/api/services');
-      expect(list.status).toBe(200);
-      expect(list.body.map((s: any) => s.name)).toContain(`${PREFIX}keep`);
-      expect((await call('/api/nodes')).status).toBe(200);
+      expect(refused.message).toMatch(/cannot write the definition of "t-fault-ro": .* is not writable \(EROFS\)/);
+      const scaled = await t.client.POST('/api/services/{name}/scale', { params: keep, body: { replicas: 2 } });
+      expect(scaled.response.status).toBe(503);
+      const list = await t.client.GET('/api/services');
+      expect(list.response.status).toBe(200);
+      expect(list.data!.map((s) => s.name)).toContain(`${PREFIX}keep`);
+      expect((await t.client.GET('/api/nodes')).response.status).toBe(200);
     } finally {
       restore();
     }
@@ -55,18 +56,22 @@ describe('faults: the API stays up, answers clearly, keeps serving the rest, and
     // the open database keeps its file descriptors on the writable mount, so SQLite may go on; a reopen would fail: either way, never a 500
     const restore = readOnly(t.dataDir);
     try {
-      const deploy = await call(`/api/services/${PREFIX}keep/deploy`, { method: 'POST' });
-      expect([200, 503]).toContain(deploy.status);
-      if (deploy.status === 503) expect(deploy.body.message).toMatch(/catalog database/);
-      expect((await call('/api/services')).status).toBe(200);
-      expect((await call(`/api/services/${PREFIX}keep`)).status).toBe(200);
+      const deploy = await t.client.POST('/api/services/{name}/deploy', { params: keep });
+      expect([200, 503]).toContain(deploy.response.status);
+      if (deploy.response.status === 503) expect(errorOf(deploy).message).toMatch(/catalog database/);
+      expect((await t.client.GET('/api/services')).response.status).toBe(200);
+      expect((await t.client.GET('/api/services/{name}', { params: keep })).response.status).toBe(200);
       expect((await define(`${PREFIX}during-ro`)).status).toBe(201);
     } finally {
       restore();
     }
-    await eventually(async () => (await call(`/api/services/${PREFIX}keep/deploy?wait=true`, { method: 'POST' })).status === 200, 60_000, 'deploys to work again');
-    const history = await call(`/api/services/${PREFIX}keep/history`);
-    expect(history.body[0]).toMatchObject({ action: 'deploy', status: 'succeeded' });
+    await eventually(
+      async () => (await t.client.POST('/api/services/{name}/deploy', { params: { ...keep, query: { wait: true } } })).response.status === 200,
+      60_000,
+      'deploys to work again',
+    );
+    const history = await t.client.GET('/api/services/{name}/history', { params: keep });
+    expect(history.data![0]).toMatchObject({ action: 'deploy', status: 'succeeded' });
   });
 
   it('SQLite file deleted while running: recreated from the files, nothing in the catalog lost', async () => {
@@ -75,29 +80,34 @@ describe('faults: the API stays up, answers clearly, keeps serving the rest, and
     expect((await define(`${PREFIX}after-rm`)).status).toBe(201);
     await eventually(async () => existsSync(file), 5_000, 'the database file again');
     const list = await eventually(async () => {
-      const l = (await call('/api/services')).body;
-      return l.every((s: any) => s.createdAt) && l;
+      const l = (await t.client.GET('/api/services')).data!;
+      return l.every((s) => s.createdAt) && l;
     }, 10_000, 'metadata back for every file');
-    expect(list.map((s: any) => s.name).sort()).toEqual([`${PREFIX}after-rm`, `${PREFIX}during-ro`, `${PREFIX}keep`, `${PREFIX}ro`]);
+    expect(list.map((s) => s.name).sort()).toEqual([`${PREFIX}after-rm`, `${PREFIX}during-ro`, `${PREFIX}keep`, `${PREFIX}ro`]);
   });
 
   it("the manager's dockerd killed during a deploy: a clear error, then the same deploy works without a restart", async () => {
     expect((await define(`${PREFIX}mid`)).status).toBe(201);
-    const deploying = call(`/api/services/${PREFIX}mid/deploy?wait=true&timeout=60`, { method: 'POST' });
+    const mid = { path: { name: `${PREFIX}mid` } };
+    const deploying = t.client.POST('/api/services/{name}/deploy', { params: { ...mid, query: { wait: true, timeout: 60 } } });
     await new Promise((r) => setTimeout(r, 150));
     process.kill(labPid('mini2'), 'SIGKILL');
-    let answer: { status: number; body: any };
+    let answer: Awaited<typeof deploying>;
     try {
       answer = await deploying;
     } finally {
       restartLab();
     }
-    expect(answer.status === 200 || answer.status === 503).toBe(true);
-    if (answer.status === 503) expect(answer.body.message).toMatch(/Docker is unreachable/);
-    expect((await call('/api/health')).status).toBe(200);
-    await eventually(async () => (await call(`/api/services/${PREFIX}mid/deploy?wait=true`, { method: 'POST' })).body?.convergence?.outcome === 'converged', 90_000, 'the deploy after the restart');
+    expect(answer.response.status === 200 || answer.response.status === 503).toBe(true);
+    if (answer.response.status === 503) expect(errorOf(answer).message).toMatch(/Docker is unreachable/);
+    expect((await t.client.GET('/api/health')).response.status).toBe(200);
+    await eventually(
+      async () => (await t.client.POST('/api/services/{name}/deploy', { params: { ...mid, query: { wait: true } } })).data?.convergence?.outcome === 'converged',
+      90_000,
+      'the deploy after the restart',
+    );
     expect(((await labDocker().getService(`${PREFIX}mid`).inspect()) as any).Spec.Name).toBe(`${PREFIX}mid`);
-    const history = (await call(`/api/services/${PREFIX}mid/history`)).body;
-    expect(history.some((h: any) => h.status === 'in_progress')).toBe(false);
+    const history = (await t.client.GET('/api/services/{name}/history', { params: mid })).data!;
+    expect(history.some((h) => h.status === 'in_progress')).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import { DomainError } from '@app/common';
 import { ConvergenceProgress, ServiceSpec, SwarmEngine, SwarmLogs, SwarmServices } from '@app/swarm';
 import { labDocker, removeServices } from '../fixtures/docker';
 import { eventually, labImage, labPid } from '../fixtures/lab';
+import { errorOf } from '../fixtures/api-client';
 import { startTestApp, TestApp } from '../fixtures/test-app';
 
 const PREFIX = 't-swarm-ops-';
@@ -188,18 +189,22 @@ describe('swarm: service operations on the lab', () => {
     const pid = labPid('mini2');
     process.kill(pid, 'SIGSTOP');
     try {
-      for (const path of ['/api/nodes', '/api/nodes/rog1', '/api/services/live', `/api/services/live/${PREFIX}web/tasks`]) {
+      for (const [path, call] of [
+        ['/api/nodes', () => t.client.GET('/api/nodes')],
+        ['/api/nodes/rog1', () => t.client.GET('/api/nodes/{id}', { params: { path: { id: 'rog1' } } })],
+        ['/api/services/live', () => t.client.GET('/api/services/live')],
+        [`/api/services/live/${PREFIX}web/tasks`, () => t.client.GET('/api/services/live/{name}/tasks', { params: { path: { name: `${PREFIX}web` } } })],
+      ] as const) {
         const started = Date.now();
-        const res = await t.api(path);
-        const body = (await res.json()) as { message: string };
-        expect([path, res.status]).toEqual([path, 503]);
-        expect(body.message).toMatch(/^Docker at unix:\/\/.*mini2.* did not answer within 1500 ms/);
+        const res = await call();
+        expect([path, res.response.status]).toEqual([path, 503]);
+        expect(errorOf(res).message).toMatch(/^Docker at unix:\/\/.*mini2.* did not answer within 1500 ms/);
         expect(Date.now() - started).toBeLessThan(2_500);
       }
-      expect((await t.api('/api/health')).status).toBe(200);
+      expect((await t.client.GET('/api/health')).response.status).toBe(200);
     } finally {
       process.kill(pid, 'SIGCONT');
     }
-    await eventually(async () => (await t.api('/api/nodes')).status === 200, 30_000, 'the nodes endpoint to answer again');
+    await eventually(async () => (await t.client.GET('/api/nodes')).response.status === 200, 30_000, 'the nodes endpoint to answer again');
   });
 });

@@ -3,8 +3,10 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import fastifyStatic from '@fastify/static';
 import helmet from '@fastify/helmet';
+import type { RawServerDefault } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
+import { parse as parseQuery } from 'node:querystring';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
 
@@ -82,6 +84,17 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  // an action route (deploy, stop, drain, ...) takes no body: a client that says
+  // application/json and sends nothing (curl -H, fetch wrappers) must still work.
+  // A non-empty body goes through fastify's own parser (prototype-poisoning checks, 400 on bad JSON).
+  // Declaring our parsers here keeps Nest from registering its own at init.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser<RawServerDefault>('application/json', { bodyLimit: BODY_LIMIT_BYTES }, (request, body, done) => {
+    const text = body.toString();
+    if (text.trim() === '') return done(null, undefined);
+    parseJson(request, text, done);
+  });
+  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => done(null, parseQuery(body.toString())));
   // definitions and compose files may be sent as YAML text; the catalog parses them
   // the registry's notification envelopes: kept as text, parsed by the image lifecycle (a bad one is a 400 naming the field)
   fastify.addContentTypeParser('application/vnd.docker.distribution.events.v1+json', { parseAs: 'string' }, (_req, body, done) => done(null, body));

@@ -9,7 +9,7 @@ const toInt = ({ value }: { value: unknown }) =>
 /**
  * Every environment variable the app reads, with its rule and default. Parsed
  * once at boot; a bad value stops start-up with one message naming every bad
- * variable (see loadAppConfig).
+ * variable (see validateEnvironment).
  */
 export class Environment {
   @Transform(toInt)

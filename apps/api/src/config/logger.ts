@@ -1,13 +1,24 @@
 import type { Params } from 'nestjs-pino';
 import { AppConfig } from './app-config';
 
-/** Structured logs: JSON in production, pretty in development; always to stderr so stdout stays free for MCP stdio. */
+/** The request and response as logged below debug level: no headers (they made a /api/health line about 1.5 KB). */
+const compactSerializers = {
+  req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, url: req.url }),
+  res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+};
+
+/**
+ * Structured logs: JSON in production, pretty in development; always to stderr so stdout stays free for MCP stdio.
+ * A request line carries its id, method, path, status and response time; headers only at debug level and below.
+ */
 export function loggerOptions(config: AppConfig): Params {
+  const verbose = config.logLevel === 'debug' || config.logLevel === 'trace';
   return {
     pinoHttp: {
       level: config.logLevel,
       genReqId: (req) => String(req.headers['x-request-id'] ?? ''),
       autoLogging: { ignore: (req) => /^\/(api\/health|assets\/)/.test(req.url ?? '') && req.method === 'GET' },
+      serializers: verbose ? undefined : compactSerializers,
       redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-registry-secret"]'],
       transport: config.production
         ? undefined
