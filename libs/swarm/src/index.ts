@@ -10,3 +10,8 @@ export { SwarmNodes, type NodeAvailability, type NodeUsage } from './swarm-nodes
 export { SwarmServices, type RegistryAuth } from './swarm-services';
 export { SwarmLogs } from './swarm-logs';
 export { SwarmEvents } from './swarm-events';
+export * from './stack/compose-project';
+export * from './stack/stack.types';
+export { SwarmStacks } from './stack/swarm-stacks';
+export { convertStack, checkStackName, contentHash } from './stack/stack-convert';
+export { serviceSpecDrift, normaliseServiceSpec, type DriftContext } from './stack/stack-drift';

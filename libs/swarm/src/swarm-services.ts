@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '@app/common';
 import { DockerClient } from './docker.client';
 import { withVersionRetry } from './swarm-error';
+import { isEligible, type EligibilityNode } from './stack/node-eligibility';
 import { sortTasks, toLiveServices, toTaskSummary } from './swarm.mappers';
 import type { ConvergenceProgress, ConvergenceResult, LiveService, ReplicaState, ServiceSpec, TaskSummary } from './swarm.types';
 
@@ -154,7 +155,7 @@ export class SwarmServices {
       const tasks = await this.tasks(name);
       const global = service.Spec?.Mode?.Global !== undefined;
       const current = tasks.filter((t) => t.desiredState === 'running' || t.desiredState === 'ready');
-      const desired = global ? current.length : (service.Spec?.Mode?.Replicated?.Replicas ?? 0);
+      const desired = global ? await this.eligibleNodes(service) : (service.Spec?.Mode?.Replicated?.Replicas ?? 0);
       const replicas: ReplicaState[] = current.map((t) => ({
         slot: t.slot, nodeId: t.nodeId, nodeHostname: t.nodeHostname, taskId: t.id, state: t.state, desiredState: t.desiredState, error: t.error,
       }));
@@ -167,7 +168,8 @@ export class SwarmServices {
       const stableMs = opts.stableMs ?? monitorMs(service);
       const set = current.filter((t) => t.state === 'running').map((t) => t.id).sort().join(',');
       if (set !== runningSet) [runningSet, runningSince] = [set, Date.now()];
-      const allRunning = running === desired && current.length === desired && !updating && !oldRunning;
+      // a global service with no eligible node has nothing to converge to: never "0/0 converged"
+      const allRunning = running === desired && current.length === desired && !updating && !oldRunning && !(global && desired === 0);
       if (allRunning && (desired === 0 || Date.now() - runningSince >= stableMs)) {
         const stable = desired === 0 || stableMs === 0 ? '' : `, stable for ${formatSeconds(stableMs)}`;
         return { ...last, outcome: 'converged', message: `${running}/${desired} replicas running${stable}`, elapsedMs: Date.now() - started };
@@ -187,6 +189,16 @@ export class SwarmServices {
       }
       await new Promise((r) => setTimeout(r, interval));
     }
+  }
+
+  /**
+   * What a global service's desired count is: the nodes the scheduler would
+   * give it a task on (active, ready, matching its constraints and platforms),
+   * not the tasks listed so far, which are none right after a create.
+   */
+  private async eligibleNodes(service: { Spec?: { TaskTemplate?: { Placement?: object } } }): Promise<number> {
+    const nodes: EligibilityNode[] = await this.docker.run('nodes', (d) => d.listNodes());
+    return nodes.filter((n) => isEligible(n, service.Spec?.TaskTemplate?.Placement)).length;
   }
 }
 

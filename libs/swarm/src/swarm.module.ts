@@ -6,9 +6,10 @@ import { SwarmLogs } from './swarm-logs';
 import { SwarmNodes } from './swarm-nodes';
 import { SwarmServices } from './swarm-services';
 import { SwarmConfigurableModule } from './swarm.options';
+import { SwarmStacks } from './stack/swarm-stacks';
 
-const PROVIDERS = [DockerClient, SwarmEngine, SwarmNodes, SwarmServices, SwarmLogs, SwarmEvents];
+const PROVIDERS = [DockerClient, SwarmEngine, SwarmNodes, SwarmServices, SwarmLogs, SwarmEvents, SwarmStacks];
 
 @Global()
-@Module({ providers: PROVIDERS, exports: [SwarmEngine, SwarmNodes, SwarmServices, SwarmLogs, SwarmEvents] })
+@Module({ providers: PROVIDERS, exports: [SwarmEngine, SwarmNodes, SwarmServices, SwarmLogs, SwarmEvents, SwarmStacks] })
 export class SwarmModule extends SwarmConfigurableModule {}

@@ -1,0 +1,466 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '@app/common';
+import { DockerClient } from '../docker.client';
+import { SwarmServices } from '../swarm-services';
+import { SwarmLogs } from '../swarm-logs';
+import { sortTasks, toTaskSummary } from '../swarm.mappers';
+import type { ConvergenceProgress, ConvergenceResult, ServiceSpec } from '../swarm.types';
+import type { ComposeProject } from './compose-project';
+import { convertStack } from './stack-convert';
+import { serviceSpecDrift } from './stack-drift';
+import { asRequestFault } from './stack-errors';
+import { mergeLogStreams } from './stack-logs';
+import {
+  STACK_IMAGE_LABEL,
+  STACK_NAMESPACE_LABEL,
+  type SpecDifference,
+  type StackDeployOptions,
+  type StackDeployResult,
+  type StackLogLine,
+  type StackLogOptions,
+  type StackObjectPlan,
+  type StackPlan,
+  type StackServiceSummary,
+  type StackSummary,
+  type StackTask,
+  containerSpecOf,
+  taskTemplateOf,
+} from './stack.types';
+
+/* The Engine's answers, as far as this file reads them. */
+interface EngineObject {
+  ID: string;
+  Spec?: { Name?: string; Labels?: Record<string, string> };
+}
+interface EngineNetwork {
+  Id: string;
+  Name: string;
+  Scope?: string;
+  Labels?: Record<string, string>;
+}
+interface EngineService {
+  ID: string;
+  Version?: { Index?: number };
+  Spec?: ServiceSpec;
+}
+interface EngineTask {
+  ID: string;
+  ServiceID: string;
+  DesiredState?: string;
+  Status?: { State?: string };
+}
+interface EngineNode {
+  ID: string;
+  Description?: { Hostname?: string };
+}
+
+const nsFilter = (stack?: string) => JSON.stringify({ label: [stack === undefined ? STACK_NAMESPACE_LABEL : `${STACK_NAMESPACE_LABEL}=${stack}`] });
+const descope = (stack: string, name: string) => (name.startsWith(`${stack}_`) ? name.slice(stack.length + 1) : name);
+const modeOf = (spec: ServiceSpec | undefined): StackServiceSummary['mode'] => {
+  const m = (spec?.Mode ?? {}) as Record<string, unknown>;
+  return m.Global ? 'global' : m.ReplicatedJob ? 'replicated-job' : m.GlobalJob ? 'global-job' : 'replicated';
+};
+const OUTCOME_RANK: Record<ConvergenceResult['outcome'], number> = { converged: 0, timeout: 1, failed: 2 };
+
+/**
+ * Compose stacks on the swarm, as `docker stack deploy / rm / ls / services /
+ * ps` handle them: every object carries the namespace label, so stacks made
+ * by the CLI and by this library are the same thing.
+ */
+@Injectable()
+export class SwarmStacks {
+  constructor(
+    private readonly docker: DockerClient,
+    private readonly services: SwarmServices,
+    private readonly logsOf: SwarmLogs,
+  ) {}
+
+  /** The Engine objects a compose project becomes (nothing is created). INVALID names the compose key. */
+  plan(project: ComposeProject, stack: string): StackPlan {
+    return convertStack(project, stack);
+  }
+
+  /**
+   * Deploys a stack as `docker stack deploy` does: networks, then configs and
+   * secrets, then services created or updated (with the service's current
+   * version, through SwarmServices.update). Configs and secrets are named by
+   * their content's hash, so a change makes a new object the services move
+   * to; the versions no service uses any more are removed once the stack
+   * converged.
+   */
+  async deploy(project: ComposeProject, stack: string, opts: StackDeployOptions = {}): Promise<StackDeployResult> {
+    const started = Date.now();
+    const plan = convertStack(project, stack);
+    const emit = opts.onEvent ?? (() => undefined);
+    const result: StackDeployResult = { stack, services: [], removedServices: [], createdNetworks: [], createdConfigs: [], createdSecrets: [], removedObjects: [], elapsedMs: 0 };
+
+    await this.checkExternalNetworks(plan);
+    const ids = await this.resolveExternalObjects(project, plan);
+
+    const existing: EngineService[] = await this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) }));
+    if (opts.prune) {
+      const wanted = new Set(plan.services.map((s) => s.name));
+      for (const s of existing.filter((x) => x.Spec?.Name && !wanted.has(x.Spec.Name))) {
+        await this.services.remove(s.ID);
+        result.removedServices.push(s.Spec?.Name ?? s.ID);
+        emit({ kind: 'service', name: s.Spec?.Name ?? s.ID, action: 'removed', warnings: [] });
+      }
+    }
+
+    await this.createNetworks(plan, result, emit);
+    for (const obj of [...plan.configs, ...plan.secrets]) {
+      const id = await this.ensureObject(obj);
+      ids.set(`${obj.kind}/${obj.name}`, id.id);
+      if (id.created) (obj.kind === 'configs' ? result.createdConfigs : result.createdSecrets).push(obj.name);
+      emit({ kind: obj.kind === 'configs' ? 'config' : 'secret', name: obj.name, action: id.created ? 'created' : 'exists' });
+    }
+
+    const byName = new Map(existing.map((s) => [s.Spec?.Name ?? '', s]));
+    for (const svc of plan.services) {
+      const spec = withObjectIds(svc.spec, ids);
+      const image = containerSpecOf(spec)?.Image ?? '';
+      const resolved = opts.resolveImage ? await opts.resolveImage(image) : undefined;
+      const current = byName.get(svc.name);
+      try {
+        if (current) {
+          const { warnings } = await this.services.update(
+            svc.name,
+            (live) => {
+              const next = structuredClone(spec);
+              const container = containerSpecOf(next);
+              if (container) {
+                // as the CLI: an unchanged image keeps the digest the last deploy pinned, so nothing restarts for it
+                const liveImage = containerSpecOf(live)?.Image;
+                container.Image = resolved ?? (live.Labels?.[STACK_IMAGE_LABEL] === image && liveImage ? liveImage : image);
+              }
+              // no --force in a stack deploy: keep the counter so tasks are not redeployed for nothing
+              const template = taskTemplateOf(next);
+              if (template) template.ForceUpdate = taskTemplateOf(live)?.ForceUpdate;
+              return next;
+            },
+            { registryAuth: opts.registryAuth },
+          );
+          result.services.push({ key: svc.key, name: svc.name, action: 'updated', warnings });
+          emit({ kind: 'service', name: svc.name, action: 'updated', warnings });
+        } else {
+          const container = containerSpecOf(spec);
+          if (container && resolved) container.Image = resolved;
+          const { warnings } = await this.services.create(spec, { registryAuth: opts.registryAuth });
+          result.services.push({ key: svc.key, name: svc.name, action: 'created', warnings });
+          emit({ kind: 'service', name: svc.name, action: 'created', warnings });
+        }
+      } catch (err) {
+        throw asRequestFault(err, `services.${svc.key}`);
+      }
+    }
+
+    if (opts.wait !== false) {
+      const timeoutMs = opts.timeoutMs ?? 120_000;
+      const results = await Promise.all(
+        plan.services.map((s) => {
+          const onProgress = (progress: ConvergenceProgress) => emit({ kind: 'progress', progress });
+          return modeOf(s.spec).endsWith('job') ? this.waitForJob(s.name, timeoutMs, onProgress) : this.services.waitForConvergence(s.name, { timeoutMs, onProgress });
+        }),
+      );
+      results.forEach((r) => emit({ kind: 'converged', result: r }));
+      const outcome = results.reduce<ConvergenceResult['outcome']>((worst, r) => (OUTCOME_RANK[r.outcome] > OUTCOME_RANK[worst] ? r.outcome : worst), 'converged');
+      result.convergence = { outcome, services: results };
+      if (outcome === 'converged') {
+        result.removedObjects = await this.removeUnusedObjects(stack);
+        for (const name of result.removedObjects) emit({ kind: 'cleanup', name: name.replace(/^(config|secret) /, ''), objectKind: name.startsWith('config') ? 'config' : 'secret' });
+      }
+    }
+    result.elapsedMs = Date.now() - started;
+    return result;
+  }
+
+  /** As `docker stack rm`: services, then networks, secrets and configs of the namespace. NOT_FOUND when there is nothing. */
+  async remove(stack: string): Promise<{ services: string[]; networks: string[]; secrets: string[]; configs: string[] }> {
+    const filters = nsFilter(stack);
+    const [services, networks, secrets, configs] = await Promise.all([
+      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters })) as Promise<EngineService[]>,
+      this.docker.run(`networks of stack "${stack}"`, (d) => d.listNetworks({ filters })) as Promise<EngineNetwork[]>,
+      this.docker.run(`secrets of stack "${stack}"`, (d) => d.listSecrets({ filters })) as Promise<EngineObject[]>,
+      this.docker.run(`configs of stack "${stack}"`, (d) => d.listConfigs({ filters })) as Promise<EngineObject[]>,
+    ]);
+    if (services.length + networks.length + secrets.length + configs.length === 0) throw new DomainError('NOT_FOUND', `stack "${stack}" not found: nothing carries its namespace`);
+    let removed = 0;
+    for (const s of services) removed += Number(await this.removeOnce(() => this.services.remove(s.ID)));
+    // a network is freed when the removed services' tasks are gone: retry "in use" for a while, as the Engine takes a moment
+    for (const n of networks) removed += Number(await this.removeOnce(() => this.docker.run(`network "${n.Name}"`, (d) => d.getNetwork(n.Id).remove())));
+    for (const s of secrets) removed += Number(await this.removeOnce(() => this.docker.run(`secret "${s.Spec?.Name}"`, (d) => d.getSecret(s.ID).remove())));
+    for (const c of configs) removed += Number(await this.removeOnce(() => this.docker.run(`config "${c.Spec?.Name}"`, (d) => d.getConfig(c.ID).remove())));
+    // a network still listed while the swarm removes it is no stack
+    if (removed === 0) throw new DomainError('NOT_FOUND', `stack "${stack}" not found: nothing carries its namespace`);
+    return {
+      services: services.map((s) => s.Spec?.Name ?? s.ID),
+      networks: networks.map((n) => n.Name),
+      secrets: secrets.map((s) => s.Spec?.Name ?? s.ID),
+      configs: configs.map((c) => c.Spec?.Name ?? c.ID),
+    };
+  }
+
+  /** Every stack on the swarm, whoever deployed it (`docker stack ls`): the namespace label of the services. */
+  async list(): Promise<StackSummary[]> {
+    const services: EngineService[] = await this.docker.run('stack services', (d) => d.listServices({ filters: nsFilter() }));
+    const counts = new Map<string, number>();
+    for (const s of services) {
+      const ns = s.Spec?.Labels?.[STACK_NAMESPACE_LABEL];
+      if (ns !== undefined) counts.set(ns, (counts.get(ns) ?? 0) + 1);
+    }
+    return [...counts].map(([name, n]) => ({ name, services: n })).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The stack's services with desired and running counts (`docker stack services`). */
+  async stackServices(stack: string): Promise<StackServiceSummary[]> {
+    const [services, tasks, nodes] = await Promise.all([
+      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) })) as Promise<EngineService[]>,
+      this.docker.run(`tasks of stack "${stack}"`, (d) => d.listTasks({ filters: JSON.stringify({ label: [`${STACK_NAMESPACE_LABEL}=${stack}`] }) })) as Promise<EngineTask[]>,
+      this.docker.run('nodes', (d) => d.listNodes()) as Promise<(EngineNode & { Spec?: { Availability?: string }; Status?: { State?: string } })[]>,
+    ]);
+    const ready = nodes.filter((n) => n.Spec?.Availability === 'active' && n.Status?.State === 'ready').length;
+    return services
+      .map((s) => {
+        const mine = tasks.filter((t) => t.ServiceID === s.ID);
+        const mode = modeOf(s.Spec);
+        const mSpec = (s.Spec?.Mode ?? {}) as { Replicated?: { Replicas?: number }; ReplicatedJob?: { TotalCompletions?: number } };
+        const desiredTasks = mine.filter((t) => t.DesiredState === 'running').length;
+        return {
+          key: descope(stack, s.Spec?.Name ?? ''),
+          name: s.Spec?.Name ?? s.ID,
+          id: s.ID,
+          image: (containerSpecOf(s.Spec)?.Image ?? '').split('@')[0],
+          mode,
+          replicasDesired:
+            mode === 'replicated' ? (mSpec.Replicated?.Replicas ?? 1) : mode === 'replicated-job' ? (mSpec.ReplicatedJob?.TotalCompletions ?? 1) : Math.min(desiredTasks || ready, ready),
+          replicasRunning: mine.filter((t) => t.Status?.State === (mode.endsWith('job') ? 'complete' : 'running') && (mode.endsWith('job') || t.DesiredState === 'running')).length,
+        };
+      })
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The stack's tasks (`docker stack ps`), each with its service's compose key. */
+  async tasks(stack: string): Promise<StackTask[]> {
+    const [services, tasks, nodes] = await Promise.all([
+      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) })) as Promise<EngineService[]>,
+      this.docker.run(`tasks of stack "${stack}"`, (d) => d.listTasks({ filters: JSON.stringify({ label: [`${STACK_NAMESPACE_LABEL}=${stack}`] }) })) as Promise<(EngineTask & Record<string, unknown>)[]>,
+      this.docker.run('nodes', (d) => d.listNodes()) as Promise<EngineNode[]>,
+    ]);
+    const names = new Map(services.map((s) => [s.ID, s.Spec?.Name ?? s.ID]));
+    const hostnames = new Map(nodes.map((n) => [n.ID, n.Description?.Hostname ?? n.ID]));
+    const summaries = sortTasks(tasks.filter((t) => names.has(t.ServiceID)).map((t) => toTaskSummary(t, hostnames, names.get(t.ServiceID))));
+    return summaries.map((t) => ({ ...t, service: descope(stack, t.serviceName ?? '') })).sort((a, b) => a.service.localeCompare(b.service));
+  }
+
+  /** Drift of every service of the file against the swarm: field differences, network ids read as names. */
+  async drift(project: ComposeProject, stack: string): Promise<{ service: string; missing: boolean; differences: SpecDifference[] }[]> {
+    const plan = convertStack(project, stack);
+    const [services, networks] = await Promise.all([
+      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) })) as Promise<EngineService[]>,
+      this.docker.run('networks', (d) => d.listNetworks()) as Promise<EngineNetwork[]>,
+    ]);
+    const networkNames = new Map(networks.map((n) => [n.Id, n.Name]));
+    const byName = new Map(services.map((s) => [s.Spec?.Name ?? '', s]));
+    return plan.services.map((svc) => {
+      const live = byName.get(svc.name);
+      if (!live?.Spec) return { service: svc.key, missing: true, differences: [] };
+      return { service: svc.key, missing: false, differences: serviceSpecDrift(svc.spec, live.Spec, { networkNames }) };
+    });
+  }
+
+  /**
+   * One log stream for every service of the stack, each line tagged with its
+   * service, task slot and node. `tail` applies per service, as for
+   * `docker service logs`; without `follow` the lines come ordered by time.
+   */
+  async *logs(stack: string, opts: StackLogOptions = {}): AsyncGenerator<StackLogLine> {
+    const services: EngineService[] = await this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) }));
+    if (services.length === 0) throw new DomainError('NOT_FOUND', `stack "${stack}" not found: no service carries its namespace`);
+    const stop = new AbortController();
+    const abort = () => stop.abort();
+    opts.signal?.addEventListener('abort', abort, { once: true });
+    const sources = services.map((s) => ({
+      service: descope(stack, s.Spec?.Name ?? s.ID),
+      lines: this.logsOf.logs(s.ID, { tail: opts.tail, since: opts.since, follow: opts.follow, timestamps: true, signal: stop.signal }),
+    }));
+    try {
+      yield* mergeLogStreams(sources, { follow: Boolean(opts.follow), filter: opts.filter, timestamps: Boolean(opts.timestamps), stop: abort });
+    } finally {
+      opts.signal?.removeEventListener('abort', abort);
+      stop.abort();
+    }
+  }
+
+  private async checkExternalNetworks(plan: StackPlan): Promise<void> {
+    for (const { key, name } of plan.externalNetworks) {
+      if (['host', 'bridge', 'none', 'ingress'].includes(name)) continue;
+      let network: EngineNetwork;
+      try {
+        network = await this.docker.run(`network "${name}"`, (d) => d.getNetwork(name).inspect());
+      } catch (err) {
+        if (err instanceof DomainError && err.code === 'NOT_FOUND') {
+          throw new DomainError('INVALID', `networks.${key}: network "${name}" is declared as external, but could not be found; create a swarm-scoped network first`, { key: `networks.${key}` });
+        }
+        throw err;
+      }
+      if (network.Scope !== 'swarm') {
+        throw new DomainError('INVALID', `networks.${key}: network "${name}" is declared as external, but its scope is "${network.Scope}" instead of "swarm"`, { key: `networks.${key}` });
+      }
+    }
+  }
+
+  /** External configs and secrets must exist: their ids, by kind and name. */
+  private async resolveExternalObjects(project: ComposeProject, plan: StackPlan): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    for (const kind of ['configs', 'secrets'] as const) {
+      const external = Object.entries(project[kind] ?? {}).filter(([key]) => !plan[kind].some((o) => o.key === key));
+      if (external.length === 0) continue;
+      const all: EngineObject[] = await this.docker.run(kind, async (d): Promise<EngineObject[]> => (kind === 'configs' ? d.listConfigs() : d.listSecrets()));
+      for (const [key, o] of external) {
+        const name = o.name ?? (typeof o.external === 'object' ? o.external.name : undefined) ?? key;
+        const found = all.find((x) => x.Spec?.Name === name);
+        if (!found) throw new DomainError('INVALID', `${kind}.${key}: ${kind.slice(0, -1)} "${name}" is declared as external, but could not be found`, { key: `${kind}.${key}` });
+        ids.set(`${kind}/${name}`, found.ID);
+      }
+    }
+    return ids;
+  }
+
+  private async createNetworks(plan: StackPlan, result: StackDeployResult, emit: NonNullable<StackDeployOptions['onEvent']>): Promise<void> {
+    if (plan.networks.length === 0) return;
+    const existing: EngineNetwork[] = await this.docker.run('networks', (d) => d.listNetworks());
+    for (const n of plan.networks) {
+      // the stack's own networks by name within its namespace; one named by the file (`name:`) by name anywhere
+      const found = existing.find((e) => e.Name === n.name && (e.Labels?.[STACK_NAMESPACE_LABEL] === plan.stack || n.name !== `${plan.stack}_${n.key}`));
+      if (found) {
+        emit({ kind: 'network', name: n.name, action: 'exists' });
+        continue;
+      }
+      try {
+        await this.docker.run(`network "${n.name}"`, (d) =>
+          d.createNetwork({
+            Name: n.name,
+            Driver: n.driver,
+            Labels: n.labels,
+            Internal: n.internal,
+            Attachable: n.attachable,
+            CheckDuplicate: true,
+            ...(n.options ? { Options: n.options } : {}),
+            ...(n.ipam ? { IPAM: n.ipam } : {}),
+          }),
+        );
+      } catch (err) {
+        throw asRequestFault(err, `networks.${n.key}`);
+      }
+      result.createdNetworks.push(n.name);
+      emit({ kind: 'network', name: n.name, action: 'created' });
+    }
+  }
+
+  private async ensureObject(obj: StackObjectPlan): Promise<{ id: string; created: boolean }> {
+    const kind = obj.kind === 'configs' ? 'config' : 'secret';
+    const list = async (): Promise<EngineObject[]> =>
+      this.docker.run(`${kind} "${obj.name}"`, async (d): Promise<EngineObject[]> => (obj.kind === 'configs' ? d.listConfigs({ filters: JSON.stringify({ name: [obj.name] }) }) : d.listSecrets({ filters: JSON.stringify({ name: [obj.name] }) })));
+    const found = (await list()).find((o) => o.Spec?.Name === obj.name);
+    // a hash-named object with this name has these bytes; one named by the file is the author's to change
+    if (found) return { id: found.ID, created: false };
+    const body = {
+      Name: obj.name,
+      Labels: obj.labels,
+      Data: obj.data.toString('base64'),
+      ...(obj.templating ? { Templating: obj.templating } : {}),
+      ...(obj.driver ? { Driver: obj.driver } : {}),
+    };
+    try {
+      const res: { id?: string; ID?: string } = await this.docker.run(`${kind} "${obj.name}"`, (d) => (obj.kind === 'configs' ? d.createConfig(body) : d.createSecret(body)));
+      return { id: res.id ?? res.ID ?? '', created: true };
+    } catch (err) {
+      throw asRequestFault(err, `${obj.kind}.${obj.key}`);
+    }
+  }
+
+  /** Configs and secrets of the namespace that no service of the swarm refers to any more. */
+  private async removeUnusedObjects(stack: string): Promise<string[]> {
+    const filters = nsFilter(stack);
+    const [services, configs, secrets] = await Promise.all([
+      this.docker.run('services', (d) => d.listServices()) as Promise<EngineService[]>,
+      this.docker.run(`configs of stack "${stack}"`, (d) => d.listConfigs({ filters })) as Promise<EngineObject[]>,
+      this.docker.run(`secrets of stack "${stack}"`, (d) => d.listSecrets({ filters })) as Promise<EngineObject[]>,
+    ]);
+    const used = new Set<string>();
+    for (const s of services) {
+      const c = containerSpecOf(s.Spec) as { Configs?: { ConfigID?: string }[]; Secrets?: { SecretID?: string }[] } | undefined;
+      c?.Configs?.forEach((r) => r.ConfigID && used.add(r.ConfigID));
+      c?.Secrets?.forEach((r) => r.SecretID && used.add(r.SecretID));
+    }
+    const removed: string[] = [];
+    for (const [kind, objects] of [['config', configs], ['secret', secrets]] as const) {
+      for (const o of objects.filter((x) => !used.has(x.ID))) {
+        try {
+          await this.docker.run(`${kind} "${o.Spec?.Name}"`, (d) => (kind === 'config' ? d.getConfig(o.ID).remove() : d.getSecret(o.ID).remove()));
+          removed.push(`${kind} ${o.Spec?.Name ?? o.ID}`);
+        } catch (err) {
+          // still held by a task on its way out: the next deploy removes it
+          if (!(err instanceof DomainError) || (err.code !== 'INVALID' && err.code !== 'CONFLICT' && err.code !== 'NOT_FOUND')) throw err;
+        }
+      }
+    }
+    return removed;
+  }
+
+  /** A job converges when its tasks completed: as many as `TotalCompletions`, or one per eligible node for a global job. */
+  private async waitForJob(name: string, timeoutMs: number, onProgress: (p: ConvergenceProgress) => void): Promise<ConvergenceResult> {
+    const started = Date.now();
+    for (;;) {
+      const [service, tasks] = await Promise.all([this.services.inspect(name) as Promise<EngineService>, this.services.tasks(name)]);
+      const mode = (service.Spec?.Mode ?? {}) as { ReplicatedJob?: { TotalCompletions?: number } };
+      const complete = tasks.filter((t) => t.state === 'complete').length;
+      const failed = tasks.filter((t) => t.state === 'failed' || t.state === 'rejected');
+      const pending = tasks.filter((t) => t.desiredState === 'complete' && t.state !== 'complete').length;
+      const desired = mode.ReplicatedJob ? (mode.ReplicatedJob.TotalCompletions ?? 1) : complete + pending;
+      const progress: ConvergenceProgress = {
+        service: name,
+        desired,
+        running: complete,
+        replicas: tasks.map((t) => ({ slot: t.slot, nodeId: t.nodeId, nodeHostname: t.nodeHostname, taskId: t.id, state: t.state, desiredState: t.desiredState, error: t.error })),
+      };
+      onProgress(progress);
+      const elapsedMs = Date.now() - started;
+      if (desired > 0 && complete >= desired) return { ...progress, outcome: 'converged', message: `${complete}/${desired} job tasks completed`, elapsedMs };
+      if (failed.length >= 3) return { ...progress, outcome: 'failed', message: `${complete}/${desired} job tasks completed; ${failed[0].error ?? 'tasks keep failing'}`, elapsedMs };
+      if (elapsedMs > timeoutMs) return { ...progress, outcome: 'timeout', message: `${complete}/${desired} job tasks completed after ${timeoutMs} ms`, elapsedMs };
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+
+  /**
+   * Removes one object, waiting while it is still in use by tasks on their
+   * way out. False when it was already gone (an older Engine answers a
+   * network being removed with a 500 "not found").
+   */
+  private async removeOnce(remove: () => Promise<unknown>, timeoutMs = 30_000): Promise<boolean> {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        await remove();
+        return true;
+      } catch (err) {
+        if (err instanceof DomainError && (err.code === 'NOT_FOUND' || (engineStatusOf(err) === 500 && /\bnot found\b/i.test(err.message)))) return false;
+        const inUse = err instanceof DomainError && /in use|has active endpoints/i.test(err.message);
+        if (!inUse || Date.now() > end) throw err;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+}
+
+const engineStatusOf = (err: DomainError): number | undefined => (err.cause as { statusCode?: number } | undefined)?.statusCode;
+
+/** The spec with each config/secret reference's id filled in from the objects just created or found. */
+function withObjectIds(spec: ServiceSpec, ids: Map<string, string>): ServiceSpec {
+  const next = structuredClone(spec);
+  const c = containerSpecOf(next) as { Configs?: { ConfigName?: string; ConfigID?: string }[]; Secrets?: { SecretName?: string; SecretID?: string }[] } | undefined;
+  c?.Configs?.forEach((r) => (r.ConfigID = ids.get(`configs/${r.ConfigName}`) ?? ''));
+  c?.Secrets?.forEach((r) => (r.SecretID = ids.get(`secrets/${r.SecretName}`) ?? ''));
+  return next;
+}
