@@ -116,7 +116,8 @@ export class SwarmStacks {
     }
 
     const byName = new Map(existing.map((s) => [s.Spec?.Name ?? '', s]));
-    for (const svc of plan.services) {
+    // services are independent once their networks and objects exist: created or updated side by side
+    const outcomes = await Promise.allSettled(plan.services.map(async (svc) => {
       const spec = withObjectIds(svc.spec, ids);
       const image = containerSpecOf(spec)?.Image ?? '';
       const resolved = opts.resolveImage ? await opts.resolveImage(image) : undefined;
@@ -152,7 +153,10 @@ export class SwarmStacks {
       } catch (err) {
         throw asRequestFault(err, `services.${svc.key}`);
       }
-    }
+    }));
+    const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (refused) throw refused.reason;
+    result.services.sort((a, b) => a.key.localeCompare(b.key));
 
     if (opts.wait !== false) {
       const timeoutMs = opts.timeoutMs ?? 120_000;
