@@ -287,7 +287,7 @@ deploy:
 
   it('imports a compose file: creates what it can, refuses the rest with reasons', async () => {
     const compose = `services:\n  ${PREFIX}imp-a:\n    image: ${labImage()}\n    deploy: { replicas: 2 }\n  ${PREFIX}imp-b:\n    image: ${labImage()}\n    build: .\n`;
-    const res = await call('/api/services/import', { method: 'POST', body: compose, headers: yamlHeaders });
+    const res = await call('/api/services/import?split=true', { method: 'POST', body: compose, headers: yamlHeaders });
     expect(res.status).toBe(201);
     expect(res.body.created).toEqual([`${PREFIX}imp-a`]);
     expect(res.body.refused).toEqual([{ name: `${PREFIX}imp-b`, reason: expect.stringMatching(/build: unknown key/) }]);

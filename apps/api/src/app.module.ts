@@ -19,6 +19,7 @@ import { RegistryApiModule } from './registry/registry-api.module';
 import { McpServerModule } from './mcp/mcp-server.module';
 import { AuthModule } from './auth/auth.module';
 import { AuditModule } from './audit/audit.module';
+import { StacksModule } from './stacks/stacks.module';
 
 /** The library modules, configured from AppConfig; shared by the HTTP app and the stdio MCP server. */
 export const CORE_IMPORTS = [
@@ -36,7 +37,7 @@ export const CORE_IMPORTS = [
 ];
 
 /** The feature modules: each owns its routes and its MCP tools. */
-export const FEATURE_IMPORTS = [HealthModule, NodesModule, ServicesModule, RegistryApiModule, McpServerModule, AuditModule];
+export const FEATURE_IMPORTS = [HealthModule, NodesModule, ServicesModule, RegistryApiModule, McpServerModule, AuditModule, StacksModule];
 
 @Module({
   imports: [...CORE_IMPORTS, ScheduleModule.forRoot(), AuthModule, ...FEATURE_IMPORTS],

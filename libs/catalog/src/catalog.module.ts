@@ -6,7 +6,8 @@ import { DefinitionStore } from './definition/definition.store';
 import { HealthHistory } from './health-history/health-history';
 import { ApiTokenStore } from './tokens/api-token.store';
 import { AuditLog } from './audit/audit-log';
+import { StackStore } from './stack/stack.store';
 
 @Global()
-@Module({ providers: [Catalog, DefinitionStore, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog], exports: [Catalog, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog] })
+@Module({ providers: [Catalog, DefinitionStore, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog, StackStore], exports: [Catalog, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog, StackStore] })
 export class CatalogModule extends CatalogConfigurableModule {}

@@ -7,6 +7,8 @@ import { ServicesModule } from '../services/services.module';
 import { McpController } from './mcp.controller';
 import { ClusterTools } from './tools/cluster.tools';
 import { ServiceTools } from './tools/service.tools';
+import { StackTools } from './tools/stack.tools';
+import { StacksModule } from '../stacks/stacks.module';
 
 @Module({
   imports: [
@@ -19,8 +21,9 @@ import { ServiceTools } from './tools/service.tools';
     NodesModule,
     HealthModule,
     RegistryApiModule,
+    StacksModule,
   ],
   controllers: [McpController],
-  providers: [ServiceTools, ClusterTools],
+  providers: [ServiceTools, ClusterTools, StackTools],
 })
 export class McpServerModule {}

@@ -248,7 +248,7 @@ export class DeploymentService {
   }
 
   /** One definition per service of a compose/stack file; a report of what was created and what was refused, and why. */
-  async importCompose(text: string): Promise<ImportReportDto> {
+  async importCompose(text: string, split = false): Promise<ImportReportDto> {
     const doc = parseDocument(text, { uniqueKeys: true });
     if (doc.errors.length) throw new DomainError('INVALID', `compose file: YAML syntax: ${doc.errors[0].message.split('\n')[0]}`);
     let value: any;
@@ -261,6 +261,10 @@ export class DeploymentService {
       throw new DomainError('INVALID', 'services: a compose file needs a services mapping');
     }
     const report: ImportReportDto = { created: [], refused: [] };
+    const names = Object.keys(value.services);
+    if (names.length > 1 && !split) {
+      return { ...report, stack: { suggested: true, services: names, hint: 'a file with several services is a stack: POST /api/stacks { name, compose } keeps it whole (networks, configs, secrets, one namespace); POST /api/services/import?split=true makes one definition per service' } };
+    }
     for (const [name, service] of Object.entries<any>(value.services)) {
       try {
         const { definition } = definitionText({ name, ...(service ?? {}) });

@@ -8,6 +8,7 @@ import {
   ScaleServiceDto, ServiceDetailDto, StopResultDto,
 } from './catalog-service.dto';
 import { DeploymentService } from './deployment.service';
+import { SplitQuery } from '../stacks/stack.dto';
 import { ServiceNameParams } from './live-service.dto';
 import { deployEvents, logEvents, logsOptions } from './service-streams';
 
@@ -43,8 +44,8 @@ export class ServicesController {
   @ApiConsumes('application/yaml')
   @ApiBody({ description: 'a compose file', schema: { type: 'string' } })
   @ApiCreatedResponse({ type: ImportReportDto })
-  importCompose(@Body() body: unknown): Promise<ImportReportDto> {
-    return this.deployments.importCompose(typeof body === 'string' ? body : JSON.stringify(body ?? ''));
+  importCompose(@Body() body: unknown, @Query() { split }: SplitQuery): Promise<ImportReportDto> {
+    return this.deployments.importCompose(typeof body === 'string' ? body : JSON.stringify(body ?? ''), split);
   }
 
   @Get(':name')

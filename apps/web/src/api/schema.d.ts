@@ -436,6 +436,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listStacks"];
+        put?: never;
+        post: operations["createStack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getStack"];
+        put: operations["replaceStack"];
+        post?: never;
+        delete: operations["deleteStack"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{name}/deploy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["deployStack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{name}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["stopStack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{name}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getStackHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{name}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getStackLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit": {
         parameters: {
             query?: never;
@@ -786,6 +882,12 @@ export interface components {
                 name?: string;
                 reason?: string;
             }[];
+            /** @description a file with several services is a stack: nothing was split; import it with POST /api/stacks, or again with ?split=true */
+            stack?: {
+                suggested?: boolean;
+                services?: string[];
+                hint?: string;
+            };
         };
         ReplicaStateDto: {
             slot?: number;
@@ -906,6 +1008,291 @@ export interface components {
             tag: string;
             /** @description the manifest deleted; other tags on it are gone too */
             digest: string;
+        };
+        CreateStackDto: {
+            /**
+             * @description the compose file, YAML text
+             * @example services:
+             *       web:
+             *         image: mini2:5000/web:1.4
+             */
+            compose: string;
+            /**
+             * @description values for ${VAR} in the file; secret-looking names come back masked
+             * @example {
+             *       "DB_PASSWORD": "s3cret"
+             *     }
+             */
+            variables?: {
+                [key: string]: string;
+            };
+            /**
+             * @description files the compose file refers to (configs, secrets, env_file), by path relative to the stack's folder
+             * @example {
+             *       "nginx/site.conf": "server { listen 80; }\n"
+             *     }
+             */
+            files?: {
+                [key: string]: string;
+            };
+            /**
+             * @description prefixes every object of the stack (`shop_web`)
+             * @example shop
+             */
+            name: string;
+        };
+        StackInputDto: {
+            /**
+             * @description the compose file, YAML text
+             * @example services:
+             *       web:
+             *         image: mini2:5000/web:1.4
+             */
+            compose: string;
+            /**
+             * @description values for ${VAR} in the file; secret-looking names come back masked
+             * @example {
+             *       "DB_PASSWORD": "s3cret"
+             *     }
+             */
+            variables?: {
+                [key: string]: string;
+            };
+            /**
+             * @description files the compose file refers to (configs, secrets, env_file), by path relative to the stack's folder
+             * @example {
+             *       "nginx/site.conf": "server { listen 80; }\n"
+             *     }
+             */
+            files?: {
+                [key: string]: string;
+            };
+        };
+        StackSummaryDto: {
+            /** @example shop */
+            name: string;
+            /** @description defined in the catalog (DEFINITIONS_DIR/stacks/<name>) */
+            inCatalog: boolean;
+            /** @description the swarm runs services of this stack (made here or by `docker stack deploy`) */
+            deployed: boolean;
+            /** @description services in the file, or on the swarm for a stack that is not in the catalog */
+            services: number;
+            /** @description services of the stack on the swarm */
+            servicesDeployed: number;
+            replicasRunning: number;
+            replicasDesired: number;
+            /**
+             * @description partial: some services of the file are not on the swarm; unknown: Docker is unreachable
+             * @enum {string}
+             */
+            status: "invalid" | "not_deployed" | "running" | "updating" | "degraded" | "partial" | "unknown";
+            /** @example running 4 of 4 */
+            statusText: string;
+            /** @description why the stack on disk is not valid */
+            error?: string;
+        };
+        StackServiceDto: {
+            /**
+             * @description the key in the compose file
+             * @example web
+             */
+            key: string;
+            /**
+             * @description the swarm service
+             * @example shop_web
+             */
+            name: string;
+            /** @description the file has this service */
+            inFile: boolean;
+            /** @description the swarm runs this service */
+            deployed: boolean;
+            id?: string;
+            image?: string;
+            /** @enum {string} */
+            mode?: "replicated" | "global" | "replicated-job" | "global-job";
+            replicasDesired?: number;
+            replicasRunning?: number;
+            /** @enum {string} */
+            status: "not_deployed" | "running" | "degraded" | "unknown";
+        };
+        StackTaskDto: {
+            id: string;
+            /** @example web */
+            service: string;
+            slot?: number;
+            nodeHostname?: string;
+            desiredState: string;
+            state: string;
+            message?: string;
+            error?: string;
+            image?: string;
+            updatedAt?: string;
+        };
+        StackNetworkDto: {
+            /**
+             * @description the key in the compose file (`default` for the one services without networks: get)
+             * @example frontend
+             */
+            key: string;
+            /**
+             * @description the network on the swarm
+             * @example shop_frontend
+             */
+            name: string;
+            /** @example overlay */
+            driver?: string;
+            /** @description external: true, the stack uses it and does not create it */
+            external: boolean;
+            /** @description compose keys of the services attached */
+            services: string[];
+        };
+        SpecDifferenceDto: {
+            /** @example TaskTemplate.ContainerSpec.Env */
+            path: string;
+            /** @description what the file says */
+            wanted?: Record<string, never>;
+            /** @description what the swarm runs */
+            deployed?: Record<string, never>;
+        };
+        StackDriftDto: {
+            /** @example web */
+            service: string;
+            /** @description the file has the service, the swarm does not */
+            missing: boolean;
+            differences: components["schemas"]["SpecDifferenceDto"][];
+        };
+        StackDetailDto: {
+            /** @example shop */
+            name: string;
+            /** @description defined in the catalog (DEFINITIONS_DIR/stacks/<name>) */
+            inCatalog: boolean;
+            /** @description the swarm runs services of this stack (made here or by `docker stack deploy`) */
+            deployed: boolean;
+            /** @description services in the file, or on the swarm for a stack that is not in the catalog */
+            services: number;
+            /** @description services of the stack on the swarm */
+            servicesDeployed: number;
+            replicasRunning: number;
+            replicasDesired: number;
+            /**
+             * @description partial: some services of the file are not on the swarm; unknown: Docker is unreachable
+             * @enum {string}
+             */
+            status: "invalid" | "not_deployed" | "running" | "updating" | "degraded" | "partial" | "unknown";
+            /** @example running 4 of 4 */
+            statusText: string;
+            /** @description why the stack on disk is not valid */
+            error?: string;
+            /** @description the compose file (secret-looking values masked); absent for a stack only on the swarm */
+            compose?: string;
+            /** @description secret-looking values masked as ********; send the mask back to keep a value */
+            variables: {
+                [key: string]: string;
+            };
+            /** @description the stack's files; the content of secret files masked */
+            files: {
+                [key: string]: string;
+            };
+            /** @description what `docker stack deploy` would warn about: ignored keys, unset variables */
+            warnings: string[];
+            serviceList: components["schemas"]["StackServiceDto"][];
+            tasks: components["schemas"]["StackTaskDto"][];
+            networks: components["schemas"]["StackNetworkDto"][];
+            /** @description per service of the file: missing, or the fields where the swarm differs from the file */
+            drift: components["schemas"]["StackDriftDto"][];
+        };
+        StackDeployedServiceDto: {
+            /** @example web */
+            key: string;
+            /** @example shop_web */
+            name: string;
+            /** @enum {string} */
+            action: "created" | "updated";
+            /** @description the Engine's warnings */
+            warnings: string[];
+        };
+        StackReplicaDto: {
+            slot?: number;
+            nodeHostname?: string;
+            taskId: string;
+            state: string;
+            desiredState: string;
+            error?: string;
+        };
+        StackServiceConvergenceDto: {
+            /** @example shop_web */
+            service: string;
+            /** @enum {string} */
+            outcome: "converged" | "failed" | "timeout";
+            message: string;
+            desired: number;
+            running: number;
+            elapsedMs: number;
+            replicas: components["schemas"]["StackReplicaDto"][];
+        };
+        StackConvergenceDto: {
+            /**
+             * @description the worst of the services
+             * @enum {string}
+             */
+            outcome: "converged" | "failed" | "timeout";
+            services: components["schemas"]["StackServiceConvergenceDto"][];
+        };
+        StackDeployResultDto: {
+            /** @example shop */
+            stack: string;
+            /** @description the deploy history record (GET /api/stacks/{name}/history) */
+            historyId: number;
+            /** @description as `docker stack deploy` prints them: ignored keys, unset variables */
+            warnings: string[];
+            services: components["schemas"]["StackDeployedServiceDto"][];
+            /** @description services removed by prune */
+            removedServices: string[];
+            createdNetworks: string[];
+            createdConfigs: string[];
+            createdSecrets: string[];
+            /** @description config and secret versions no service uses any more, removed after convergence */
+            removedObjects: string[];
+            /** @description with wait=true (the default) */
+            convergence?: components["schemas"]["StackConvergenceDto"];
+            elapsedMs: number;
+        };
+        StackStopResultDto: {
+            name: string;
+            /** @description false when nothing of the stack was on the swarm */
+            stopped: boolean;
+            services: string[];
+            networks: string[];
+            configs: string[];
+            secrets: string[];
+            historyId?: number;
+        };
+        StackHistoryRecordDto: {
+            id: number;
+            /** @enum {string} */
+            action: "deploy" | "stop";
+            /** @enum {string} */
+            status: "in_progress" | "succeeded" | "failed" | "interrupted";
+            startedAt: string;
+            finishedAt?: string;
+            /** @description who asked: the token's name and role */
+            actor?: string;
+            message?: string;
+        };
+        StackLogLineDto: {
+            /**
+             * @description the compose key of the service
+             * @example web
+             */
+            service: string;
+            timestamp?: string;
+            /** @enum {string} */
+            stream: "stdout" | "stderr";
+            taskId?: string;
+            /** @description absent for global services and jobs: the node says where the line comes from */
+            taskSlot?: number;
+            nodeHostname?: string;
+            message: string;
         };
         AuditEntryDto: {
             id: number;
@@ -1511,7 +1898,10 @@ export interface operations {
     };
     importCompose: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description make one definition per service of a file with several, instead of offering it as a stack */
+                split?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1995,6 +2385,331 @@ export interface operations {
                 content?: never;
             };
             /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listStacks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackSummaryDto"][];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    createStack: {
+        parameters: {
+            query?: {
+                /** @description the stack's name when the body is the compose file itself (application/yaml) */
+                name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON, or the compose file itself as application/yaml (then ?name= on a create) */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateStackDto"] | string;
+                "application/yaml": components["schemas"]["CreateStackDto"] | string;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackDetailDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below operator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getStack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackDetailDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    replaceStack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON, or the compose file itself as application/yaml (then ?name= on a create) */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StackInputDto"] | string;
+                "application/yaml": components["schemas"]["StackInputDto"] | string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackDetailDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below operator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteStack: {
+        parameters: {
+            query?: {
+                /** @description stop the deployed stack first */
+                force?: boolean;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deployStack: {
+        parameters: {
+            query?: {
+                /** @description wait until every service converged (default true) */
+                wait?: boolean;
+                /** @description seconds to wait at most (default 120) */
+                timeout?: number;
+                /** @description remove the stack's services that are no longer in the file (docker stack deploy --prune) */
+                prune?: boolean;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackDeployResultDto"];
+                    "text/event-stream": components["schemas"]["StackDeployResultDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below operator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    stopStack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackStopResultDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below operator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getStackHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackHistoryRecordDto"][];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getStackLogs: {
+        parameters: {
+            query?: {
+                /** @description lines from the end of each service (default 200) */
+                tail?: number;
+                /** @description unix seconds or an RFC 3339 time, or a duration like 10m */
+                since?: string;
+                timestamps?: boolean;
+                /** @description stream new lines as Server-Sent Events (`line` events) */
+                follow?: boolean;
+                /** @description keep only lines containing this text (case-insensitive) */
+                q?: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackLogLineDto"][];
+                    "text/event-stream": components["schemas"]["StackLogLineDto"][];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below operator */
             403: {
                 headers: {
                     [name: string]: unknown;
