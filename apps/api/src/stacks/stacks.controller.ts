@@ -1,15 +1,21 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags, getSchemaPath, ApiExtraModels } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequireRole } from '../auth/roles';
 import { sendSse } from '../common/sse';
 import {
   CreateStackDto, CreateStackQuery, createStackInput, replaceStackInput, StackDeleteQuery, StackDeployQuery, StackDeployResultDto, StackDetailDto,
-  StackHistoryRecordDto, StackInputDto, StackLogLineDto, StackLogsQuery, StackNameParams, StackStopResultDto, StackSummaryDto, toStackLogLineDto,
+  StackHistoryRecordDto, StackInputDto, StackLogLineDto, StackProblemDto, StackLogsQuery, StackNameParams, StackStopResultDto, StackSummaryDto, toStackLogLineDto,
 } from './stack.dto';
 import { StackActor } from './stack-actor';
 import { stackDeployEvents, stackLogEvents, stackLogsOptions } from './stack-streams';
 import { StacksService } from './stacks.service';
+
+/** A refused stack: the message lists every problem; `problems` has each with its key and line. */
+const REFUSED = {
+  description: 'the stack is refused: `message` names every key at fault, `problems` has each with its line in the compose text',
+  schema: { type: 'object', properties: { statusCode: { type: 'number' }, message: { type: 'string' }, problems: { type: 'array', items: { $ref: getSchemaPath(StackProblemDto) } } } },
+};
 
 const body = (dto: typeof CreateStackDto | typeof StackInputDto) => ({
   description: 'JSON, or the compose file itself as application/yaml (then ?name= on a create)',
@@ -18,7 +24,7 @@ const body = (dto: typeof CreateStackDto | typeof StackInputDto) => ({
 
 /** Compose stacks: the catalog's stack definitions and the stacks the swarm runs. */
 @ApiTags('stacks')
-@ApiExtraModels(CreateStackDto, StackInputDto)
+@ApiExtraModels(CreateStackDto, StackInputDto, StackProblemDto)
 @Controller('api/stacks')
 export class StacksController {
   constructor(private readonly stacks: StacksService) {}
@@ -35,6 +41,7 @@ export class StacksController {
   @ApiConsumes('application/json', 'application/yaml')
   @ApiBody(body(CreateStackDto))
   @ApiCreatedResponse({ type: StackDetailDto })
+  @ApiBadRequestResponse(REFUSED)
   createStack(@Body() input: unknown, @Query() query: CreateStackQuery): Promise<StackDetailDto> {
     const { name, ...stack } = createStackInput(input, query);
     return this.stacks.create(name, stack);
@@ -52,6 +59,7 @@ export class StacksController {
   @ApiConsumes('application/json', 'application/yaml')
   @ApiBody(body(StackInputDto))
   @ApiOkResponse({ type: StackDetailDto })
+  @ApiBadRequestResponse(REFUSED)
   replaceStack(@Param() { name }: StackNameParams, @Body() input: unknown): Promise<StackDetailDto> {
     return this.stacks.replace(name, replaceStackInput(input));
   }

@@ -114,6 +114,8 @@ export class StacksService {
 
   /** Validates and writes a new stack (nothing written on a refusal); CONFLICT when the name is taken. */
   async create(name: string, input: StackInputDto): Promise<StackDetailDto> {
+    // a taken name is a 409 whatever the body holds (the store checks the file first, then the name)
+    if (await this.store.exists(name)) throw new DomainError('CONFLICT', `stack "${name}" already exists in the catalog; PUT /api/stacks/${name} replaces it`);
     await this.store.create(name, input);
     return this.get(name);
   }

@@ -1068,6 +1068,13 @@ export interface components {
                 [key: string]: string;
             };
         };
+        StackProblemDto: {
+            /** @example services.web.volumes[0].source */
+            key: string;
+            message: string;
+            /** @description line in the compose text */
+            line?: number;
+        };
         StackSummaryDto: {
             /** @example shop */
             name: string;
@@ -2445,6 +2452,19 @@ export interface operations {
                     "application/json": components["schemas"]["StackDetailDto"];
                 };
             };
+            /** @description the stack is refused: `message` names every key at fault, `problems` has each with its line in the compose text */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode?: number;
+                        message?: string;
+                        problems?: components["schemas"]["StackProblemDto"][];
+                    };
+                };
+            };
             /** @description no bearer token, or an unknown, expired or revoked one */
             401: {
                 headers: {
@@ -2512,6 +2532,19 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StackDetailDto"];
+                };
+            };
+            /** @description the stack is refused: `message` names every key at fault, `problems` has each with its line in the compose text */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode?: number;
+                        message?: string;
+                        problems?: components["schemas"]["StackProblemDto"][];
+                    };
                 };
             };
             /** @description no bearer token, or an unknown, expired or revoked one */
