@@ -1,3 +1,5 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +8,7 @@ import { parse } from 'yaml';
 import { labDocker } from '../fixtures/docker';
 import { eventually, labEnv } from '../fixtures/lab';
 import { collectSse } from '../fixtures/sse';
-import { startTestApp, type TestApp } from '../fixtures/test-app';
+import { startTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../fixtures/test-app';
 
 jest.setTimeout(900_000);
 
@@ -23,7 +25,7 @@ const docker = labDocker();
 const cli = (args: string[], cwd?: string): string =>
   execFileSync('docker', args, { cwd, env: { ...process.env, DOCKER_HOST: env().DOCKER_HOST }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 const ns = (stack: string) => JSON.stringify({ label: [`com.docker.stack.namespace=${stack}`] });
-const STACKS = ['apit', 'apicli', 'apibad', 'pubstack'];
+const STACKS = ['apit', 'apicli', 'apibad', 'pubstack', 'apimcp'];
 const FIXTURES = join(__dirname, '../fixtures/stacks');
 
 async function namespaceObjects(stack: string): Promise<number> {
@@ -294,6 +296,48 @@ describe('stacks API on the lab', () => {
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ created: [], refused: [], stack: { suggested: true, services: ['imp-a', 'imp-b'], hint: expect.stringContaining('POST /api/stacks') } });
     expect((await call('/api/services')).body.map((s: any) => s.name)).not.toContain('imp-a');
+  });
+
+  it('MCP: deploy_stack creates and deploys, get_stack and list_stacks see it, get_stack_logs merges, stop_stack removes it; bad input names the key', async () => {
+    const client = new Client({ name: 'test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } } }));
+    type ToolResult = { isError?: boolean; content: { text: string }[]; structuredContent?: any };
+    const tool = async (name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args }, undefined, { timeout: 170_000 })) as ToolResult;
+    try {
+      const names = (await client.listTools()).tools.map((x) => x.name);
+      expect(names).toEqual(expect.arrayContaining(['list_stacks', 'get_stack', 'deploy_stack', 'stop_stack', 'get_stack_logs']));
+      const stopTool = (await client.listTools()).tools.find((x) => x.name === 'stop_stack');
+      expect(stopTool?.annotations).toMatchObject({ destructiveHint: true });
+
+      const compose = `services:\n  a:\n    image: \${IMAGE}\n    command: ["sh", "-c", "while true; do echo from-a; sleep 1; done"]\n    stop_grace_period: 1s\n  b:\n    image: \${IMAGE}\n    command: ["sh", "-c", "while true; do echo from-b; sleep 1; done"]\n    stop_grace_period: 1s\n`;
+      const bad = await tool('deploy_stack', { name: 'apimcp', compose: compose.replace('image: ${IMAGE}', 'image: ${IMAGE:?}') });
+      expect(bad.isError).toBe(true);
+      expect(bad.content[0].text).toMatch(/services\.a\.image.*IMAGE|IMAGE/);
+      expect(existsSync(join(t.definitionsDir, 'stacks/apimcp'))).toBe(false);
+
+      const deployed = await tool('deploy_stack', { name: 'apimcp', compose, variables: { IMAGE: env().LAB_IMAGE } });
+      expect(deployed.isError).toBeFalsy();
+      expect(deployed.structuredContent).toMatchObject({ stack: 'apimcp', convergence: { outcome: 'converged' } });
+      const got = await tool('get_stack', { name: 'apimcp' });
+      expect(got.structuredContent).toMatchObject({ name: 'apimcp', inCatalog: true, status: 'running' });
+      expect((await tool('list_stacks', {})).structuredContent.stacks).toContainEqual(expect.objectContaining({ name: 'apimcp', deployed: true }));
+      const logs = await eventually(async () => {
+        const r = await tool('get_stack_logs', { name: 'apimcp', tail: 5 });
+        const services = new Set((r.structuredContent.lines as any[]).map((l) => l.service));
+        return services.has('a') && services.has('b') ? r : undefined;
+      }, 30_000, 'lines of a and b');
+      expect(logs.structuredContent.lines.every((l: any) => l.message === `from-${l.service}`)).toBe(true);
+      const onlyB = await tool('get_stack_logs', { name: 'apimcp', tail: 5, filter: 'FROM-B' });
+      expect(onlyB.structuredContent.lines.length).toBeGreaterThan(0);
+      expect(onlyB.structuredContent.lines.every((l: any) => l.service === 'b')).toBe(true);
+      const history = await call('/api/stacks/apimcp/history');
+      expect(history.body[0]).toMatchObject({ action: 'deploy', status: 'succeeded' });
+      expect((await tool('stop_stack', { name: 'apimcp' })).structuredContent).toMatchObject({ stopped: true });
+      await eventually(async () => (await namespaceObjects('apimcp')) === 0, 60_000, 'namespace apimcp empty');
+      expect((await call('/api/stacks/apimcp', { method: 'DELETE' })).status).toBe(204);
+    } finally {
+      await client.close();
+    }
   });
 
   describe('the public stack files (lab copies, test/fixtures/stacks) deploy through REST', () => {
