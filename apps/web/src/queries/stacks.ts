@@ -8,10 +8,13 @@ export const stackKeys = {
   history: (name: string) => [...stackKeys.all, 'history', name] as const,
 };
 
-export const stacksQuery = () => queryOptions({ queryKey: stackKeys.list(), queryFn: () => unwrap(api.GET('/api/stacks')) });
+// the live event stream invalidates services, not stacks: a stack's replicas are polled (a CLI-made stack appears within seconds)
+const POLL_MS = 5000;
+
+export const stacksQuery = () => queryOptions({ queryKey: stackKeys.list(), queryFn: () => unwrap(api.GET('/api/stacks')), refetchInterval: POLL_MS });
 
 export const stackQuery = (name: string) =>
-  queryOptions({ queryKey: stackKeys.detail(name), queryFn: () => unwrap(api.GET('/api/stacks/{name}', { params: { path: { name } } })) });
+  queryOptions({ queryKey: stackKeys.detail(name), queryFn: () => unwrap(api.GET('/api/stacks/{name}', { params: { path: { name } } })), refetchInterval: POLL_MS });
 
 export const stackHistoryQuery = (name: string) =>
   queryOptions({ queryKey: stackKeys.history(name), queryFn: () => unwrap(api.GET('/api/stacks/{name}/history', { params: { path: { name } } })) });
