@@ -130,6 +130,7 @@ describe('convertStack: a compose project as docker stack deploy sends it', () =
     expect(col.c.Ulimits).toEqual([{ Name: 'nofile', Soft: 1024, Hard: 2048 }, { Name: 'nproc', Soft: 512, Hard: 512 }]);
     expect([col.c.TTY, col.c.OpenStdin]).toEqual([true, true]);
     expect(col.c.Healthcheck).toEqual({ Test: ['NONE'] });
+    expect(col.task.RestartPolicy).toEqual({ Condition: 'on-failure', MaxAttempts: 3 });
     expect(col.spec.UpdateConfig).toMatchObject({ Parallelism: 0, MaxFailureRatio: 0.5 });
     expect(service(mon, 'once', 'mon').spec.Mode).toEqual({ ReplicatedJob: { MaxConcurrent: 1, TotalCompletions: 1 } });
     const worker = service(project, 'worker');

@@ -366,7 +366,17 @@ export class SwarmStacks {
     const list = async (): Promise<EngineObject[]> =>
       this.docker.run(`${kind} "${obj.name}"`, async (d): Promise<EngineObject[]> => (obj.kind === 'configs' ? d.listConfigs({ filters: JSON.stringify({ name: [obj.name] }) }) : d.listSecrets({ filters: JSON.stringify({ name: [obj.name] }) })));
     const found = (await list()).find((o) => o.Spec?.Name === obj.name);
-    // a hash-named object with this name has these bytes; one named by the file is the author's to change
+    // a hash-named object with this name has these bytes. One the file names (`name:`) cannot change
+    // either: a config shows its bytes, so a changed one is refused rather than silently kept
+    // (a secret's bytes are never shown: it is used as it is, as the CLI's label-only update would)
+    const data = (found?.Spec as { Data?: string } | undefined)?.Data;
+    if (found && obj.kind === 'configs' && data !== undefined && !obj.driver && Buffer.from(data, 'base64').compare(obj.data) !== 0) {
+      throw new DomainError(
+        'INVALID',
+        `configs.${obj.key}: config "${obj.name}" exists with other content and configs are immutable; drop \`name:\` to let the stack version it, or give it a new name`,
+        { key: `configs.${obj.key}` },
+      );
+    }
     if (found) return { id: found.ID, created: false };
     const body = {
       Name: obj.name,
