@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { parse } from 'yaml';
@@ -125,6 +125,49 @@ describe('public stack files: the product deploys them as docker stack deploy do
     const sources = readFileSync(join(FIXTURES, 'SOURCES.md'), 'utf8');
     const owners = new Set(fixtures.map((f) => new RegExp(`^\\| ${f} \\| ([^/]+)/`, 'm').exec(sources)?.[1]));
     expect(owners.size).toBe(fixtures.length);
+  });
+
+  it('a file with `restart:`, an env_file and `$$`: the same specs through REST and through the CLI', async () => {
+    const compose = `services:
+  app:
+    image: \${LAB_WEB_IMAGE}
+    restart: on-failure
+    env_file: [./app.env]
+    environment:
+      MODE: \${MODE:-prod}
+    healthcheck:
+      test: ["CMD-SHELL", "test -n \\"$$HOSTNAME\\""]
+      interval: 5s
+    deploy:
+      resources:
+        limits: { memory: 64M }
+  plain:
+    image: \${LAB_WEB_IMAGE}
+    restart: "no"
+`;
+    const files = { 'app.env': '# the app\nLEVEL=debug\nMODE=env\n' };
+    const variables = { LAB_WEB_IMAGE: env().LAB_WEB_IMAGE };
+    await stackGone('pvours');
+    const created = await t.api('/api/stacks', { method: 'POST', json: { name: 'pvours', compose, variables, files } });
+    expect(created.status).toBe(201);
+    expect(((await created.json()) as { warnings: string[] }).warnings).toContain('Ignoring unsupported options: restart');
+    expect((await t.api('/api/stacks/pvours/deploy?wait=false', { method: 'POST' })).status).toBe(200);
+    const ours = await deployedSpecs('pvours');
+    await stackGone('pvours');
+    expect((await t.api('/api/stacks/pvours', { method: 'DELETE' })).status).toBe(204);
+
+    const dir = mkdtempSync(join(tmpdir(), 'pv-inline-'));
+    writeFileSync(join(dir, 'compose.yaml'), compose);
+    writeFileSync(join(dir, 'app.env'), files['app.env']);
+    cli(['stack', 'deploy', '--detach=true', '-c', 'compose.yaml', 'pvcli'], { cwd: dir, vars: variables });
+    const theirs = await deployedSpecs('pvcli');
+    await stackGone('pvcli');
+
+    expect((ours.get('app') as { TaskTemplate: { RestartPolicy: { Condition: string } } }).TaskTemplate.RestartPolicy.Condition).toBe('on-failure');
+    // as the CLI: `restart: "no"` sets no policy, so the Engine's default (any) applies
+    expect((ours.get('plain') as { TaskTemplate: { RestartPolicy: { Condition: string } } }).TaskTemplate.RestartPolicy.Condition).toBe('any');
+    const found = [...ours.keys()].flatMap((key) => differences(ours.get(key), theirs.get(key)).map((d) => `${key}.${d}`));
+    expect(found.filter((d) => !Object.keys(ALLOWED).some((path) => d.split(': ')[0].split('.').slice(1).join('.').startsWith(path)))).toEqual([]);
   });
 
   for (const fixture of fixtures) {
