@@ -42,10 +42,13 @@ export function restoreComposeText(incoming: string, stored: string): string {
   return incoming
     .split('\n')
     .map((line) => {
-      const key = line.includes(MASK) ? keyOf(line) : undefined;
+      // count every secret line of a key, masked or typed anew, so the occurrences line up with the stored ones
+      const masked = line.includes(MASK);
+      const key = masked || maskComposeText(line) !== line ? keyOf(line) : undefined;
       if (!key) return line;
       const n = seen.get(key) ?? 0;
       seen.set(key, n + 1);
+      if (!masked) return line;
       const original = values.get(key)?.[n];
       if (original === undefined) return line;
       // keep the incoming line's indentation and prefix, take the stored value
