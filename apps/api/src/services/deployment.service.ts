@@ -13,6 +13,7 @@ import {
 import { composeToSwarmSpec, ports as specPorts, SPEC_HASH_LABEL, specDrift, specHash } from './compose-to-swarm-spec';
 import { toTaskDto } from './live-service.dto';
 import { eligibleNodes, nodeArch } from './platform-check';
+import { stackSuggestion } from '../stacks/import-suggestion';
 
 export interface DeployOptions {
   wait?: boolean;
@@ -261,10 +262,8 @@ export class DeploymentService {
       throw new DomainError('INVALID', 'services: a compose file needs a services mapping');
     }
     const report: ImportReportDto = { created: [], refused: [] };
-    const names = Object.keys(value.services);
-    if (names.length > 1 && !split) {
-      return { ...report, stack: { suggested: true, services: names, hint: 'a file with several services is a stack: POST /api/stacks { name, compose } keeps it whole (networks, configs, secrets, one namespace); POST /api/services/import?split=true makes one definition per service' } };
-    }
+    const stack = stackSuggestion(Object.keys(value.services), split);
+    if (stack) return { ...report, stack };
     for (const [name, service] of Object.entries<any>(value.services)) {
       try {
         const { definition } = definitionText({ name, ...(service ?? {}) });
