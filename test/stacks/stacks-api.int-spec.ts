@@ -282,9 +282,13 @@ describe('stacks API on the lab', () => {
       expect(unknownImage.status).toBe(200);
       const refused = await call('/api/stacks/apibad/deploy', { method: 'POST' });
       expect([refused.status, refused.body.message]).toEqual([400, expect.stringMatching(/^services\.web\.image: .* does not exist in the registry/)]);
+      // asked as a stream, a refusal up front is still a plain JSON 400, not an event stream
+      const streamed = await t.api('/api/stacks/apibad/deploy', { method: 'POST', headers: { accept: 'text/event-stream' } });
+      expect([streamed.status, streamed.headers.get('content-type')]).toEqual([400, expect.stringMatching(/^application\/json/)]);
+      expect(((await streamed.json()) as { message: string }).message).toMatch(/^services\.web\.image: /);
       expect(await docker.listServices({ filters: ns('apibad') })).toEqual([]);
       const history = await call('/api/stacks/apibad/history');
-      expect(history.body.map((h: any) => h.status)).toEqual(['failed', 'failed']);
+      expect(history.body.map((h: any) => h.status)).toEqual(['failed', 'failed', 'failed']);
       await stackGone('apibad');
       expect((await call('/api/stacks/apibad?force=true', { method: 'DELETE' })).status).toBe(204);
     });
