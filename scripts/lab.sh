@@ -7,6 +7,8 @@
 #   scripts/lab.sh down             stop every process by PID, remove namespaces and state
 #   scripts/lab.sh status           what runs, and the swarm's nodes
 #   scripts/lab.sh env              print the export lines tests use (DOCKER_HOST, REGISTRY_URL, ...)
+#   scripts/lab.sh notify URL SECRET  the registry sends its notifications to URL (X-Registry-Secret: SECRET);
+#                                     'notify off' stops them (LAB_REGISTRY_NOTIFY_URL/_SECRET do the same at 'up')
 #
 # Nodes: mini2 (manager), spark1 (worker, advertises a GPU generic resource and
 # carries gpu=true, arch=aarch64 stand-in labels), rog1 (worker). --nodes 1 runs a
@@ -127,14 +129,37 @@ net_up() {
 registry_up() {
   local d=$LAB_DIR/registry
   mkdir -p "$d/data"
-  cat >"$d/config.yml" <<YML
+  # notifications to the app (image lifecycle tests): from LAB_REGISTRY_NOTIFY_URL/_SECRET, else as
+  # 'lab.sh notify' last set them; the registry restarts when its configuration changed
+  if [ -n "${LAB_REGISTRY_NOTIFY_URL:-}" ]; then
+    printf 'NOTIFY_URL=%q\nNOTIFY_SECRET=%q\n' "$LAB_REGISTRY_NOTIFY_URL" "${LAB_REGISTRY_NOTIFY_SECRET:-}" >"$d/notify.env"
+  fi
+  local NOTIFY_URL="" NOTIFY_SECRET="" notify=""
+  if [ -f "$d/notify.env" ]; then . "$d/notify.env"; fi
+  [ -n "$NOTIFY_URL" ] && notify="notifications:
+  endpoints:
+    - name: orchestrator
+      url: $NOTIFY_URL
+      headers: { X-Registry-Secret: [\"$NOTIFY_SECRET\"] }
+      timeout: 2s
+      threshold: 3
+      backoff: 1s
+      ignoredmediatypes: [application/octet-stream]"
+  cat >"$d/config.yml.new" <<YML
 version: 0.1
 log: { level: warn }
 storage:
   filesystem: { rootdirectory: $d/data }
   delete: { enabled: true }
 http: { addr: "$REGISTRY" }
+$notify
 YML
+  if ! cmp -s "$d/config.yml.new" "$d/config.yml" && pid_alive "$d/pid" docker-registry; then
+    say "registry configuration changed: restarting it"
+    kill -9 "$(cat "$d/pid")" 2>/dev/null || true
+    wait_until 10 "the old registry to exit" sh -c "! curl -fsS http://$REGISTRY/v2/"
+  fi
+  mv "$d/config.yml.new" "$d/config.yml"
   if ! pid_alive "$d/pid" docker-registry; then
     say "starting registry on $REGISTRY"
     setsid sh -c 'echo $$ >"$1"; exec docker-registry serve "$2"' sh "$d/pid" "$d/config.yml" \
@@ -389,6 +414,19 @@ cmd_status() {
   return $rc
 }
 
+cmd_notify() { # notify URL SECRET | notify off: the registry's notification endpoint
+  [ "$(id -u)" = 0 ] || die "must run as root"
+  [ -f "$LAB_DIR/lab.conf" ] || die "no lab in $LAB_DIR; run 'lab.sh up'"
+  lock
+  NODES=3; MODE=""; load_conf
+  case "${1:-}" in
+    off) rm -f "$LAB_DIR/registry/notify.env"; unset LAB_REGISTRY_NOTIFY_URL ;;
+    http://*|https://*) LAB_REGISTRY_NOTIFY_URL=$1 LAB_REGISTRY_NOTIFY_SECRET=${2:?secret}; export LAB_REGISTRY_NOTIFY_URL LAB_REGISTRY_NOTIFY_SECRET ;;
+    *) die "usage: lab.sh notify URL SECRET | lab.sh notify off" ;;
+  esac
+  registry_up
+}
+
 cmd_env() { [ -f "$LAB_DIR/lab.env" ] || die "no lab in $LAB_DIR; run 'lab.sh up'"; cat "$LAB_DIR/lab.env"; }
 
 case "${1:-}" in
@@ -396,5 +434,6 @@ case "${1:-}" in
   down) cmd_down ;;
   status) cmd_status ;;
   env) cmd_env ;;
-  *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+  notify) shift; cmd_notify "$@" ;;
+  *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
 esac

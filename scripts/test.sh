@@ -11,6 +11,8 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 step "system packages"
 need=()
 command -v chromium >/dev/null || need+=(chromium)
+command -v promtool >/dev/null || need+=(prometheus)
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need+=(python3-aiosmtpd)
 # the lab installs docker.io, docker-registry, busybox-static, iptables and iproute2 itself
 if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${need[@]}" \

@@ -104,7 +104,11 @@ describe('MCP server', () => {
       expect(images.structuredContent.images).toContainEqual({ repository: 'busybox', tags: ['1.0', 'latest'] });
       expect(images.structuredContent.images).toContainEqual({ repository: 'web', tags: ['1.0'] });
 
-      const stopped = await call(client, 'stop_service', { name });
+      // destructive: the first call only says what it would do
+      const unconfirmed = await call(client, 'stop_service', { name });
+      expect(unconfirmed.structuredContent).toMatchObject({ code: 'CONFIRMATION_REQUIRED', send: { name: 'stop_service', arguments: { name, confirm: true } } });
+      expect(((await labDocker().getService(name).inspect()) as any).Spec.Name).toBe(name);
+      const stopped = await call(client, 'stop_service', { name, confirm: true });
       expect(stopped.structuredContent).toEqual({ name, stopped: true });
       await expect(labDocker().getService(name).inspect()).rejects.toMatchObject({ statusCode: 404 });
       expect((await call(client, 'get_health')).structuredContent.services.map((s: any) => s.name)).not.toContain(name);
@@ -126,6 +130,7 @@ describe('MCP server', () => {
       const unknown = await call(client, 'get_service', { name: `${PREFIX}nothing` });
       expect(unknown.isError).toBe(true);
       expect(unknown.content[0].text).toBe(`service "${PREFIX}nothing" is not in the catalog`);
+      expect(unknown.structuredContent).toEqual({ code: 'NOT_FOUND', message: unknown.content[0].text });
     });
 
     it('saves a V8 code cache beside the bundle, and the next start loads it instead of compiling', async () => {
@@ -155,6 +160,7 @@ describe('MCP server', () => {
       const nodes = await call(client, 'list_nodes');
       expect(nodes.isError).toBe(true);
       expect(nodes.content[0].text).toMatch(/Docker is unreachable at unix:\/\/\/nonexistent\/docker.sock: ENOENT/);
+      expect(nodes.structuredContent).toEqual({ code: 'UNAVAILABLE', message: nodes.content[0].text });
       expect(Date.now() - started).toBeLessThan(5_000);
     } finally {
       await client.close();
@@ -183,5 +189,22 @@ describe('MCP server', () => {
         await client.close();
       }
     });
+  });
+});
+
+describe('MCP stdio server with MCP_READ_ONLY=true', () => {
+  it('lists only the read tools and refuses the others', async () => {
+    const { client, dir } = await stdioClient({ DOCKER_HOST: labEnv().DOCKER_HOST, MCP_READ_ONLY: 'true' });
+    try {
+      const { tools } = await client.listTools();
+      expect(tools.length).toBeGreaterThan(5);
+      for (const t of tools) expect(t.annotations?.readOnlyHint).toBe(true);
+      expect(tools.map((t) => t.name)).not.toContain('stop_service');
+      const stop = await call(client, 'stop_service', { name: `${PREFIX}web`, confirm: true });
+      expect(stop.structuredContent).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/read-only \(MCP_READ_ONLY=true\)/) });
+    } finally {
+      await client.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

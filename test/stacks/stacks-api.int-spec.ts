@@ -336,7 +336,12 @@ describe('stacks API on the lab', () => {
       expect(onlyB.structuredContent.lines.every((l: any) => l.service === 'b')).toBe(true);
       const history = await call('/api/stacks/apimcp/history');
       expect(history.body[0]).toMatchObject({ action: 'deploy', status: 'succeeded' });
-      expect((await tool('stop_stack', { name: 'apimcp' })).structuredContent).toMatchObject({ stopped: true });
+      // destructive: without confirm it only says what it would do
+      const unconfirmed = await tool('stop_stack', { name: 'apimcp' });
+      expect(unconfirmed.isError).toBe(true);
+      expect(unconfirmed.content[0].text).toMatch(/stop_stack is destructive and did not run/);
+      expect(await docker.listServices({ filters: ns('apimcp') })).toHaveLength(2);
+      expect((await tool('stop_stack', { name: 'apimcp', confirm: true })).structuredContent).toMatchObject({ stopped: true });
       await eventually(async () => (await namespaceObjects('apimcp')) === 0, 60_000, 'namespace apimcp empty');
       expect((await call('/api/stacks/apimcp', { method: 'DELETE' })).status).toBe(204);
     } finally {

@@ -83,6 +83,8 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
     reply.header('x-request-id', request.id);
   });
   // definitions and compose files may be sent as YAML text; the catalog parses them
+  // the registry's notification envelopes: kept as text, parsed by the image lifecycle (a bad one is a 400 naming the field)
+  fastify.addContentTypeParser('application/vnd.docker.distribution.events.v1+json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   fastify.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   const document = buildOpenApiDocument(app);

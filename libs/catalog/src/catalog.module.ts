@@ -6,8 +6,10 @@ import { DefinitionStore } from './definition/definition.store';
 import { HealthHistory } from './health-history/health-history';
 import { ApiTokenStore } from './tokens/api-token.store';
 import { AuditLog } from './audit/audit-log';
+import { AlertStore } from './alerts/alert.store';
+import { AlertRulesFile } from './alerts/alert-rules.file';
 import { StackStore } from './stack/stack.store';
 
 @Global()
-@Module({ providers: [Catalog, DefinitionStore, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog, StackStore], exports: [Catalog, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog, StackStore] })
+@Module({ providers: [Catalog, DefinitionStore, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog, AlertStore, AlertRulesFile, StackStore], exports: [Catalog, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog, AlertStore, AlertRulesFile, StackStore] })
 export class CatalogModule extends CatalogConfigurableModule {}

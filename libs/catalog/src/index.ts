@@ -16,3 +16,6 @@ export { STACK_NAME, assertStackName, normalizeStackPath, type ComposeProject, t
 export { interpolateString, InterpolationError } from './stack/stack.interpolation';
 export { warmComposeSchema } from './stack/stack.schema';
 export { maskStack, maskStackVariables, restoreMaskedStack, secretFilePaths, isSecretVariable, STACK_MASK } from './stack/stack.mask';
+export { AlertStore, type AlertRecord, type AlertState, type AlertEventRecord, type AlertEventKind, type AlertMute, type AlertChannelRecord, type DeployOutcome } from './alerts/alert.store';
+export { AlertRulesFile, type AlertRulesState } from './alerts/alert-rules.file';
+export { ALERT_RULE_IDS, ALERT_SEVERITIES, DEFAULT_ALERT_RULES, parseDuration, type AlertRule, type AlertRuleId, type AlertRules, type AlertSeverity } from './alerts/alert-rules.schema';

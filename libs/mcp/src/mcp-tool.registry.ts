@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { forEachDecoratedMethod } from './mcp-scan';
 import { MCP_TOOL, McpToolOptions } from './mcp-tool.decorator';
 
 export interface RegisteredTool {
@@ -34,17 +35,9 @@ export class McpToolRegistry implements OnApplicationBootstrap {
 
   private explore(): void {
     this.tools.clear();
-    for (const wrapper of this.discovery.getProviders()) {
-      const instance = wrapper.instance as Record<string, unknown> | undefined;
-      if (!instance || typeof instance !== 'object' || !wrapper.isDependencyTreeStatic()) continue;
-      const prototype = Object.getPrototypeOf(instance);
-      for (const method of this.scanner.getAllMethodNames(prototype)) {
-        const options = this.reflector.get<McpToolOptions | undefined>(MCP_TOOL, prototype[method]);
-        if (!options) continue;
-        if (this.tools.has(options.name)) throw new Error(`two MCP tools are named "${options.name}"`);
-        const fn = prototype[method] as (args: unknown) => Promise<unknown>;
-        this.tools.set(options.name, { options, call: (args) => Promise.resolve(fn.call(instance, args)) });
-      }
-    }
+    forEachDecoratedMethod<McpToolOptions>(this.discovery, this.scanner, this.reflector, MCP_TOOL, (options, call) => {
+      if (this.tools.has(options.name)) throw new Error(`two MCP tools are named "${options.name}"`);
+      this.tools.set(options.name, { options, call: (args) => call(args) });
+    });
   }
 }

@@ -5,3 +5,4 @@ export * from './registry.module';
 export * from './registry.types';
 export { RegistryClient, MEDIA } from './registry.client';
 export { nextLink, parseChallenge } from './registry-auth';
+export { parseNotificationEnvelope, NOTIFICATION_MEDIA_TYPE, type RegistryEvent, type ParsedEnvelope } from './registry-notification';

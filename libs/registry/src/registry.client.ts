@@ -97,6 +97,24 @@ export class RegistryClient {
     };
   }
 
+  /** The digest a tag resolves to now (one HEAD), or null when the repository or tag is absent. */
+  async tagDigest(repository: string, tag: string): Promise<string | null> {
+    this.checkRepository(repository);
+    this.checkTag(tag);
+    try {
+      const head = await this.request(`/v2/${repository}/manifests/${tag}`, { method: 'HEAD', headers: { accept: ACCEPT } }, `tag "${repository}:${tag}"`);
+      return head.headers.get('docker-content-digest');
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'NOT_FOUND') return null;
+      throw err;
+    }
+  }
+
+  /** Whether the registry still holds a manifest (one HEAD); a deleted one answers false. */
+  async hasManifest(repository: string, digest: string): Promise<boolean> {
+    return (await this.tagDigest(repository, digest)) !== null;
+  }
+
   /** Deletes a tag by deleting the manifest its digest names (the registry's only way). */
   async deleteTag(repository: string, tag: string): Promise<{ digest: string }> {
     this.checkRepository(repository);

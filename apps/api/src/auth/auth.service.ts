@@ -54,6 +54,7 @@ export class AuthService {
       const principal = await this.tokens.verify(token);
       this.limiter.succeed(address);
       request.principal = principal;
+      request.watchAccess = (onEnd) => this.tokens.watch(principal, onEnd);
       return principal;
     } catch (err) {
       if (!(err instanceof TokenRefused)) throw err;

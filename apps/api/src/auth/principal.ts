@@ -9,8 +9,16 @@ export interface Principal {
   expiresAt?: string;
 }
 
+/** Why a caller's access ended while a stream of theirs was open. */
+export type AccessEnd = 'token revoked' | 'token expired';
+
+/** Tells `onEnd` once when the caller's access ends; returns the function that stops watching. */
+export type WatchAccess = (onEnd: (reason: AccessEnd) => void) => () => void;
+
 declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
+    /** Set with the principal: long-lived responses (SSE, MCP streams) end through it when the token is revoked or expires. */
+    watchAccess?: WatchAccess;
   }
 }

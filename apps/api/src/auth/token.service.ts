@@ -1,11 +1,11 @@
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { ApiTokenRecord, ApiTokenStore } from '@app/catalog';
 import { DomainError } from '@app/common';
 import { AppConfig } from '../config/app-config';
-import type { Principal } from './principal';
+import type { AccessEnd, Principal } from './principal';
 import { isRole, Role } from './roles';
 import { generateToken, hashesEqual, hashToken, MAX_TOKEN_LENGTH } from './token-hash';
 
@@ -13,6 +13,14 @@ export const ADMIN_TOKEN_FILE = 'admin-token';
 const ENV_ADMIN_NAME = 'ADMIN_TOKEN';
 /** lastUsedAt is a hint for the token list, not an access log: write it at most this often. */
 const TOUCH_EVERY_MS = 60_000;
+/**
+ * How often open streams re-read their tokens. A revoke through this process
+ * ends them at once; this catches a revoke by another instance on the same
+ * database (or a changed expiry) within the interval.
+ */
+export const ACCESS_RECHECK_MS = 2_000;
+/** setTimeout's longest delay; a later expiry is left to the re-check. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Why a token was refused; the message is what the caller reads in the 401. */
 export class TokenRefused extends Error {}
@@ -24,9 +32,12 @@ export class TokenRefused extends Error {}
  * DATA_DIR/admin-token (mode 0600) and logs it once.
  */
 @Injectable()
-export class TokenService implements OnApplicationBootstrap {
+export class TokenService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger('Auth');
   private readonly envAdminHash?: string;
+  /** The open streams' listeners, by token id. */
+  private readonly watchers = new Map<string, Set<(reason: AccessEnd) => void>>();
+  private recheckTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly store: ApiTokenStore,
@@ -84,8 +95,65 @@ export class TokenService implements OnApplicationBootstrap {
     return this.store.list();
   }
 
-  revoke(id: string): Promise<ApiTokenRecord> {
-    return this.store.revoke(id);
+  async revoke(id: string): Promise<ApiTokenRecord> {
+    const record = await this.store.revoke(id);
+    this.endAccess(id, 'token revoked');
+    return record;
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.recheckTimer);
+    this.watchers.clear();
+  }
+
+  /**
+   * Calls `onEnd` once when the principal's token is revoked (at once through
+   * revoke(), within ACCESS_RECHECK_MS otherwise) or expires (at its expiry);
+   * returns the function that stops watching. The ADMIN_TOKEN principal has no
+   * record and never ends.
+   */
+  watch(principal: Principal, onEnd: (reason: AccessEnd) => void): () => void {
+    const id = principal.tokenId;
+    if (!id) return () => undefined;
+    let expiry: NodeJS.Timeout | undefined;
+    const listener = (reason: AccessEnd) => {
+      stop();
+      onEnd(reason);
+    };
+    const stop = () => {
+      clearTimeout(expiry);
+      const set = this.watchers.get(id);
+      set?.delete(listener);
+      if (set?.size === 0) this.watchers.delete(id);
+      if (this.watchers.size === 0) {
+        clearInterval(this.recheckTimer);
+        this.recheckTimer = undefined;
+      }
+    };
+    if (!this.watchers.has(id)) this.watchers.set(id, new Set());
+    this.watchers.get(id)!.add(listener);
+    if (principal.expiresAt) {
+      const left = Date.parse(principal.expiresAt) - Date.now();
+      if (left <= MAX_TIMER_MS) expiry = setTimeout(() => listener('token expired'), Math.max(0, left)).unref();
+    }
+    this.recheckTimer ??= setInterval(() => void this.recheckWatched(), ACCESS_RECHECK_MS).unref();
+    return stop;
+  }
+
+  private async recheckWatched(): Promise<void> {
+    // the database unreachable is no reason to cut anyone off: try again next time
+    const records = await this.store.list().catch(() => undefined);
+    if (!records) return;
+    const now = new Date().toISOString();
+    for (const id of [...this.watchers.keys()]) {
+      const record = records.find((r) => r.id === id);
+      if (!record || record.revokedAt) this.endAccess(id, 'token revoked');
+      else if (record.expiresAt && record.expiresAt <= now) this.endAccess(id, 'token expired');
+    }
+  }
+
+  private endAccess(id: string, reason: AccessEnd): void {
+    for (const listener of [...(this.watchers.get(id) ?? [])]) listener(reason);
   }
 
   /** The caller a token stands for; throws TokenRefused with the reason. */

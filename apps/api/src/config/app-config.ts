@@ -17,8 +17,11 @@ export class AppConfig {
   readonly webDistDir: string;
   readonly healthPollIntervalSeconds: number;
   readonly auth: { adminToken?: string; failedAttemptsLimit: number };
+  /** Image lifecycle: registry notifications, the tag poll, the redeploy debounce. */
+  readonly images: { notifySecret?: string; pollIntervalSeconds: number; redeployDebounceMs: number };
   /** Origins allowed by CORS; empty: CORS off. */
   readonly corsOrigins: string[];
+  readonly mcp: { readOnly: boolean };
 
   constructor(env: Environment) {
     this.port = env.PORT;
@@ -41,6 +44,12 @@ export class AppConfig {
     this.webDistDir = resolve(env.WEB_DIST_DIR ?? 'apps/web/dist');
     this.healthPollIntervalSeconds = env.HEALTH_POLL_INTERVAL;
     this.auth = { adminToken: env.ADMIN_TOKEN, failedAttemptsLimit: env.AUTH_RATE_LIMIT };
+    this.images = {
+      notifySecret: env.REGISTRY_NOTIFY_SECRET,
+      pollIntervalSeconds: env.REGISTRY_POLL_INTERVAL ?? (env.REGISTRY_NOTIFY_SECRET ? 0 : 300),
+      redeployDebounceMs: env.REGISTRY_REDEPLOY_DEBOUNCE_MS,
+    };
     this.corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+    this.mcp = { readOnly: env.MCP_READ_ONLY === 'true' };
   }
 }

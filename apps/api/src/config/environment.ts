@@ -63,6 +63,32 @@ export class Environment {
   @IsInt({ message: 'must be a whole number of failed attempts' })
   AUTH_RATE_LIMIT: number = 10;
 
+  /** Only read tools over MCP (stdio and HTTP), whatever the token's role. */
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  MCP_READ_ONLY?: string;
+  /** The shared secret the registry sends in the X-Registry-Secret header of its notifications; unset: notifications are refused. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'must be at least 16 characters' })
+  @MaxLength(512, { message: 'must be at most 512 characters' })
+  REGISTRY_NOTIFY_SECRET?: string;
+
+  /** Seconds between polls of the tags services run; 0: off. Unset: off when REGISTRY_NOTIFY_SECRET is set, else 300. */
+  @IsOptional()
+  @Transform(toInt)
+  @Min(0, { message: 'must be 0 (off) or more' })
+  @Max(86400, { message: 'must be at most 86400 (seconds)' })
+  @IsInt({ message: 'must be a whole number of seconds' })
+  REGISTRY_POLL_INTERVAL?: number;
+
+  /** A burst of pushes of one tag redeploys once, this long after the last one. */
+  @Transform(toInt)
+  @Min(0, { message: 'must be 0 or more (milliseconds)' })
+  @Max(600000, { message: 'must be at most 600000 (milliseconds)' })
+  @IsInt({ message: 'must be a whole number of milliseconds' })
+  REGISTRY_REDEPLOY_DEBOUNCE_MS: number = 1000;
+
   @IsIn(['development', 'production', 'test'], { message: 'must be development, production or test' })
   NODE_ENV: string = 'development';
 

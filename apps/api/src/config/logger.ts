@@ -8,7 +8,7 @@ export function loggerOptions(config: AppConfig): Params {
       level: config.logLevel,
       genReqId: (req) => String(req.headers['x-request-id'] ?? ''),
       autoLogging: { ignore: (req) => /^\/(api\/health|assets\/)/.test(req.url ?? '') && req.method === 'GET' },
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-registry-secret"]'],
       transport: config.production
         ? undefined
         : { target: 'pino-pretty', options: { destination: 2, singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } },

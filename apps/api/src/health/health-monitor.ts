@@ -57,6 +57,11 @@ export class HealthMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     return this.changes.asObservable();
   }
 
+  /** Puts another module's change on the same stream /api/events serves (the image lifecycle's `image-update`). */
+  announce(change: ChangeEvent): void {
+    if (!this.stopped) this.changes.next(change);
+  }
+
   snapshot(): HealthSnapshot {
     return (
       this.current ?? {

@@ -104,7 +104,7 @@ export function buildSnapshot(p: PollResult, previous?: HealthSnapshot): HealthS
   };
 }
 
-export type ChangeType = 'node' | 'service' | 'replicas' | 'task-failure' | 'health';
+export type ChangeType = 'node' | 'service' | 'replicas' | 'task-failure' | 'health' | 'image-update';
 
 export interface ChangeEvent {
   type: ChangeType;

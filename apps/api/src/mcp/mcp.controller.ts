@@ -18,7 +18,10 @@ export class McpController {
   @RequireRole('viewer')
   async handle(@Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
     reply.hijack();
-    // each tool checks its own role against the caller's token, and mutating calls are audited
-    await this.mcp.handle(request.raw, reply.raw, request.body, this.contexts.forPrincipal(request.principal!, String(request.id)));
+    // each tool checks its own role against the caller's token, mutating calls are audited, and a stream ends with the token
+    const principal = request.principal!;
+    // a viewer sees and calls only the read tools, as MCP_READ_ONLY makes everyone
+    const context = { ...this.contexts.forPrincipal(principal, String(request.id)), readOnly: principal.role === 'viewer' };
+    await this.mcp.handle(request.raw, reply.raw, request.body, context, request.watchAccess);
   }
 }

@@ -1,8 +1,8 @@
 import { Controller, Delete, Get, NotFoundException, Param, Query, Req } from '@nestjs/common';
-import { ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { RequireRole } from '../auth/roles';
-import { DeletedTagDto, RepositoryDto, RepositoryParams, RepositoryQuery, splitRepositoryPath, TagDetailsDto, TagParams, TagSummaryDto } from './registry.dto';
+import { DeletedTagDto, DeleteTagQuery, RepositoryDto, RepositoryParams, RepositoryQuery, splitRepositoryPath, TagDetailsDto, TagParams, TagSummaryDto } from './registry.dto';
 import { RegistryApiService } from './registry-api.service';
 
 @ApiTags('registry')
@@ -34,8 +34,9 @@ export class RegistryController {
   @Delete(':name/tags/:tag')
   @RequireRole('admin')
   @ApiOkResponse({ type: DeletedTagDto })
-  deleteTag(@Param() { name, tag }: TagParams): Promise<DeletedTagDto> {
-    return this.registry.deleteTag(name, tag);
+  @ApiConflictResponse({ description: 'running services use the digest, or other tags share it (named); force=true deletes anyway' })
+  deleteTag(@Param() { name, tag }: TagParams, @Query() { force }: DeleteTagQuery): Promise<DeletedTagDto> {
+    return this.registry.deleteTag(name, tag, force);
   }
 
   /** The same routes with plain slashes in the repository name (team/web/tags/1.4). */
@@ -50,10 +51,10 @@ export class RegistryController {
   @Delete('*')
   @RequireRole('admin')
   @ApiExcludeEndpoint()
-  deleteBySlashedPath(@Req() request: FastifyRequest): Promise<DeletedTagDto> {
+  deleteBySlashedPath(@Req() request: FastifyRequest, @Query() { force }: DeleteTagQuery): Promise<DeletedTagDto> {
     const target = slashed(request);
     if (!target.tag) throw new NotFoundException(`Cannot DELETE ${request.url}`);
-    return this.registry.deleteTag(target.name, target.tag);
+    return this.registry.deleteTag(target.name, target.tag, force);
   }
 }
 

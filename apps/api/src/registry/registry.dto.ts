@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Platform, TagDetails } from '@app/registry';
+import { TagUserDto } from '../images/images.dto';
 
 export class PlatformDto {
   @ApiProperty({ example: 'linux' }) os: string;
@@ -19,6 +21,7 @@ export class TagSummaryDto {
   @ApiProperty({ description: 'compressed bytes: config + layers (summed over platforms for an index)' }) size: number;
   @ApiProperty({ type: [PlatformDto] }) platforms: PlatformDto[];
   @ApiPropertyOptional() created?: string;
+  @ApiPropertyOptional({ type: [TagUserDto], description: 'the live services that run this digest, and their nodes (tag listings only)' }) usedBy?: TagUserDto[];
 }
 
 export class LayerDto {
@@ -46,6 +49,17 @@ export class DeletedTagDto {
   @ApiProperty() repository: string;
   @ApiProperty() tag: string;
   @ApiProperty({ description: 'the manifest deleted; other tags on it are gone too' }) digest: string;
+  @ApiProperty({ type: [String], description: 'the other tags that named the digest, deleted with it' }) alsoDeletedTags: string[];
+  @ApiProperty({ type: [String], description: 'services that ran the digest (a forced delete): new tasks of theirs cannot pull it' }) servicesUsingIt: string[];
+  @ApiProperty({ description: 'space comes back only after the registry\'s garbage collection' }) note: string;
+}
+
+export class DeleteTagQuery {
+  @ApiPropertyOptional({ description: 'delete even when running services use the digest or other tags share it' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'must be true or false' })
+  force?: boolean;
 }
 
 export function toTagSummaryDto(d: TagDetails): TagSummaryDto {

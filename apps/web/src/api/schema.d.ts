@@ -436,6 +436,214 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/registry/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["receiveRegistryNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/images/updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listImageUpdates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/images/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listImageUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getAlertHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/mutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listAlertMutes"];
+        put?: never;
+        post: operations["createAlertMute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/mutes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["endAlertMute"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getAlertRules"];
+        put: operations["updateAlertRules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listAlertChannels"];
+        put?: never;
+        post: operations["createAlertChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getAlertChannel"];
+        put: operations["updateAlertChannel"];
+        post?: never;
+        delete: operations["deleteAlertChannel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/channels/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["testAlertChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getAlert"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/{id}/mute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["muteAlert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stacks": {
         parameters: {
             query?: never;
@@ -962,6 +1170,12 @@ export interface components {
             /** @example v8 */
             variant?: string;
         };
+        TagUserDto: {
+            service: string;
+            stack?: string;
+            /** @description nodes its running tasks are on */
+            nodes: string[];
+        };
         TagSummaryDto: {
             /** @example 1.4 */
             tag: string;
@@ -972,6 +1186,8 @@ export interface components {
             size: number;
             platforms: components["schemas"]["PlatformDto"][];
             created?: string;
+            /** @description the live services that run this digest, and their nodes (tag listings only) */
+            usedBy?: components["schemas"]["TagUserDto"][];
         };
         LayerDto: {
             digest: string;
@@ -994,6 +1210,8 @@ export interface components {
             size: number;
             platforms: components["schemas"]["PlatformDto"][];
             created?: string;
+            /** @description the live services that run this digest, and their nodes (tag listings only) */
+            usedBy?: components["schemas"]["TagUserDto"][];
             repository: string;
             labels: {
                 [key: string]: string;
@@ -1008,6 +1226,354 @@ export interface components {
             tag: string;
             /** @description the manifest deleted; other tags on it are gone too */
             digest: string;
+            /** @description the other tags that named the digest, deleted with it */
+            alsoDeletedTags: string[];
+            /** @description services that ran the digest (a forced delete): new tasks of theirs cannot pull it */
+            servicesUsingIt: string[];
+            /** @description space comes back only after the registry's garbage collection */
+            note: string;
+        };
+        NotificationResultDto: {
+            /** @description manifest pushes and deletes taken into account */
+            accepted: number;
+            /** @description events of the envelope that are not manifest pushes or deletes (pulls, blobs) */
+            ignored: number;
+        };
+        RedeployStateDto: {
+            /** @enum {string} */
+            state: "pending" | "running" | "converged" | "rolled-back" | "failed";
+            at: string;
+            /** @description why a redeploy failed, and what was done */
+            message?: string;
+            /** @description the deploy history entry */
+            historyId?: number;
+        };
+        ImageUpdateDto: {
+            /** @example web */
+            service: string;
+            /** @description the stack the service belongs to */
+            stack?: string;
+            /**
+             * @description the image reference the service follows (no digest)
+             * @example mini2:5000/team/web:1.4
+             */
+            image: string;
+            /** @example team/web */
+            repository: string;
+            /** @example 1.4 */
+            tag: string;
+            /**
+             * @description the digest the service runs
+             * @example sha256:…
+             */
+            currentDigest: string;
+            /**
+             * @description the digest the tag resolves to now
+             * @example sha256:…
+             */
+            availableDigest: string;
+            /** @description when it was pushed, from the registry notification; else when the app first saw it */
+            pushedAt: string;
+            /**
+             * @description the service definition's x-update (notify for a service outside the catalog)
+             * @enum {string}
+             */
+            policy: "off" | "notify" | "redeploy";
+            /** @example update available: 0123456789ab → ba9876543210, pushed 2026-11-30T09:00:00.000Z */
+            summary: string;
+            redeploy?: components["schemas"]["RedeployStateDto"];
+        };
+        NodeTasksDto: {
+            node: string;
+            /** @description running tasks of the service on the node */
+            tasks: number;
+        };
+        ServiceImageUsageDto: {
+            service: string;
+            stack?: string;
+            /** @description the image without its digest */
+            image: string;
+            /** @description set when the image is on the configured registry */
+            repository?: string;
+            tag?: string;
+            /** @description the digest the service runs */
+            digest?: string;
+            /** @description where its tasks run */
+            nodes: components["schemas"]["NodeTasksDto"][];
+            /** @description whether the running digest still exists in the registry (unset: not on the configured registry, or unknown) */
+            inRegistry?: boolean;
+            update?: components["schemas"]["ImageUpdateDto"];
+        };
+        AlertDto: {
+            id: number;
+            /** @enum {string} */
+            rule: "node_down" | "node_drained" | "replicas_below" | "task_failed" | "deploy_failed" | "docker_unreachable" | "registry_unreachable";
+            /** @enum {string} */
+            severity: "critical" | "warning" | "info";
+            /** @enum {string} */
+            state: "firing" | "resolved";
+            /**
+             * @description the node hostname, service name, Docker endpoint or registry URL
+             * @example web
+             */
+            subject: string;
+            service?: string;
+            node?: string;
+            /** @example service web: 3 tasks failed recently, the last exit code 137: … */
+            message: string;
+            /** @description exit code, reason, constraints, replicas… */
+            details?: {
+                [key: string]: unknown;
+            };
+            /** @description when the condition began to hold */
+            startedAt: string;
+            firedAt: string;
+            resolvedAt?: string;
+            /** @description who muted it; a muted alert is not sent */
+            mutedBy?: string;
+            lastNotifiedAt?: string;
+            /** @description notifications sent (fired, repeated, resolved) */
+            notifications: number;
+        };
+        AlertMuteDto: {
+            id: number;
+            /** @enum {string} */
+            scope: "global" | "service" | "node";
+            target?: string;
+            rule?: string;
+            until: string;
+            createdAt: string;
+            actor: string;
+            reason?: string;
+        };
+        AlertChannelStatusDto: {
+            /**
+             * @description failing: the last delivery failed (after its retries, or while they go on)
+             * @enum {string}
+             */
+            state: "ok" | "failing" | "untested" | "disabled";
+            lastSuccessAt?: string;
+            lastFailureAt?: string;
+            /** @example attempt 3 of 6: HTTP 500 from hooks.example.com */
+            lastError?: string;
+            consecutiveFailures: number;
+            /** @description notifications waiting or being retried */
+            queued: number;
+        };
+        AlertChannelSummaryDto: {
+            id: number;
+            name: string;
+            /** @enum {string} */
+            type: "webhook" | "ntfy" | "slack" | "email";
+            status: components["schemas"]["AlertChannelStatusDto"];
+        };
+        AlertsPageDto: {
+            /** @description every firing alert, newest first */
+            active: components["schemas"]["AlertDto"][];
+            /** @description alerts matching `state` (all when unset) */
+            total: number;
+            limit: number;
+            offset: number;
+            /** @description a page of alerts, newest first, firing and resolved */
+            alerts: components["schemas"]["AlertDto"][];
+            /** @description mutes in force */
+            mutes: components["schemas"]["AlertMuteDto"][];
+            /** @description each channel's delivery status, so a failing channel shows */
+            channels: components["schemas"]["AlertChannelSummaryDto"][];
+            /** @description why the rules file is not in force, if it is not */
+            rulesError?: string;
+            /** @description why the last evaluation failed, if it did */
+            engineError?: string;
+        };
+        AlertEventDto: {
+            id: number;
+            alertId?: number;
+            at: string;
+            /** @enum {string} */
+            kind: "fired" | "repeated" | "resolved" | "muted" | "unmuted";
+            /** @description who, for mutes */
+            actor?: string;
+            message: string;
+        };
+        AlertHistoryDto: {
+            total: number;
+            limit: number;
+            offset: number;
+            /** @description newest first */
+            events: components["schemas"]["AlertEventDto"][];
+        };
+        CreateMuteDto: {
+            /** @enum {string} */
+            scope: "global" | "service" | "node";
+            /**
+             * @description the service name or node hostname; not for global
+             * @example web
+             */
+            target?: string;
+            /**
+             * @description only this rule; unset: every rule
+             * @enum {string}
+             */
+            rule?: "node_down" | "node_drained" | "replicas_below" | "task_failed" | "deploy_failed" | "docker_unreachable" | "registry_unreachable";
+            /**
+             * @description a duration: seconds, or "30s", "15m", "2h", "1d"
+             * @example 2h
+             */
+            duration: string;
+            reason?: string;
+        };
+        AlertRuleDto: {
+            enabled: boolean;
+            /** @enum {string} */
+            severity: "critical" | "warning" | "info";
+            /** @description seconds the condition must hold before it fires */
+            for: number;
+            /** @description seconds between repeats while it lasts; 0: never */
+            repeat: number;
+            /** @description task_failed: seconds without a new failure before it resolves */
+            resolveAfter?: number;
+        };
+        AlertRuleSetDto: {
+            node_down: components["schemas"]["AlertRuleDto"];
+            node_drained: components["schemas"]["AlertRuleDto"];
+            replicas_below: components["schemas"]["AlertRuleDto"];
+            task_failed: components["schemas"]["AlertRuleDto"];
+            deploy_failed: components["schemas"]["AlertRuleDto"];
+            docker_unreachable: components["schemas"]["AlertRuleDto"];
+            registry_unreachable: components["schemas"]["AlertRuleDto"];
+        };
+        AlertRulesDto: {
+            /** @example /data/alerts.yaml */
+            path: string;
+            /** @description every rule in force */
+            rules: components["schemas"]["AlertRuleSetDto"];
+            /** @description the file as written; unset: no file, the built-in rules apply */
+            yaml?: string;
+            /** @description why the file is not in force (the last good rules stay) */
+            error?: string;
+        };
+        UpdateAlertRulesDto: {
+            /**
+             * @description the whole file: `rules.<id>.enabled / severity / for / repeat / resolve_after`; a rule left out keeps its built-in values
+             * @example rules:
+             *       replicas_below:
+             *         for: 60s
+             *       node_drained:
+             *         enabled: false
+             */
+            yaml: string;
+        };
+        AlertChannelDto: {
+            id: number;
+            name: string;
+            /** @enum {string} */
+            type: "webhook" | "ntfy" | "slack" | "email";
+            enabled: boolean;
+            severities: string[];
+            rules: string[];
+            /** @description url, host, port, from, to, tls…; secrets (secret, token, password, a Slack URL's path) as ******** */
+            config: {
+                [key: string]: unknown;
+            };
+            status: components["schemas"]["AlertChannelStatusDto"];
+            createdAt: string;
+            updatedAt: string;
+        };
+        AlertChannelInputDto: {
+            /** @example ops chat */
+            name: string;
+            /** @enum {string} */
+            type: "webhook" | "ntfy" | "slack" | "email";
+            /** @default true */
+            enabled: boolean;
+            /** @description only these severities; empty or unset: all */
+            severities?: ("critical" | "warning" | "info")[];
+            /** @description only these rules; empty or unset: all */
+            rules?: ("node_down" | "node_drained" | "replicas_below" | "task_failed" | "deploy_failed" | "docker_unreachable" | "registry_unreachable")[];
+            /**
+             * @description webhook, ntfy (the topic URL), slack (the incoming webhook URL)
+             * @example https://hooks.example.com/alerts
+             */
+            url?: string;
+            /** @description webhook: the HMAC key (at least 16 characters); masked in answers */
+            secret?: string;
+            /** @description ntfy: an access token; masked in answers */
+            token?: string;
+            /** @description email: the SMTP server */
+            host?: string;
+            /** @description email: default 587 (starttls, none) or 465 (tls) */
+            port?: number;
+            /**
+             * @description email: starttls (required), tls (implicit, port 465) or none
+             * @default starttls
+             * @enum {string}
+             */
+            tls: "starttls" | "tls" | "none";
+            /** @description email (SMTP login) or ntfy (basic auth) */
+            username?: string;
+            /** @description email or ntfy; masked in answers */
+            password?: string;
+            /** @example swarm@example.com */
+            from?: string;
+            /**
+             * @example [
+             *       "ops@example.com"
+             *     ]
+             */
+            to?: string[];
+        };
+        ChannelTestResultDto: {
+            ok: boolean;
+            /** @example HTTP 500 from hooks.example.com */
+            error?: string;
+        };
+        AlertDetailDto: {
+            id: number;
+            /** @enum {string} */
+            rule: "node_down" | "node_drained" | "replicas_below" | "task_failed" | "deploy_failed" | "docker_unreachable" | "registry_unreachable";
+            /** @enum {string} */
+            severity: "critical" | "warning" | "info";
+            /** @enum {string} */
+            state: "firing" | "resolved";
+            /**
+             * @description the node hostname, service name, Docker endpoint or registry URL
+             * @example web
+             */
+            subject: string;
+            service?: string;
+            node?: string;
+            /** @example service web: 3 tasks failed recently, the last exit code 137: … */
+            message: string;
+            /** @description exit code, reason, constraints, replicas… */
+            details?: {
+                [key: string]: unknown;
+            };
+            /** @description when the condition began to hold */
+            startedAt: string;
+            firedAt: string;
+            resolvedAt?: string;
+            /** @description who muted it; a muted alert is not sent */
+            mutedBy?: string;
+            lastNotifiedAt?: string;
+            /** @description notifications sent (fired, repeated, resolved) */
+            notifications: number;
+            /** @description this alert’s history, newest first */
+            events: components["schemas"]["AlertEventDto"][];
+        };
+        MuteAlertDto: {
+            /**
+             * @description how long: a duration: seconds, or "30s", "15m", "2h", "1d"
+             * @example 1h
+             */
+            duration: string;
+            /**
+             * @description subject: the alert's service (or node) for every rule; rule: this rule for that subject only; global: every alert
+             * @default subject
+             * @enum {string}
+             */
+            scope: "subject" | "rule" | "global";
+            /** @example planned maintenance */
+            reason?: string;
         };
         CreateStackDto: {
             /**
@@ -2365,7 +2931,10 @@ export interface operations {
     };
     deleteTag: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description delete even when running services use the digest or other tags share it */
+                force?: boolean;
+            };
             header?: never;
             path: {
                 /** @description repository name; a name with slashes is URL-encoded (team%2Fweb) or written plainly */
@@ -2392,6 +2961,619 @@ export interface operations {
                 content?: never;
             };
             /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description running services use the digest, or other tags share it (named); force=true deletes anyway */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    receiveRegistryNotification: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the shared secret REGISTRY_NOTIFY_SECRET */
+                "X-Registry-Secret": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/vnd.docker.distribution.events.v1+json": {
+                    events: Record<string, never>[];
+                };
+                "application/json": {
+                    events: Record<string, never>[];
+                };
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationResultDto"];
+                };
+            };
+            /** @description no X-Registry-Secret header, or a wrong one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description notifications are off (REGISTRY_NOTIFY_SECRET unset) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listImageUpdates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageUpdateDto"][];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listImageUsage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceImageUsageDto"][];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listAlerts: {
+        parameters: {
+            query?: {
+                /** @description only firing or only resolved alerts in `alerts` */
+                state?: "firing" | "resolved";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertsPageDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getAlertHistory: {
+        parameters: {
+            query?: {
+                /** @description only firing or only resolved alerts in `alerts` */
+                state?: "firing" | "resolved";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertHistoryDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listAlertMutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertMuteDto"][];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    createAlertMute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMuteDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertMuteDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below operator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    endAlertMute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertMuteDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below operator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getAlertRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRulesDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    updateAlertRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAlertRulesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRulesDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listAlertChannels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertChannelDto"][];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    createAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertChannelInputDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertChannelDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertChannelDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    updateAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertChannelInputDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertChannelDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    testAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelTestResultDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDetailDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    muteAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MuteAlertDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertMuteDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below operator */
             403: {
                 headers: {
                     [name: string]: unknown;

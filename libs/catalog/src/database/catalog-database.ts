@@ -10,9 +10,10 @@ import { HealthEventEntity } from '../health-history/health-event.entity';
 import { MIGRATIONS } from './migrations';
 import { ApiTokenEntity } from '../tokens/api-token.entity';
 import { AuditEntryEntity } from '../audit/audit-entry.entity';
+import { ALERT_ENTITIES } from '../alerts/alert.entities';
 
 /** Every entity the catalog's SQLite holds. */
-export const ENTITIES = [CatalogEntryEntity, DeployRecordEntity, HealthEventEntity, ApiTokenEntity, AuditEntryEntity];
+export const ENTITIES = [CatalogEntryEntity, DeployRecordEntity, HealthEventEntity, ApiTokenEntity, AuditEntryEntity, ...ALERT_ENTITIES];
 
 /**
  * The SQLite database in DATA_DIR: opened lazily (so a read-only or missing

@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+import { Alerts1764000010000 } from '../alerts/alerts.migration';
 
 export class InitialCatalog1764000000000 implements MigrationInterface {
   name = 'InitialCatalog1764000000000';
@@ -58,4 +59,4 @@ export class AuthAndAudit1764000002000 implements MigrationInterface {
 }
 
 /** Every migration, in order. Add a table: append its entity to ENTITIES and its migration here. */
-export const MIGRATIONS = [InitialCatalog1764000000000, HealthHistory1764000001000, AuthAndAudit1764000002000];
+export const MIGRATIONS = [InitialCatalog1764000000000, HealthHistory1764000001000, AuthAndAudit1764000002000, Alerts1764000010000];

@@ -147,6 +147,7 @@ export const serviceDefinitionSchema = z
     cap_add: z.array(z.string()).optional(),
     cap_drop: z.array(z.string()).optional(),
     deploy: deploy.optional(),
+    'x-update': z.enum(['off', 'notify', 'redeploy']).optional(),
   })
   .strict();
 

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { HealthModule } from '../health/health.module';
+import { AlertDispatcher } from './alert-dispatcher';
+import { AlertEngine } from './alert-engine';
+import { AlertsController } from './alerts.controller';
+import { AlertsService } from './alerts.service';
+
+/** Alerts: rules over the health monitor's snapshot, their history, mutes, and the channels they are sent to. */
+@Module({
+  imports: [HealthModule],
+  controllers: [AlertsController],
+  providers: [AlertEngine, AlertDispatcher, AlertsService],
+  exports: [AlertsService],
+})
+export class AlertsModule {}

@@ -1,0 +1,54 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AlertRulesFile } from './alert-rules.file';
+import { DEFAULT_ALERT_RULES, parseDuration, resolveAlertRules } from './alert-rules.schema';
+
+describe('alert rules', () => {
+  it('start from the built-in rules and take what the file changes, durations in words', () => {
+    const rules = resolveAlertRules({ rules: { replicas_below: { for: '2m', severity: 'critical' }, task_failed: { resolve_after: '5m' }, node_drained: { enabled: false } } });
+    expect(rules.replicas_below).toEqual({ enabled: true, severity: 'critical', for: 120, repeat: 0 });
+    expect(rules.task_failed.resolveAfter).toBe(300);
+    expect(rules.node_drained.enabled).toBe(false);
+    expect(rules.node_down).toEqual(DEFAULT_ALERT_RULES.node_down);
+    expect(resolveAlertRules(undefined)).toEqual(DEFAULT_ALERT_RULES);
+  });
+
+  it('refuse a bad file naming every key at fault', () => {
+    expect(() => resolveAlertRules({ rules: { node_dwn: {}, node_down: { severity: 'loud', for: 'soon', colour: 'red' } } })).toThrow(
+      'rules.node_down.severity: must be one of critical, warning, info; rules.node_down.for: must be a duration such as 30, "30s", "5m" or "1h" (at most 30 days); rules.node_down.colour: unknown key; rules.node_dwn: unknown key',
+    );
+    expect(() => resolveAlertRules({ rules: { node_down: { severity: 'loud', for: 'soon' } } })).toThrow(
+      'rules.node_down.severity: must be one of critical, warning, info; rules.node_down.for: must be a duration such as 30, "30s", "5m" or "1h" (at most 30 days)',
+    );
+    expect(() => resolveAlertRules({ rules: { node_down: { colour: 'red' } } })).toThrow('rules.node_down.colour: unknown key');
+  });
+
+  it('parse durations', () => {
+    expect([parseDuration(30), parseDuration('30s'), parseDuration('5m'), parseDuration('1h'), parseDuration('1d'), parseDuration('0')]).toEqual([30, 30, 300, 3600, 86400, 0]);
+    expect(parseDuration('soon')).toBeUndefined();
+    expect(parseDuration(-1)).toBeUndefined();
+  });
+
+  describe('the file in DATA_DIR', () => {
+    let dir: string;
+    let file: AlertRulesFile;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'so-rules-'));
+      file = new AlertRulesFile({ dataDir: dir, definitionsDir: dir });
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('is optional, is written only when valid, and a broken edit on disk keeps the last good rules saying why', async () => {
+      expect(await file.read()).toEqual({ rules: DEFAULT_ALERT_RULES });
+      await expect(file.write('rules:\n  node_down:\n    severity: loud\n')).rejects.toThrow('rules.node_down.severity: must be one of critical, warning, info');
+      await file.write('rules:\n  # slower paging\n  replicas_below:\n    for: 90s\n');
+      expect(readFileSync(file.path, 'utf8')).toContain('# slower paging');
+      expect((await file.read()).rules.replicas_below.for).toBe(90);
+      writeFileSync(file.path, 'rules:\n  replicas_below: [\n');
+      const broken = await file.read();
+      expect(broken.rules.replicas_below.for).toBe(90);
+      expect(broken.error).toMatch(/alerts\.yaml: not valid YAML/);
+    });
+  });
+});
