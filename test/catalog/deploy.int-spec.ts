@@ -277,7 +277,7 @@ deploy:
 
   it('imports a compose file: creates what it can, refuses the rest with reasons', async () => {
     const compose = `services:\n  ${PREFIX}imp-a:\n    image: ${labImage()}\n    deploy: { replicas: 2 }\n  ${PREFIX}imp-b:\n    image: ${labImage()}\n    build: .\n`;
-    const res = await t.api('/api/services/import', { method: 'POST', yaml: compose });
+    const res = await t.api('/api/services/import?split=true', { method: 'POST', yaml: compose });
     expect(res.status).toBe(201);
     const report = (await res.json()) as Schemas['ImportReportDto'];
     expect(report.created).toEqual([`${PREFIX}imp-a`]);

@@ -21,6 +21,7 @@ import { AuthModule } from './auth/auth.module';
 import { AuditModule } from './audit/audit.module';
 import { ImagesModule } from './images/images.module';
 import { AlertsModule } from './alerts/alerts.module';
+import { StacksModule } from './stacks/stacks.module';
 
 /** The library modules, configured from AppConfig; shared by the HTTP app and the stdio MCP server. */
 export const CORE_IMPORTS = [
@@ -38,7 +39,7 @@ export const CORE_IMPORTS = [
 ];
 
 /** The feature modules: each owns its routes and its MCP tools. */
-export const FEATURE_IMPORTS = [HealthModule, NodesModule, ServicesModule, RegistryApiModule, McpServerModule, AuditModule, ImagesModule, AlertsModule];
+export const FEATURE_IMPORTS = [HealthModule, NodesModule, ServicesModule, RegistryApiModule, McpServerModule, AuditModule, ImagesModule, AlertsModule, StacksModule];
 
 @Module({
   imports: [...CORE_IMPORTS, ScheduleModule.forRoot(), AuthModule, ...FEATURE_IMPORTS],

@@ -8,10 +8,11 @@ import { ApiTokenStore } from './tokens/api-token.store';
 import { AuditLog } from './audit/audit-log';
 import { AlertStore } from './alerts/alert.store';
 import { AlertRulesFile } from './alerts/alert-rules.file';
+import { StackStore } from './stack/stack.store';
 
 @Global()
 @Module({
-  providers: [CatalogService, DefinitionStore, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog, AlertStore, AlertRulesFile],
-  exports: [CatalogService, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog, AlertStore, AlertRulesFile],
+  providers: [CatalogService, DefinitionStore, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog, AlertStore, AlertRulesFile, StackStore],
+  exports: [CatalogService, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog, AlertStore, AlertRulesFile, StackStore],
 })
 export class CatalogModule extends CatalogConfigurableModule {}

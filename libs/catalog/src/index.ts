@@ -22,3 +22,4 @@ export { maskStack, maskStackVariables, restoreMaskedStack, secretFilePaths, isS
 export { AlertStore, type AlertRecord, type AlertState, type AlertEventRecord, type AlertEventKind, type AlertMute, type AlertChannelRecord, type DeployOutcome } from './alerts/alert.store';
 export { AlertRulesFile, type AlertRulesState } from './alerts/alert-rules.file';
 export { ALERT_RULE_IDS, ALERT_SEVERITIES, DEFAULT_ALERT_RULES, parseDuration, type AlertRule, type AlertRuleId, type AlertRules, type AlertSeverity } from './alerts/alert-rules.schema';
+export { withHistory, type HistoryOutcome } from './history/with-history';

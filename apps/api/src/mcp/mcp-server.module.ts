@@ -13,6 +13,8 @@ import { ImageTools } from './tools/image.tools';
 import { ImagesModule } from '../images/images.module';
 import { AlertsModule } from '../alerts/alerts.module';
 import { AlertTools } from './tools/alert.tools';
+import { StackTools } from './tools/stack.tools';
+import { StacksModule } from '../stacks/stacks.module';
 
 @Module({
   imports: [
@@ -34,8 +36,9 @@ import { AlertTools } from './tools/alert.tools';
     RegistryApiModule,
     ImagesModule,
     AlertsModule,
+    StacksModule,
   ],
   controllers: [McpController],
-  providers: [ServiceTools, ClusterTools, ImageTools, AlertTools, McpResources],
+  providers: [ServiceTools, ClusterTools, ImageTools, AlertTools, McpResources, StackTools],
 })
 export class McpServerModule {}

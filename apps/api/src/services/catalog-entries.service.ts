@@ -8,6 +8,7 @@ import { DeploymentService } from './deployment.service';
 import { toLiveServiceDto, toTaskDto } from './live-service.dto';
 import { liveByName } from './live-by-name';
 import { definitionDrift } from './spec-drift';
+import { stackSuggestion } from '../stacks/import-suggestion';
 
 /**
  * The catalog's entries as the API shows them: each definition with its live
@@ -72,9 +73,13 @@ export class CatalogEntriesService {
   }
 
   /** One definition per service of a compose/stack file; a report of what was created and what was refused, and why. */
-  async importCompose(text: string): Promise<ImportReportDto> {
+  async importCompose(text: string, split = false): Promise<ImportReportDto> {
     const report: ImportReportDto = { created: [], refused: [] };
-    for (const { name, value } of parseComposeServices(text)) {
+    const services = parseComposeServices(text);
+    // a file with several services is a stack: offer it whole instead of splitting it, unless asked to split
+    const stack = stackSuggestion(services.map((s) => s.name), split);
+    if (stack) return { ...report, stack };
+    for (const { name, value } of services) {
       try {
         await this.catalog.create(value);
         report.created.push(name);

@@ -72,6 +72,12 @@ export class ImportReportDto {
   @ApiProperty({ type: [String] }) created: string[];
   @ApiProperty({ type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, reason: { type: 'string' } } } })
   refused: Array<{ name: string; reason: string }>;
+  @ApiPropertyOptional({
+    type: 'object',
+    properties: { suggested: { type: 'boolean' }, services: { type: 'array', items: { type: 'string' } }, hint: { type: 'string' } },
+    description: 'a file with several services is a stack: nothing was split; import it with POST /api/stacks, or again with ?split=true',
+  })
+  stack?: { suggested: boolean; services: string[]; hint: string };
 }
 
 export class ForceQuery {

@@ -5,6 +5,7 @@ import { RequireRole } from '../auth/roles';
 import { CatalogServiceDto, ForceQuery, ImportReportDto, ServiceDetailDto } from './catalog-entry.dto';
 import { CatalogEntriesService } from './catalog-entries.service';
 import { ServiceNameParams } from './live-service.dto';
+import { SplitQuery } from '../stacks/stack.dto';
 
 const DEFINITION_BODY = {
   description: 'a service definition: YAML (application/yaml, comments kept) or the same as JSON',
@@ -39,8 +40,8 @@ export class CatalogController {
   @ApiConsumes('application/yaml')
   @ApiBody({ description: 'a compose file', schema: { type: 'string' } })
   @ApiCreatedResponse({ type: ImportReportDto })
-  importCompose(@Body() body: unknown): Promise<ImportReportDto> {
-    return this.entries.importCompose(typeof body === 'string' ? body : JSON.stringify(body ?? ''));
+  importCompose(@Body() body: unknown, @Query() { split }: SplitQuery): Promise<ImportReportDto> {
+    return this.entries.importCompose(typeof body === 'string' ? body : JSON.stringify(body ?? ''), split);
   }
 
   @Get(':name')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, KeyedLock } from '@app/common';
-import { CatalogService, type DeployAction, type ServiceDefinition } from '@app/catalog';
+import { CatalogService, withHistory, type ServiceDefinition } from '@app/catalog';
 import { globalScaleRefusal, SwarmServices, type ConvergenceProgress, type ServiceState } from '@app/swarm';
 import { composeToSwarmSpec, SPEC_HASH_LABEL, specHash } from './compose-to-swarm-spec';
 import { CatalogServiceDto, toCatalogServiceDto } from './catalog-entry.dto';
@@ -15,14 +15,6 @@ export interface DeployOptions {
   /** Who asked (see audit/actor.ts); kept in the deploy history. */
   actor?: string;
   onProgress?: (p: ConvergenceProgress) => void;
-}
-
-/** How a change ended, for its history record. */
-interface HistoryOutcome<T> {
-  result: T;
-  message: string;
-  failed?: boolean;
-  details?: { image?: string; imageDigest?: string; spec?: object; specHash?: string };
 }
 
 const DEFAULT_WAIT_SECONDS = 120;
@@ -47,7 +39,7 @@ export class DeploymentService {
     return this.lock.run(name, async () => {
       const def = await this.catalog.definition(name);
       // refusals are history too: the operator sees every attempt and why it stopped
-      return this.withHistory(name, 'deploy', opts.actor, async (historyId) => {
+      return withHistory(this.catalog, name, 'deploy', { actor: opts.actor, image: def.image }, async (historyId) => {
         const { image, digest } = await this.preflight.run(def, { refuse: true });
         const { spec, hash } = desiredSpec(def, image);
         const action = deployAction(await inspectIfDeployed(this.services, name), hash);
@@ -65,7 +57,7 @@ export class DeploymentService {
         });
         result.convergence = toConvergenceDto(convergence);
         return { result, message: `${action}: ${convergence.message}`, failed: convergence.outcome !== 'converged', details };
-      }, def.image);
+      });
     });
   }
 
@@ -74,7 +66,7 @@ export class DeploymentService {
     return this.lock.run(name, async () => {
       await this.catalog.get(name);
       if (!(await this.services.exists(name))) return { name, stopped: false };
-      return this.withHistory(name, 'stop', actor, async () => {
+      return withHistory(this.catalog, name, 'stop', { actor }, async () => {
         await this.services.remove(name);
         await this.catalog.markDeployed(name, { specHash: null, image: null, digest: null });
         return { result: { name, stopped: true }, message: 'removed from the swarm' };
@@ -91,12 +83,12 @@ export class DeploymentService {
         await this.catalog.setReplicas(name, replicas);
         return;
       }
-      await this.withHistory(name, 'scale', actor, async () => {
+      await withHistory(this.catalog, name, 'scale', { actor, image: def.image }, async () => {
         await this.catalog.setReplicas(name, replicas);
         const updated = await this.catalog.definition(name);
         await this.services.scale(name, replicas, { labels: (current) => scaledLabels(current, def, updated) });
         return { result: undefined, message: `scaled to ${replicas}` };
-      }, def.image);
+      });
     });
     return this.summary(name);
   }
@@ -104,7 +96,7 @@ export class DeploymentService {
   async rollbackService(name: string, actor?: string): Promise<CatalogServiceDto> {
     await this.lock.run(name, async () => {
       await this.catalog.get(name);
-      await this.withHistory(name, 'rollback', actor, async () => {
+      await withHistory(this.catalog, name, 'rollback', { actor }, async () => {
         await this.services.rollback(name);
         return { result: undefined, message: 'rolled back to the previous spec' };
       });
@@ -148,18 +140,6 @@ export class DeploymentService {
   }
 
   /** Runs one change as a history record: started before, ended with its outcome, or failed with the error's message. */
-  private async withHistory<T>(name: string, action: DeployAction, actor: string | undefined, fn: (historyId: number) => Promise<HistoryOutcome<T>>, image?: string): Promise<T> {
-    const id = await this.catalog.recordDeployStart(name, action, { actor, image });
-    let outcome: HistoryOutcome<T>;
-    try {
-      outcome = await fn(id);
-    } catch (err) {
-      await this.catalog.recordDeployEnd(id, 'failed', { message: (err as Error).message }).catch(() => undefined);
-      throw err;
-    }
-    await this.catalog.recordDeployEnd(id, outcome.failed ? 'failed' : 'succeeded', { message: outcome.message, ...outcome.details });
-    return outcome.result;
-  }
 }
 
 /**

@@ -484,6 +484,262 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listAlerts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getAlertHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/mutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listAlertMutes"];
+        put?: never;
+        post: operations["createAlertMute"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/mutes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["endAlertMute"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getAlertRules"];
+        put: operations["updateAlertRules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listAlertChannels"];
+        put?: never;
+        post: operations["createAlertChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/channels/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getAlertChannel"];
+        put: operations["updateAlertChannel"];
+        post?: never;
+        delete: operations["deleteAlertChannel"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/channels/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["testAlertChannel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getAlert"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/alerts/{id}/mute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["muteAlert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listStacks"];
+        put?: never;
+        post: operations["createStack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getStack"];
+        put: operations["replaceStack"];
+        post?: never;
+        delete: operations["deleteStack"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{name}/deploy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["deployStack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{name}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["stopStack"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{name}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getStackHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stacks/{name}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getStackLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit": {
         parameters: {
             query?: never;
@@ -836,6 +1092,12 @@ export interface components {
                 name?: string;
                 reason?: string;
             }[];
+            /** @description a file with several services is a stack: nothing was split; import it with POST /api/stacks, or again with ?split=true */
+            stack?: {
+                suggested?: boolean;
+                services?: string[];
+                hint?: string;
+            };
         };
         DeployCheckVerdictDto: {
             /** @enum {string} */
@@ -1069,6 +1331,569 @@ export interface components {
             /** @description whether the running digest still exists in the registry (unset: not on the configured registry, or unknown) */
             inRegistry?: boolean;
             update?: components["schemas"]["ImageUpdateDto"];
+        };
+        AlertDto: {
+            id: number;
+            /** @enum {string} */
+            rule: "node_down" | "node_drained" | "replicas_below" | "task_failed" | "deploy_failed" | "docker_unreachable" | "registry_unreachable";
+            /** @enum {string} */
+            severity: "critical" | "warning" | "info";
+            /** @enum {string} */
+            state: "firing" | "resolved";
+            /**
+             * @description the node hostname, service name, Docker endpoint or registry URL
+             * @example web
+             */
+            subject: string;
+            service?: string;
+            node?: string;
+            /** @example service web: 3 tasks failed recently, the last exit code 137: … */
+            message: string;
+            /** @description exit code, reason, constraints, replicas… */
+            details?: {
+                [key: string]: unknown;
+            };
+            /** @description when the condition began to hold */
+            startedAt: string;
+            firedAt: string;
+            resolvedAt?: string;
+            /** @description who muted it; a muted alert is not sent */
+            mutedBy?: string;
+            lastNotifiedAt?: string;
+            /** @description notifications sent (fired, repeated, resolved) */
+            notifications: number;
+        };
+        AlertMuteDto: {
+            id: number;
+            /** @enum {string} */
+            scope: "global" | "service" | "node";
+            target?: string;
+            rule?: string;
+            until: string;
+            createdAt: string;
+            actor: string;
+            reason?: string;
+        };
+        AlertChannelStatusDto: {
+            /**
+             * @description failing: the last delivery failed (after its retries, or while they go on)
+             * @enum {string}
+             */
+            state: "ok" | "failing" | "untested" | "disabled";
+            lastSuccessAt?: string;
+            lastFailureAt?: string;
+            /** @example attempt 3 of 6: HTTP 500 from hooks.example.com */
+            lastError?: string;
+            consecutiveFailures: number;
+            /** @description notifications waiting or being retried */
+            queued: number;
+        };
+        AlertChannelSummaryDto: {
+            id: number;
+            name: string;
+            /** @enum {string} */
+            type: "webhook" | "ntfy" | "slack" | "email";
+            status: components["schemas"]["AlertChannelStatusDto"];
+        };
+        AlertsPageDto: {
+            /** @description every firing alert, newest first */
+            active: components["schemas"]["AlertDto"][];
+            /** @description alerts matching `state` (all when unset) */
+            total: number;
+            limit: number;
+            offset: number;
+            /** @description a page of alerts, newest first, firing and resolved */
+            alerts: components["schemas"]["AlertDto"][];
+            /** @description mutes in force */
+            mutes: components["schemas"]["AlertMuteDto"][];
+            /** @description each channel's delivery status, so a failing channel shows */
+            channels: components["schemas"]["AlertChannelSummaryDto"][];
+            /** @description why the rules file is not in force, if it is not */
+            rulesError?: string;
+            /** @description why the last evaluation failed, if it did */
+            engineError?: string;
+        };
+        AlertEventDto: {
+            id: number;
+            alertId?: number;
+            at: string;
+            /** @enum {string} */
+            kind: "fired" | "repeated" | "resolved" | "muted" | "unmuted";
+            /** @description who, for mutes */
+            actor?: string;
+            message: string;
+        };
+        AlertHistoryDto: {
+            total: number;
+            limit: number;
+            offset: number;
+            /** @description newest first */
+            events: components["schemas"]["AlertEventDto"][];
+        };
+        CreateMuteDto: {
+            /** @enum {string} */
+            scope: "global" | "service" | "node";
+            /**
+             * @description the service name or node hostname; not for global
+             * @example web
+             */
+            target?: string;
+            /**
+             * @description only this rule; unset: every rule
+             * @enum {string}
+             */
+            rule?: "node_down" | "node_drained" | "replicas_below" | "task_failed" | "deploy_failed" | "docker_unreachable" | "registry_unreachable";
+            /**
+             * @description a duration: seconds, or "30s", "15m", "2h", "1d"
+             * @example 2h
+             */
+            duration: string;
+            reason?: string;
+        };
+        AlertRuleDto: {
+            enabled: boolean;
+            /** @enum {string} */
+            severity: "critical" | "warning" | "info";
+            /** @description seconds the condition must hold before it fires */
+            for: number;
+            /** @description seconds between repeats while it lasts; 0: never */
+            repeat: number;
+            /** @description task_failed: seconds without a new failure before it resolves */
+            resolveAfter?: number;
+        };
+        AlertRuleSetDto: {
+            node_down: components["schemas"]["AlertRuleDto"];
+            node_drained: components["schemas"]["AlertRuleDto"];
+            replicas_below: components["schemas"]["AlertRuleDto"];
+            task_failed: components["schemas"]["AlertRuleDto"];
+            deploy_failed: components["schemas"]["AlertRuleDto"];
+            docker_unreachable: components["schemas"]["AlertRuleDto"];
+            registry_unreachable: components["schemas"]["AlertRuleDto"];
+        };
+        AlertRulesDto: {
+            /** @example /data/alerts.yaml */
+            path: string;
+            /** @description every rule in force */
+            rules: components["schemas"]["AlertRuleSetDto"];
+            /** @description the file as written; unset: no file, the built-in rules apply */
+            yaml?: string;
+            /** @description why the file is not in force (the last good rules stay) */
+            error?: string;
+        };
+        UpdateAlertRulesDto: {
+            /**
+             * @description the whole file: `rules.<id>.enabled / severity / for / repeat / resolve_after`; a rule left out keeps its built-in values
+             * @example rules:
+             *       replicas_below:
+             *         for: 60s
+             *       node_drained:
+             *         enabled: false
+             */
+            yaml: string;
+        };
+        AlertChannelDto: {
+            id: number;
+            name: string;
+            /** @enum {string} */
+            type: "webhook" | "ntfy" | "slack" | "email";
+            enabled: boolean;
+            severities: string[];
+            rules: string[];
+            /** @description url, host, port, from, to, tls…; secrets (secret, token, password, a Slack URL's path) as ******** */
+            config: {
+                [key: string]: unknown;
+            };
+            status: components["schemas"]["AlertChannelStatusDto"];
+            createdAt: string;
+            updatedAt: string;
+        };
+        AlertChannelInputDto: {
+            /** @example ops chat */
+            name: string;
+            /** @enum {string} */
+            type: "webhook" | "ntfy" | "slack" | "email";
+            /** @default true */
+            enabled: boolean;
+            /** @description only these severities; empty or unset: all */
+            severities?: ("critical" | "warning" | "info")[];
+            /** @description only these rules; empty or unset: all */
+            rules?: ("node_down" | "node_drained" | "replicas_below" | "task_failed" | "deploy_failed" | "docker_unreachable" | "registry_unreachable")[];
+            /**
+             * @description webhook, ntfy (the topic URL), slack (the incoming webhook URL)
+             * @example https://hooks.example.com/alerts
+             */
+            url?: string;
+            /** @description webhook: the HMAC key (at least 16 characters); masked in answers */
+            secret?: string;
+            /** @description ntfy: an access token; masked in answers */
+            token?: string;
+            /** @description email: the SMTP server */
+            host?: string;
+            /** @description email: default 587 (starttls, none) or 465 (tls) */
+            port?: number;
+            /**
+             * @description email: starttls (required), tls (implicit, port 465) or none
+             * @default starttls
+             * @enum {string}
+             */
+            tls: "starttls" | "tls" | "none";
+            /** @description email (SMTP login) or ntfy (basic auth) */
+            username?: string;
+            /** @description email or ntfy; masked in answers */
+            password?: string;
+            /** @example swarm@example.com */
+            from?: string;
+            /**
+             * @example [
+             *       "ops@example.com"
+             *     ]
+             */
+            to?: string[];
+        };
+        ChannelTestResultDto: {
+            ok: boolean;
+            /** @example HTTP 500 from hooks.example.com */
+            error?: string;
+        };
+        AlertDetailDto: {
+            id: number;
+            /** @enum {string} */
+            rule: "node_down" | "node_drained" | "replicas_below" | "task_failed" | "deploy_failed" | "docker_unreachable" | "registry_unreachable";
+            /** @enum {string} */
+            severity: "critical" | "warning" | "info";
+            /** @enum {string} */
+            state: "firing" | "resolved";
+            /**
+             * @description the node hostname, service name, Docker endpoint or registry URL
+             * @example web
+             */
+            subject: string;
+            service?: string;
+            node?: string;
+            /** @example service web: 3 tasks failed recently, the last exit code 137: … */
+            message: string;
+            /** @description exit code, reason, constraints, replicas… */
+            details?: {
+                [key: string]: unknown;
+            };
+            /** @description when the condition began to hold */
+            startedAt: string;
+            firedAt: string;
+            resolvedAt?: string;
+            /** @description who muted it; a muted alert is not sent */
+            mutedBy?: string;
+            lastNotifiedAt?: string;
+            /** @description notifications sent (fired, repeated, resolved) */
+            notifications: number;
+            /** @description this alert’s history, newest first */
+            events: components["schemas"]["AlertEventDto"][];
+        };
+        MuteAlertDto: {
+            /**
+             * @description how long: a duration: seconds, or "30s", "15m", "2h", "1d"
+             * @example 1h
+             */
+            duration: string;
+            /**
+             * @description subject: the alert's service (or node) for every rule; rule: this rule for that subject only; global: every alert
+             * @default subject
+             * @enum {string}
+             */
+            scope: "subject" | "rule" | "global";
+            /** @example planned maintenance */
+            reason?: string;
+        };
+        CreateStackDto: {
+            /**
+             * @description the compose file, YAML text
+             * @example services:
+             *       web:
+             *         image: mini2:5000/web:1.4
+             */
+            compose: string;
+            /**
+             * @description values for ${VAR} in the file; secret-looking names come back masked
+             * @example {
+             *       "DB_PASSWORD": "s3cret"
+             *     }
+             */
+            variables?: {
+                [key: string]: string;
+            };
+            /**
+             * @description files the compose file refers to (configs, secrets, env_file), by path relative to the stack's folder
+             * @example {
+             *       "nginx/site.conf": "server { listen 80; }\n"
+             *     }
+             */
+            files?: {
+                [key: string]: string;
+            };
+            /**
+             * @description prefixes every object of the stack (`shop_web`)
+             * @example shop
+             */
+            name: string;
+        };
+        StackInputDto: {
+            /**
+             * @description the compose file, YAML text
+             * @example services:
+             *       web:
+             *         image: mini2:5000/web:1.4
+             */
+            compose: string;
+            /**
+             * @description values for ${VAR} in the file; secret-looking names come back masked
+             * @example {
+             *       "DB_PASSWORD": "s3cret"
+             *     }
+             */
+            variables?: {
+                [key: string]: string;
+            };
+            /**
+             * @description files the compose file refers to (configs, secrets, env_file), by path relative to the stack's folder
+             * @example {
+             *       "nginx/site.conf": "server { listen 80; }\n"
+             *     }
+             */
+            files?: {
+                [key: string]: string;
+            };
+        };
+        StackProblemDto: {
+            /** @example services.web.volumes[0].source */
+            key: string;
+            message: string;
+            /** @description line in the compose text */
+            line?: number;
+        };
+        StackSummaryDto: {
+            /** @example shop */
+            name: string;
+            /** @description defined in the catalog (DEFINITIONS_DIR/stacks/<name>) */
+            inCatalog: boolean;
+            /** @description the swarm runs services of this stack (made here or by `docker stack deploy`) */
+            deployed: boolean;
+            /** @description services in the file, or on the swarm for a stack that is not in the catalog */
+            services: number;
+            /** @description services of the stack on the swarm */
+            servicesDeployed: number;
+            replicasRunning: number;
+            replicasDesired: number;
+            /**
+             * @description partial: some services of the file are not on the swarm; unknown: Docker is unreachable
+             * @enum {string}
+             */
+            status: "invalid" | "not_deployed" | "running" | "updating" | "degraded" | "partial" | "unknown";
+            /** @example running 4 of 4 */
+            statusText: string;
+            /** @description why the stack on disk is not valid */
+            error?: string;
+        };
+        StackServiceDto: {
+            /**
+             * @description the key in the compose file
+             * @example web
+             */
+            key: string;
+            /**
+             * @description the swarm service
+             * @example shop_web
+             */
+            name: string;
+            /** @description the file has this service */
+            inFile: boolean;
+            /** @description the swarm runs this service */
+            deployed: boolean;
+            id?: string;
+            image?: string;
+            /** @enum {string} */
+            mode?: "replicated" | "global" | "replicated-job" | "global-job";
+            replicasDesired?: number;
+            replicasRunning?: number;
+            /** @enum {string} */
+            status: "not_deployed" | "running" | "degraded" | "unknown";
+        };
+        StackTaskDto: {
+            id: string;
+            /** @example web */
+            service: string;
+            slot?: number;
+            nodeHostname?: string;
+            desiredState: string;
+            state: string;
+            message?: string;
+            error?: string;
+            image?: string;
+            updatedAt?: string;
+        };
+        StackNetworkDto: {
+            /**
+             * @description the key in the compose file (`default` for the one services without networks: get)
+             * @example frontend
+             */
+            key: string;
+            /**
+             * @description the network on the swarm
+             * @example shop_frontend
+             */
+            name: string;
+            /** @example overlay */
+            driver?: string;
+            /** @description external: true, the stack uses it and does not create it */
+            external: boolean;
+            /** @description compose keys of the services attached */
+            services: string[];
+        };
+        SpecDifferenceDto: {
+            /** @example TaskTemplate.ContainerSpec.Env */
+            path: string;
+            /** @description what the file says */
+            wanted?: Record<string, never>;
+            /** @description what the swarm runs */
+            deployed?: Record<string, never>;
+        };
+        StackDriftDto: {
+            /** @example web */
+            service: string;
+            /** @description the file has the service, the swarm does not */
+            missing: boolean;
+            differences: components["schemas"]["SpecDifferenceDto"][];
+        };
+        StackDetailDto: {
+            /** @example shop */
+            name: string;
+            /** @description defined in the catalog (DEFINITIONS_DIR/stacks/<name>) */
+            inCatalog: boolean;
+            /** @description the swarm runs services of this stack (made here or by `docker stack deploy`) */
+            deployed: boolean;
+            /** @description services in the file, or on the swarm for a stack that is not in the catalog */
+            services: number;
+            /** @description services of the stack on the swarm */
+            servicesDeployed: number;
+            replicasRunning: number;
+            replicasDesired: number;
+            /**
+             * @description partial: some services of the file are not on the swarm; unknown: Docker is unreachable
+             * @enum {string}
+             */
+            status: "invalid" | "not_deployed" | "running" | "updating" | "degraded" | "partial" | "unknown";
+            /** @example running 4 of 4 */
+            statusText: string;
+            /** @description why the stack on disk is not valid */
+            error?: string;
+            /** @description the compose file (secret-looking values masked); absent for a stack only on the swarm */
+            compose?: string;
+            /** @description secret-looking values masked as ********; send the mask back to keep a value */
+            variables: {
+                [key: string]: string;
+            };
+            /** @description the stack's files; the content of secret files masked */
+            files: {
+                [key: string]: string;
+            };
+            /** @description what `docker stack deploy` would warn about: ignored keys, unset variables */
+            warnings: string[];
+            serviceList: components["schemas"]["StackServiceDto"][];
+            tasks: components["schemas"]["StackTaskDto"][];
+            networks: components["schemas"]["StackNetworkDto"][];
+            /** @description per service of the file: missing, or the fields where the swarm differs from the file */
+            drift: components["schemas"]["StackDriftDto"][];
+        };
+        StackDeployedServiceDto: {
+            /** @example web */
+            key: string;
+            /** @example shop_web */
+            name: string;
+            /** @enum {string} */
+            action: "created" | "updated";
+            /** @description the Engine's warnings */
+            warnings: string[];
+        };
+        StackReplicaDto: {
+            slot?: number;
+            nodeHostname?: string;
+            taskId: string;
+            state: string;
+            desiredState: string;
+            error?: string;
+        };
+        StackServiceConvergenceDto: {
+            /** @example shop_web */
+            service: string;
+            /** @enum {string} */
+            outcome: "converged" | "failed" | "timeout";
+            message: string;
+            desired: number;
+            running: number;
+            elapsedMs: number;
+            replicas: components["schemas"]["StackReplicaDto"][];
+        };
+        StackConvergenceDto: {
+            /**
+             * @description the worst of the services
+             * @enum {string}
+             */
+            outcome: "converged" | "failed" | "timeout";
+            services: components["schemas"]["StackServiceConvergenceDto"][];
+        };
+        StackDeployResultDto: {
+            /** @example shop */
+            stack: string;
+            /** @description the deploy history record (GET /api/stacks/{name}/history) */
+            historyId: number;
+            /** @description as `docker stack deploy` prints them: ignored keys, unset variables */
+            warnings: string[];
+            services: components["schemas"]["StackDeployedServiceDto"][];
+            /** @description services removed by prune */
+            removedServices: string[];
+            createdNetworks: string[];
+            createdConfigs: string[];
+            createdSecrets: string[];
+            /** @description config and secret versions no service uses any more, removed after convergence */
+            removedObjects: string[];
+            /** @description with wait=true (the default) */
+            convergence?: components["schemas"]["StackConvergenceDto"];
+            elapsedMs: number;
+        };
+        StackStopResultDto: {
+            name: string;
+            /** @description false when nothing of the stack was on the swarm */
+            stopped: boolean;
+            services: string[];
+            networks: string[];
+            configs: string[];
+            secrets: string[];
+            historyId?: number;
+        };
+        StackHistoryRecordDto: {
+            id: number;
+            /** @enum {string} */
+            action: "deploy" | "stop";
+            /** @enum {string} */
+            status: "in_progress" | "succeeded" | "failed" | "interrupted";
+            startedAt: string;
+            finishedAt?: string;
+            /** @description who asked: the token's name and role */
+            actor?: string;
+            message?: string;
+        };
+        StackLogLineDto: {
+            /**
+             * @description the compose key of the service
+             * @example web
+             */
+            service: string;
+            timestamp?: string;
+            /** @enum {string} */
+            stream: "stdout" | "stderr";
+            taskId?: string;
+            /** @description absent for global services and jobs: the node says where the line comes from */
+            taskSlot?: number;
+            nodeHostname?: string;
+            message: string;
         };
         AuditEntryDto: {
             id: number;
@@ -1676,7 +2501,10 @@ export interface operations {
     };
     importCompose: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description make one definition per service of a file with several, instead of offering it as a stack */
+                split?: boolean;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -2279,6 +3107,866 @@ export interface operations {
             };
             /** @description no bearer token, or an unknown, expired or revoked one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listAlerts: {
+        parameters: {
+            query?: {
+                /** @description only firing or only resolved alerts in `alerts` */
+                state?: "firing" | "resolved";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertsPageDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getAlertHistory: {
+        parameters: {
+            query?: {
+                /** @description only firing or only resolved alerts in `alerts` */
+                state?: "firing" | "resolved";
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertHistoryDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listAlertMutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertMuteDto"][];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    createAlertMute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateMuteDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertMuteDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below operator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    endAlertMute: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertMuteDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below operator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getAlertRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRulesDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    updateAlertRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAlertRulesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRulesDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listAlertChannels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertChannelDto"][];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    createAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertChannelInputDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertChannelDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertChannelDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    updateAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertChannelInputDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertChannelDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    testAlertChannel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelTestResultDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDetailDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    muteAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MuteAlertDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertMuteDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below operator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listStacks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackSummaryDto"][];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    createStack: {
+        parameters: {
+            query?: {
+                /** @description the stack's name when the body is the compose file itself (application/yaml) */
+                name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description JSON, or the compose file itself as application/yaml (then ?name= on a create) */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateStackDto"] | string;
+                "application/yaml": components["schemas"]["CreateStackDto"] | string;
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackDetailDto"];
+                };
+            };
+            /** @description the stack is refused: `message` names every key at fault, `problems` has each with its line in the compose text */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode?: number;
+                        message?: string;
+                        problems?: components["schemas"]["StackProblemDto"][];
+                    };
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below operator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getStack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackDetailDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    replaceStack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        /** @description JSON, or the compose file itself as application/yaml (then ?name= on a create) */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StackInputDto"] | string;
+                "application/yaml": components["schemas"]["StackInputDto"] | string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackDetailDto"];
+                };
+            };
+            /** @description the stack is refused: `message` names every key at fault, `problems` has each with its line in the compose text */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        statusCode?: number;
+                        message?: string;
+                        problems?: components["schemas"]["StackProblemDto"][];
+                    };
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below operator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteStack: {
+        parameters: {
+            query?: {
+                /** @description stop the deployed stack first */
+                force?: boolean;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deployStack: {
+        parameters: {
+            query?: {
+                /** @description wait until every service converged (default true) */
+                wait?: boolean;
+                /** @description seconds to wait at most (default 120) */
+                timeout?: number;
+                /** @description remove the stack's services that are no longer in the file (docker stack deploy --prune) */
+                prune?: boolean;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackDeployResultDto"];
+                    "text/event-stream": components["schemas"]["StackDeployResultDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below operator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    stopStack: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackStopResultDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below operator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getStackHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackHistoryRecordDto"][];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getStackLogs: {
+        parameters: {
+            query?: {
+                /** @description lines from the end of each service (default 200) */
+                tail?: number;
+                /** @description unix seconds or an RFC 3339 time, or a duration like 10m */
+                since?: string;
+                timestamps?: boolean;
+                /** @description stream new lines as Server-Sent Events (`line` events) */
+                follow?: boolean;
+                /** @description keep only lines containing this text (case-insensitive) */
+                q?: string;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackLogLineDto"][];
+                    "text/event-stream": components["schemas"]["StackLogLineDto"][];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below operator */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

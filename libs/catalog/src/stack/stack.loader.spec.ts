@@ -198,7 +198,8 @@ describe('loadStack: what Swarm can do', () => {
     const { project, warnings } = load(
       'services:\n  web:\n    image: a\n    build: .\n    restart: always\n    links: [db]\n    container_name: web1\n    expose: ["80"]\n    depends_on: [db]\n  db:\n    image: b\n    privileged: true\n',
     );
-    expect(project.services.web).toEqual({ image: 'a' });
+    // restart is warned about and still kept: the CLI uses it as the restart policy's fallback
+    expect(project.services.web).toEqual({ image: 'a', restart: 'always' });
     expect(project.services.db).toEqual({ image: 'b' });
     expect(warnings).toEqual([
       'Ignoring unsupported options: build, links, privileged, restart',

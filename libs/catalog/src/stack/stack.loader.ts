@@ -280,7 +280,11 @@ function toProject(stack: string, c: Json, variables: Variables, files: Map<stri
     for (const [key, v] of Object.entries(body)) {
       if (key.startsWith('x-')) continue;
       if (FORBIDDEN[key]) problems.push({ path: at(key), message: `not supported by docker stack deploy: ${FORBIDDEN[key]}` });
-      else if (UNSUPPORTED.includes(key)) unsupported.add(key);
+      else if (UNSUPPORTED.includes(key)) {
+        unsupported.add(key);
+        // the CLI warns about `restart` yet still takes it as the restart policy when deploy.restart_policy is absent
+        if (key === 'restart') service[key] = v;
+      }
       else if (DEPRECATED[key]) deprecated.add(key);
       else if (WITHOUT_EFFECT.includes(key)) withoutEffect.add(key);
       else if (!SWARM_SERVICE_KEYS.has(key)) {

@@ -1,0 +1,321 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, KeyedLock } from '@app/common';
+import { CatalogService, loadStack, withHistory, maskStack, restoreMaskedStack, StackStore, type DeployAction, type LoadedStack, type StackDefinition } from '@app/catalog';
+import { RegistryClient } from '@app/registry';
+import {
+  SwarmServices, SwarmStacks, type ComposeProject, type LiveService, type RegistryAuth, type StackDeployEvent, type StackLogLine, type StackPlan,
+} from '@app/swarm';
+import { AppConfig } from '../config/app-config';
+import { maskSecrets } from '../common/mask-secrets';
+import { maskComposeText, restoreComposeText } from './compose-text-mask';
+import {
+  StackDetailDto, StackDeployResultDto, StackDriftDto, StackHistoryRecordDto, StackInputDto, StackNetworkDto, StackServiceDto, StackStatus,
+  StackStopResultDto, StackSummaryDto, toStackDeployResultDto, toStackHistoryRecordDto, toStackTaskDto,
+} from './stack.dto';
+
+export interface StackDeployOptions {
+  /** Wait for every service to converge (default true). */
+  wait?: boolean;
+  timeoutSeconds?: number;
+  prune?: boolean;
+  /** Who asked; kept in the deploy history. */
+  actor?: string;
+  onEvent?: (e: StackDeployEvent) => void;
+}
+
+export interface StackLogsOptions {
+  tail?: number;
+  since?: string | number;
+  follow?: boolean;
+  timestamps?: boolean;
+  filter?: string;
+  signal?: AbortSignal;
+}
+
+const DEFAULT_WAIT_SECONDS = 120;
+
+/**
+ * A stack's deploys and stops are kept in the services' deploy history under
+ * `stack:<name>`: a service name is a DNS label and never holds a colon, so
+ * the two cannot clash.
+ */
+export const stackHistoryKey = (name: string) => `stack:${name}`;
+
+/**
+ * Compose stacks: the catalog's definitions (StackStore, loadStack) applied
+ * to the swarm (SwarmStacks), and the stacks the swarm runs whoever made
+ * them. REST and MCP both call these methods.
+ */
+@Injectable()
+export class StacksService {
+  /** One deploy or stop of a stack at a time. */
+  private readonly lock = new KeyedLock();
+
+  constructor(
+    private readonly store: StackStore,
+    private readonly catalog: CatalogService,
+    private readonly stacks: SwarmStacks,
+    private readonly services: SwarmServices,
+    private readonly registry: RegistryClient,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** The catalog's stacks and every stack on the swarm (also those `docker stack deploy` made); with Docker down, the catalog with status unknown. */
+  async list(): Promise<StackSummaryDto[]> {
+    const [defined, live] = await Promise.all([this.store.list(), this.liveByStack()]);
+    const names = new Set([...defined.map((d) => d.name), ...live.byStack.keys()]);
+    const byName = new Map(defined.map((d) => [d.name, d]));
+    return [...names].sort().map((name) => summaryOf(name, byName.get(name), live.byStack.get(name) ?? [], live.reachable));
+  }
+
+  async get(name: string): Promise<StackDetailDto> {
+    const [definition, live] = await Promise.all([this.readIfDefined(name), this.liveByStack()]);
+    const liveServices = live.byStack.get(name) ?? [];
+    if (!definition && liveServices.length === 0) {
+      if (!live.reachable) throw new DomainError('UNAVAILABLE', `stack "${name}" is not in the catalog, and Docker does not answer to say whether the swarm runs it`);
+      throw new DomainError('NOT_FOUND', `stack "${name}" is neither in the catalog nor on the swarm`);
+    }
+    const loaded = definition && !definition.error ? this.load(definition) : undefined;
+    const plan = loaded ? this.stacks.plan(loaded.project as ComposeProject, name) : undefined;
+    const base = summaryOf(name, definition, liveServices, live.reachable);
+    const masked = definition ? maskStack(definition) : undefined;
+    const [stackServices, tasks, drift] = liveServices.length
+      ? await Promise.all([this.stacks.stackServices(name), this.stacks.tasks(name), loaded ? this.stacks.drift(loaded.project as ComposeProject, name) : []])
+      : [[], [], (plan?.services ?? []).map((s) => ({ service: s.key, missing: true, differences: [] }))];
+    const fileKeys = new Set(plan?.services.map((s) => s.key) ?? []);
+    const serviceList: StackServiceDto[] = [
+      ...stackServices.map((s) => ({
+        key: s.key,
+        name: s.name,
+        inFile: fileKeys.has(s.key),
+        deployed: true,
+        id: s.id,
+        image: s.image,
+        mode: s.mode,
+        replicasDesired: s.replicasDesired,
+        replicasRunning: s.replicasRunning,
+        status: (s.replicasRunning < s.replicasDesired ? 'degraded' : 'running') as StackServiceDto['status'],
+      })),
+      ...(plan?.services ?? [])
+        .filter((p) => !stackServices.some((s) => s.key === p.key))
+        .map((p) => ({ key: p.key, name: p.name, inFile: true, deployed: false, image: imageOf(p.spec), status: (live.reachable ? 'not_deployed' : 'unknown') as StackServiceDto['status'] })),
+    ].sort((a, b) => a.key.localeCompare(b.key));
+    return {
+      ...base,
+      compose: definition ? maskComposeText(definition.compose) : undefined,
+      variables: masked?.variables ?? {},
+      files: masked?.files ?? {},
+      warnings: loaded?.warnings ?? definition?.warnings ?? [],
+      serviceList,
+      tasks: tasks.map(toStackTaskDto),
+      networks: plan ? networksOf(plan) : [],
+      drift: maskSecrets(drift) as StackDriftDto[],
+    };
+  }
+
+  /** Validates and writes a new stack (nothing written on a refusal); CONFLICT when the name is taken. */
+  async create(name: string, input: StackInputDto): Promise<StackDetailDto> {
+    // a taken name is a 409 whatever the body holds (the store checks the file first, then the name)
+    if (await this.store.exists(name)) throw new DomainError('CONFLICT', `stack "${name}" already exists in the catalog; PUT /api/stacks/${name} replaces it`);
+    await this.store.create(name, input);
+    return this.get(name);
+  }
+
+  /** Replaces the stack as a whole; masked values sent back (variables, secret files, compose lines) keep the stored ones. */
+  async replace(name: string, input: StackInputDto): Promise<StackDetailDto> {
+    const stored = await this.store.read(name);
+    const restored = restoreMaskedStack(input, stored);
+    await this.store.replace(name, { ...restored, compose: restoreComposeText(input.compose, stored.compose) });
+    return this.get(name);
+  }
+
+  /** Removes the definition; a deployed stack is stopped first with force, otherwise refused. */
+  async remove(name: string, force = false, actor?: string): Promise<void> {
+    await this.store.read(name);
+    const deployed = (await this.stacks.list()).some((s) => s.name === name);
+    if (deployed && !force) throw new DomainError('CONFLICT', `stack "${name}" is deployed; stop it first, or delete with force=true, which stops it`);
+    if (deployed) await this.stop(name, actor);
+    await this.store.remove(name);
+  }
+
+  /** Creates the stack when the catalog lacks it, replaces it otherwise (masks restored), then deploys and waits. For agents. */
+  async apply(name: string, input: StackInputDto, opts: StackDeployOptions = {}): Promise<StackDeployResultDto> {
+    if (await this.store.exists(name)) await this.replace(name, input);
+    else await this.store.create(name, input);
+    return this.deploy(name, { wait: true, ...opts });
+  }
+
+  /**
+   * As `docker stack deploy`: the catalog's stack loaded (interpolated,
+   * validated), images checked against the registry and pinned to their
+   * digest, then networks, configs, secrets and services; with wait, until
+   * every service converged. Each deploy is a history record under
+   * `stack:<name>`, refusals included.
+   */
+  deploy(name: string, opts: StackDeployOptions = {}): Promise<StackDeployResultDto> {
+    return this.lock.run(name, async () => {
+      const definition = await this.store.read(name);
+      return withHistory(this.catalog, stackHistoryKey(name), 'deploy', { actor: opts.actor }, async (historyId) => {
+        const loaded = this.load(definition);
+        const project = loaded.project as ComposeProject;
+        const pinned = await this.pinImages(project);
+        const result = await this.stacks.deploy(project, name, {
+          wait: opts.wait !== false,
+          timeoutMs: (opts.timeoutSeconds ?? DEFAULT_WAIT_SECONDS) * 1000,
+          prune: opts.prune,
+          resolveImage: async (image) => pinned.get(image) ?? image,
+          registryAuth: this.registryAuth(),
+          onEvent: opts.onEvent,
+        });
+        const outcome = result.convergence?.outcome;
+        const message = outcome
+          ? `${result.services.length} services: ${outcome}${outcome === 'converged' ? '' : ` (${result.convergence!.services.filter((s) => s.outcome !== 'converged').map((s) => `${s.service}: ${s.message}`).join('; ')})`}`
+          : `${result.services.length} services (not waited for)`;
+        return { result: toStackDeployResultDto(result, historyId, loaded.warnings), message, failed: outcome !== undefined && outcome !== 'converged' };
+      });
+    });
+  }
+
+  /** As `docker stack rm`: the stack's services, networks, configs and secrets go; the definition stays. */
+  stop(name: string, actor?: string): Promise<StackStopResultDto> {
+    return this.lock.run(name, async () => {
+      const defined = await this.store.exists(name);
+      const deployed = (await this.stacks.list()).some((s) => s.name === name);
+      if (!deployed) {
+        if (!defined) throw new DomainError('NOT_FOUND', `stack "${name}" is neither in the catalog nor on the swarm`);
+        return { name, stopped: false, services: [], networks: [], configs: [], secrets: [] };
+      }
+      return withHistory(this.catalog, stackHistoryKey(name), 'stop', { actor }, async (historyId) => {
+        const removed = await this.stacks.remove(name).catch((err: unknown) => {
+          // deployed a moment ago, gone now: nothing left to remove
+          if (err instanceof DomainError && err.code === 'NOT_FOUND') return { services: [], networks: [], configs: [], secrets: [] };
+          throw err;
+        });
+        return {
+          result: { name, stopped: true, ...removed, historyId },
+          message: `removed ${removed.services.length} services, ${removed.networks.length} networks, ${removed.configs.length} configs, ${removed.secrets.length} secrets`,
+        };
+      });
+    });
+  }
+
+  async history(name: string): Promise<StackHistoryRecordDto[]> {
+    const records = await this.catalog.history(stackHistoryKey(name));
+    if (records.length === 0 && !(await this.store.exists(name))) throw new DomainError('NOT_FOUND', `stack "${name}" is not in the catalog and has no history`);
+    return records.map(toStackHistoryRecordDto);
+  }
+
+  /** NOT_FOUND when no service carries the stack's namespace. */
+  async ensureDeployed(name: string): Promise<void> {
+    if (!(await this.stacks.list()).some((s) => s.name === name)) throw new DomainError('NOT_FOUND', `stack "${name}" not found: no service on the swarm carries its namespace`);
+  }
+
+  isDeployed(name: string): Promise<boolean> {
+    return this.stacks.list().then((l) => l.some((s) => s.name === name));
+  }
+
+  /** One stream of every service of the stack, each line tagged with service, slot and node. */
+  logs(name: string, opts: StackLogsOptions): AsyncGenerator<StackLogLine> {
+    return this.stacks.logs(name, opts);
+  }
+
+  private load(definition: StackDefinition): LoadedStack {
+    if (definition.error) throw new DomainError('INVALID', `stack "${definition.name}" on disk is not valid: ${definition.error}`);
+    return loadStack({ name: definition.name, compose: definition.compose, variables: definition.variables, files: definition.files });
+  }
+
+  private async readIfDefined(name: string): Promise<StackDefinition | undefined> {
+    return this.store.read(name).catch((err: unknown) => {
+      if (err instanceof DomainError && err.code === 'NOT_FOUND') return undefined;
+      throw err;
+    });
+  }
+
+  /**
+   * Every image of the configured registry resolved to its digest before
+   * anything is created: an image the registry lacks is refused naming the
+   * service's key, as a service deploy does.
+   */
+  private async pinImages(project: ComposeProject): Promise<Map<string, string>> {
+    const pinned = new Map<string, string>();
+    for (const [key, service] of Object.entries(project.services)) {
+      const image = String(service.image ?? '');
+      if (pinned.has(image) || image.includes('@') || !this.registry.isConfiguredRegistry(image)) continue;
+      const resolved = await this.registry.resolveImage(image);
+      if (!resolved) throw new DomainError('INVALID', `services.${key}.image: "${image}" does not exist in the registry ${this.registry.host}`, { key: `services.${key}.image` });
+      pinned.set(image, `${image}@${resolved.digest}`);
+    }
+    return pinned;
+  }
+
+  private registryAuth(): RegistryAuth | undefined {
+    const { username, password } = this.config.registry;
+    if (!username || !this.registry.host) return undefined;
+    return { username, password: password ?? '', serveraddress: this.registry.host };
+  }
+
+  private async liveByStack(): Promise<{ reachable: boolean; byStack: Map<string, LiveService[]> }> {
+    try {
+      const byStack = new Map<string, LiveService[]>();
+      for (const s of await this.services.listLive()) {
+        if (s.stack === undefined) continue;
+        byStack.set(s.stack, [...(byStack.get(s.stack) ?? []), s]);
+      }
+      return { reachable: true, byStack };
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'UNAVAILABLE') return { reachable: false, byStack: new Map() };
+      throw err;
+    }
+  }
+
+
+}
+
+function imageOf(spec: { TaskTemplate?: unknown }): string | undefined {
+  return (spec.TaskTemplate as { ContainerSpec?: { Image?: string } } | undefined)?.ContainerSpec?.Image;
+}
+
+function summaryOf(name: string, definition: StackDefinition | undefined, live: LiveService[], reachable: boolean): StackSummaryDto {
+  let fileServices: number | undefined;
+  if (definition && !definition.error) {
+    try {
+      fileServices = Object.keys(loadStack({ name, compose: definition.compose, variables: definition.variables, files: definition.files }).project.services).length;
+    } catch {
+      fileServices = undefined;
+    }
+  }
+  const replicasRunning = live.reduce((n, s) => n + s.replicasRunning, 0);
+  const replicasDesired = live.reduce((n, s) => n + s.replicasDesired, 0);
+  let status: StackStatus;
+  let statusText: string;
+  if (definition?.error) [status, statusText] = ['invalid', `invalid: ${definition.error}`];
+  else if (!reachable) [status, statusText] = ['unknown', 'unknown: Docker is unreachable'];
+  else if (live.length === 0) [status, statusText] = ['not_deployed', 'not deployed'];
+  else if (live.some((s) => s.updateStatus?.state === 'updating' || s.updateStatus?.state === 'rollback_started')) [status, statusText] = ['updating', `updating: ${replicasRunning} of ${replicasDesired} running`];
+  else if (fileServices !== undefined && live.length < fileServices) [status, statusText] = ['partial', `${live.length} of ${fileServices} services deployed, ${replicasRunning} of ${replicasDesired} running`];
+  else if (replicasRunning < replicasDesired) [status, statusText] = ['degraded', `running ${replicasRunning} of ${replicasDesired}`];
+  else [status, statusText] = ['running', `running ${replicasRunning} of ${replicasDesired}`];
+  return {
+    name,
+    inCatalog: definition !== undefined,
+    deployed: live.length > 0,
+    services: fileServices ?? live.length,
+    servicesDeployed: live.length,
+    replicasRunning,
+    replicasDesired,
+    status,
+    statusText,
+    error: definition?.error,
+  };
+}
+
+function networksOf(plan: StackPlan): StackNetworkDto[] {
+  const attached = (names: string[]) =>
+    plan.services
+      .filter((s) => ((s.spec.TaskTemplate as { Networks?: { Target?: string }[] } | undefined)?.Networks ?? []).some((n) => names.includes(n.Target ?? '')))
+      .map((s) => s.key);
+  return [
+    ...plan.networks.map((n) => ({ key: n.key, name: n.name, driver: n.driver, external: false, services: attached([n.name]) })),
+    ...plan.externalNetworks.map((n) => ({ key: n.key, name: n.name, external: true, services: attached([n.name]) })),
+  ];
+}
