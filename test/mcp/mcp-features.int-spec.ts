@@ -10,7 +10,12 @@ const PREFIX = 't-mcpf-';
 jest.setTimeout(240_000);
 
 type ToolResult = { isError?: boolean; content: Array<{ type: string; text: string }>; structuredContent?: any };
-const READ_TOOLS = ['get_health', 'get_health_history', 'get_registry_images', 'get_registry_tags', 'get_service', 'get_service_logs', 'list_nodes', 'list_services', 'list_tasks'];
+const READ_TOOLS = [
+  'get_health', 'get_health_history', 'get_registry_images', 'get_registry_tags', 'get_service', 'get_service_logs', 'get_stack', 'get_stack_logs',
+  'list_alerts', 'list_image_updates', 'list_nodes', 'list_services', 'list_stacks', 'list_tasks',
+];
+/** Read tools that need operator: they read logs. */
+const OPERATOR_READ_TOOLS = ['get_service_logs', 'get_stack_logs'];
 
 async function connect(t: TestApp, token: string): Promise<Client> {
   const client = new Client({ name: 'features-test', version: '1.0.0' });
@@ -121,8 +126,7 @@ describe('MCP: error codes, confirmation, read-only, resources, prompts, checked
     const viewer = await connect(t, await issue(t, 'mcp-viewer', 'viewer'));
     try {
       const names = (await viewer.listTools()).tools.map((x) => x.name);
-      // get_service_logs reads, but needs operator
-      expect(names.sort()).toEqual(READ_TOOLS.filter((n) => n !== 'get_service_logs'));
+      expect(names.sort()).toEqual(READ_TOOLS.filter((n) => !OPERATOR_READ_TOOLS.includes(n)));
       const scale = await call(viewer, 'scale_service', { name: `${PREFIX}web`, replicas: 1 });
       expect(scale.structuredContent).toEqual({ code: 'FORBIDDEN', message: 'forbidden: needs operator; the token "mcp-viewer" is viewer' });
     } finally {
@@ -170,6 +174,7 @@ describe('MCP: error codes, confirmation, read-only, resources, prompts, checked
 
   it('every tool answers what its output schema declares (checked with the SDK client\'s own validator)', async () => {
     const name = `${PREFIX}checked`;
+    const stack = 't-mcpf-stack';
     const registry = labImage().split('/')[0];
     expect(labWebImage().startsWith(`${registry}/`)).toBe(true);
     const calls: Array<[string, Record<string, unknown>]> = [
@@ -188,6 +193,13 @@ describe('MCP: error codes, confirmation, read-only, resources, prompts, checked
       ['get_health_history', { limit: 5 }],
       ['get_registry_images', {}],
       ['get_registry_tags', { repository: 'busybox' }],
+      ['list_image_updates', {}],
+      ['list_alerts', {}],
+      ['deploy_stack', { name: stack, compose: `services:\n  web:\n    image: ${labWebImage()}\n`, timeout: 120 }],
+      ['list_stacks', {}],
+      ['get_stack', { name: stack }],
+      ['get_stack_logs', { name: stack, tail: 5 }],
+      ['stop_stack', { name: stack, confirm: true }],
     ];
     const tools = (await admin.listTools()).tools;
     // a new tool fails this test until it is called here
