@@ -19,13 +19,16 @@ import { benchImageLifecycle } from './images.bench';
 
 const ROOT = join(__dirname, '..');
 /** The stdio server exactly as Claude Code starts it: .mcp.json's command and arguments, from the project root. */
-const MCP_JSON_SERVER: { command: string; args: string[]; env?: Record<string, string> } = JSON.parse(readFileSync(join(ROOT, '.mcp.json'), 'utf8')).mcpServers['swarm-orchestrator'];
+const MCP_JSON_SERVER: { command: string; args: string[]; env?: Record<string, string> } = JSON.parse(
+  readFileSync(join(ROOT, '.mcp.json'), 'utf8'),
+).mcpServers['swarm-orchestrator'];
 /** The bare SDK server, started the same way (node itself). */
 const BARE_SERVER = { command: 'node', args: [join(__dirname, 'bare-mcp-server.mjs')], env: {} };
 const PREFIX = 'bench-';
 const rows: string[][] = [];
 const docker = labDocker();
-const cli = (args: string[]) => execFileSync('docker', args, { env: { ...process.env, DOCKER_HOST: labEnv().DOCKER_HOST }, stdio: ['ignore', 'pipe', 'pipe'] });
+const cli = (args: string[]) =>
+  execFileSync('docker', args, { env: { ...process.env, DOCKER_HOST: labEnv().DOCKER_HOST }, stdio: ['ignore', 'pipe', 'pipe'] });
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))];
@@ -49,7 +52,11 @@ async function createServices(n: number, existing: number) {
   for (let i = existing; i < n; i += 20) {
     await Promise.all(
       Array.from({ length: Math.min(20, n - i) }, (_, k) =>
-        docker.createService({ Name: `${PREFIX}svc-${i + k}`, TaskTemplate: { ContainerSpec: { Image: labImage(), Args: ['sleep', '3600'] } }, Mode: { Replicated: { Replicas: 0 } } } as any),
+        docker.createService({
+          Name: `${PREFIX}svc-${i + k}`,
+          TaskTemplate: { ContainerSpec: { Image: labImage(), Args: ['sleep', '3600'] } },
+          Mode: { Replicated: { Replicas: 0 } },
+        } as any),
       ),
     );
   }
@@ -72,9 +79,17 @@ async function main() {
     await get('/api/services/live');
     const calls = engine.callCount - before;
     const ours = await samples(30, () => get('/api/services/live'));
-    const raw = await samples(30, () => Promise.all([docker.listServices(), docker.listTasks({ filters: JSON.stringify({ 'desired-state': ['running'] }) })]));
+    const raw = await samples(30, () =>
+      Promise.all([docker.listServices(), docker.listTasks({ filters: JSON.stringify({ 'desired-state': ['running'] }) })]),
+    );
     const cliTimes = await samples(5, async () => cli(['service', 'ls']));
-    row(`live services, ${n} services (${calls} Engine calls)`, `${ms(median(ours))} p95 ${ms(pct(ours, 95))}`, `raw ${ms(median(raw))} / CLI ${ms(median(cliTimes))}`, `${(median(ours) / median(raw)).toFixed(2)}× raw`, '≤1.3× raw, < CLI');
+    row(
+      `live services, ${n} services (${calls} Engine calls)`,
+      `${ms(median(ours))} p95 ${ms(pct(ours, 95))}`,
+      `raw ${ms(median(raw))} / CLI ${ms(median(cliTimes))}`,
+      `${(median(ours) / median(raw)).toFixed(2)}× raw`,
+      '≤1.3× raw, < CLI',
+    );
   }
   await removeServices(PREFIX);
 
@@ -82,18 +97,30 @@ async function main() {
   for (const path of ['/api/health', '/api/health/detailed']) {
     const lat: number[] = [];
     const started = performance.now();
-    await Promise.all(Array.from({ length: 20 }, async () => {
-      for (let i = 0; i < 150; i++) lat.push(await time(() => get(path)));
-    }));
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        for (let i = 0; i < 150; i++) lat.push(await time(() => get(path)));
+      }),
+    );
     const rps = lat.length / ((performance.now() - started) / 1000);
     (main as any)[path] = { rps, p99: pct(lat, 99) };
   }
   const live = (main as any)['/api/health'];
   const detailed = (main as any)['/api/health/detailed'];
-  row('health: req/s and p99 (20 clients)', `${detailed.rps.toFixed(0)}/s p99 ${ms(detailed.p99)}`, `/api/health ${live.rps.toFixed(0)}/s p99 ${ms(live.p99)}`, `${(detailed.rps / live.rps).toFixed(2)}×`, '≥0.8×');
+  row(
+    'health: req/s and p99 (20 clients)',
+    `${detailed.rps.toFixed(0)}/s p99 ${ms(detailed.p99)}`,
+    `/api/health ${live.rps.toFixed(0)}/s p99 ${ms(live.p99)}`,
+    `${(detailed.rps / live.rps).toFixed(2)}×`,
+    '≥0.8×',
+  );
 
   // 3. change latency: `docker service scale` by the CLI → the event on /api/events
-  await docker.createService({ Name: `${PREFIX}scale`, TaskTemplate: { ContainerSpec: { Image: labImage(), Args: ['sleep', '3600'] } }, Mode: { Replicated: { Replicas: 0 } } } as any);
+  await docker.createService({
+    Name: `${PREFIX}scale`,
+    TaskTemplate: { ContainerSpec: { Image: labImage(), Args: ['sleep', '3600'] } },
+    Mode: { Replicated: { Replicas: 0 } },
+  } as any);
   await new Promise((r) => setTimeout(r, 1500));
   const latencies: number[] = [];
   for (let i = 1; i <= 8; i++) {
@@ -101,7 +128,11 @@ async function main() {
     await sse.waitFor((e) => e.event === 'snapshot', 5000, 'snapshot');
     const started = Date.now();
     cli(['service', 'scale', '--detach', `${PREFIX}scale=${i % 2}`]);
-    const e = await sse.waitFor((x) => x.data?.subject === `${PREFIX}scale` && (x.event === 'service' || x.event === 'replicas'), 10_000, 'the scale');
+    const e = await sse.waitFor(
+      (x) => x.data?.subject === `${PREFIX}scale` && (x.event === 'service' || x.event === 'replicas'),
+      10_000,
+      'the scale',
+    );
     latencies.push(e.receivedAt - started);
     await sse.stop();
   }
@@ -114,19 +145,39 @@ async function main() {
     const name = `${PREFIX}dep-${i}`;
     await t.api('/api/services', { method: 'POST', json: { name, image: labWebImage(), deploy: { replicas: 2 } } });
     ourDeploy.push(await time(() => t.api(`/api/services/${name}/deploy?wait=true`, { method: 'POST' }).then((r) => r.json())));
-    cliDeploy.push(await time(async () => cli(['service', 'create', '--detach=false', '--quiet', '--name', `${PREFIX}cli-${i}`, '--replicas', '2', labWebImage()])));
+    cliDeploy.push(
+      await time(async () =>
+        cli(['service', 'create', '--detach=false', '--quiet', '--name', `${PREFIX}cli-${i}`, '--replicas', '2', labWebImage()]),
+      ),
+    );
   }
-  row('deploy to convergence, 2 replicas', `median ${ms(median(ourDeploy))}`, `docker service create ${ms(median(cliDeploy))}`, `${(median(ourDeploy) / median(cliDeploy)).toFixed(2)}×`, '≤1.1×');
+  row(
+    'deploy to convergence, 2 replicas',
+    `median ${ms(median(ourDeploy))}`,
+    `docker service create ${ms(median(cliDeploy))}`,
+    `${(median(ourDeploy) / median(cliDeploy)).toFixed(2)}×`,
+    '≤1.1×',
+  );
   await removeServices(PREFIX);
 
   // 4b. image lifecycle: push → "update available" on the event stream; push → converged redeploy vs the CLI
   await benchImageLifecycle(row);
 
   // 5. MCP cold start → first tools/list, vs a bare SDK server
-  const coldStart = async (server: { command: string; args: string[]; env?: Record<string, string> }, env: Record<string, string>, holdMs = 0) => {
+  const coldStart = async (
+    server: { command: string; args: string[]; env?: Record<string, string> },
+    env: Record<string, string>,
+    holdMs = 0,
+  ) => {
     const started = performance.now();
     const client = new Client({ name: 'bench', version: '1' });
-    const transport = new StdioClientTransport({ command: server.command, args: server.args, cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...server.env, ...env }, stderr: 'ignore' });
+    const transport = new StdioClientTransport({
+      command: server.command,
+      args: server.args,
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...server.env, ...env },
+      stderr: 'ignore',
+    });
     await client.connect(transport);
     await client.listTools();
     const elapsed = performance.now() - started;
@@ -153,19 +204,54 @@ async function main() {
   const ourCold = median(ourMcp.map((x) => x.elapsed));
   const bareCold = median(bare.map((x) => x.elapsed));
   const command = [MCP_JSON_SERVER.command, ...MCP_JSON_SERVER.args].join(' ');
-  row(`MCP stdio cold start → tools/list (\`${command}\`, from .mcp.json)`, `${ms(ourCold)} (first start after a build ${ms(firstStart.elapsed)})`, `bare SDK server ${ms(bareCold)}`, `${(ourCold / bareCold).toFixed(2)}×`, '< 2×');
+  row(
+    `MCP stdio cold start → tools/list (\`${command}\`, from .mcp.json)`,
+    `${ms(ourCold)} (first start after a build ${ms(firstStart.elapsed)})`,
+    `bare SDK server ${ms(bareCold)}`,
+    `${(ourCold / bareCold).toFixed(2)}×`,
+    '< 2×',
+  );
   row('MCP list_services call (warm)', ms(median(ourMcp.map((x) => x.call))), '–', '–', '–');
-  row('MCP stdio session end: stdin closed → server exited', ms(median(ourMcp.map((x) => x.close))), `bare SDK server ${ms(median(bare.map((x) => x.close)))}`, '–', '< 1 s');
+  row(
+    'MCP stdio session end: stdin closed → server exited',
+    ms(median(ourMcp.map((x) => x.close))),
+    `bare SDK server ${ms(median(bare.map((x) => x.close)))}`,
+    '–',
+    '< 1 s',
+  );
 
   // 6. memory of the built app, idle and after listing 500 services many times
   const port = 19900 + Math.floor(Math.random() * 90);
-  const proc = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', NODE_ENV: 'production', ADMIN_TOKEN: 'so_bench_token_0123456789abcdef' }, stdio: 'ignore' });
+  const proc = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      NODE_ENV: 'production',
+      ADMIN_TOKEN: 'so_bench_token_0123456789abcdef',
+    },
+    stdio: 'ignore',
+  });
   const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))![1]) / 1024;
-  for (let i = 0; i < 100 && !(await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 200));
+  for (
+    let i = 0;
+    i < 100 &&
+    !(await fetch(`http://127.0.0.1:${port}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 200));
   await new Promise((r) => setTimeout(r, 3000));
   const idle = rss();
   await createServices(500, 0);
-  for (let i = 0; i < 200; i++) await fetch(`http://127.0.0.1:${port}/api/services/live`, { headers: { authorization: 'Bearer so_bench_token_0123456789abcdef' } }).then((r) => r.arrayBuffer());
+  for (let i = 0; i < 200; i++)
+    await fetch(`http://127.0.0.1:${port}/api/services/live`, {
+      headers: { authorization: 'Bearer so_bench_token_0123456789abcdef' },
+    }).then((r) => r.arrayBuffer());
   const loaded1 = rss();
   // then poll as the dashboard does, once a second, for BENCH_SOAK_SECONDS (600 by default)
   const soakSeconds = Number(process.env.BENCH_SOAK_SECONDS ?? 600);
@@ -174,7 +260,9 @@ async function main() {
   while (Date.now() < soakEnd) {
     await Promise.all(
       ['/api/services/live', '/api/health/detailed', '/api/services'].map((p) =>
-        fetch(`http://127.0.0.1:${port}${p}`, { headers: { authorization: 'Bearer so_bench_token_0123456789abcdef' } }).then((r) => r.arrayBuffer()),
+        fetch(`http://127.0.0.1:${port}${p}`, { headers: { authorization: 'Bearer so_bench_token_0123456789abcdef' } }).then((r) =>
+          r.arrayBuffer(),
+        ),
       ),
     );
     polls++;
@@ -183,7 +271,13 @@ async function main() {
   const loaded2 = rss();
   proc.kill();
   await removeServices(PREFIX);
-  row('API resident memory', `idle ${idle.toFixed(0)} MiB`, `500 services: ${loaded1.toFixed(0)} MiB → ${loaded2.toFixed(0)} MiB after ${soakSeconds} s polling (${polls} rounds)`, '–', 'no growth beyond noise');
+  row(
+    'API resident memory',
+    `idle ${idle.toFixed(0)} MiB`,
+    `500 services: ${loaded1.toFixed(0)} MiB → ${loaded2.toFixed(0)} MiB after ${soakSeconds} s polling (${polls} rounds)`,
+    '–',
+    'no growth beyond noise',
+  );
 
   // 7. web: initial JS + CSS, gzip
   const assets = join(ROOT, 'apps/web/dist/assets');

@@ -22,14 +22,37 @@ async function main() {
   const port = 19700 + Math.floor(Math.random() * 100);
   const proc = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], {
     cwd: ROOT,
-    env: { ...process.env, ...labEnv(), PORT: String(port), HOST: '127.0.0.1', ADMIN_TOKEN: TOKEN, NODE_ENV: 'production', LOG_LEVEL: 'error', DATA_DIR: join(dir, 'data'), DEFINITIONS_DIR: join(dir, 'defs'), HEALTH_POLL_INTERVAL: '10' },
+    env: {
+      ...process.env,
+      ...labEnv(),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADMIN_TOKEN: TOKEN,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'error',
+      DATA_DIR: join(dir, 'data'),
+      DEFINITIONS_DIR: join(dir, 'defs'),
+      HEALTH_POLL_INTERVAL: '10',
+    },
     stdio: 'ignore',
   });
   const base = `http://127.0.0.1:${port}`;
   const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${base}${path}`, { ...init, headers: { authorization: `Bearer ${TOKEN}`, ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers ?? {}) } });
+    fetch(`${base}${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${TOKEN}`, ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers ?? {}) },
+    });
   const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))![1]) / 1024;
-  for (let i = 0; i < 150 && !(await fetch(`${base}/api/health`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 200));
+  for (
+    let i = 0;
+    i < 150 &&
+    !(await fetch(`${base}/api/health`).then(
+      (r) => r.ok,
+      () => false,
+    ));
+    i++
+  )
+    await new Promise((r) => setTimeout(r, 200));
 
   const counts = { requests: 0, errors: 0, deploys: 0, scales: 0 };
   const errors: string[] = [];
@@ -44,7 +67,10 @@ async function main() {
       if (errors.length < 20) errors.push(`${what}: ${(err as Error).message}`);
     }
   };
-  await check('create', api('/api/services', { method: 'POST', body: JSON.stringify({ name: NAME, image: labWebImage(), deploy: { replicas: 1 } }) }));
+  await check(
+    'create',
+    api('/api/services', { method: 'POST', body: JSON.stringify({ name: NAME, image: labWebImage(), deploy: { replicas: 1 } }) }),
+  );
   const sse = collectSse(await api('/api/events'));
   const memory: number[] = [rss()];
   const started = Date.now();
@@ -53,7 +79,10 @@ async function main() {
     await Promise.all(['/api/services/live', '/api/health/detailed', '/api/services', '/api/nodes'].map((p) => check(`GET ${p}`, api(p))));
     if (tick % 10 === 0) {
       counts.scales++;
-      await check('scale', api(`/api/services/${NAME}/scale`, { method: 'POST', body: JSON.stringify({ replicas: 1 + (tick / 10) % 3 }) }));
+      await check(
+        'scale',
+        api(`/api/services/${NAME}/scale`, { method: 'POST', body: JSON.stringify({ replicas: 1 + ((tick / 10) % 3) }) }),
+      );
     }
     if (tick % 30 === 0) {
       counts.deploys++;
@@ -71,7 +100,12 @@ async function main() {
     seconds: SECONDS,
     ...counts,
     sseEvents: sse.events.length,
-    rssMiB: { first: memory[0].toFixed(0), min: Math.min(...memory).toFixed(0), max: Math.max(...memory).toFixed(0), last: memory[memory.length - 1].toFixed(0) },
+    rssMiB: {
+      first: memory[0].toFixed(0),
+      min: Math.min(...memory).toFixed(0),
+      max: Math.max(...memory).toFixed(0),
+      last: memory[memory.length - 1].toFixed(0),
+    },
     firstErrors: errors,
   };
   console.log(JSON.stringify(summary, null, 2));

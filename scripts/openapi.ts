@@ -11,7 +11,14 @@ export const OPENAPI_FILE = join(__dirname, '../apps/api/openapi.json');
 
 export async function renderOpenApi(): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'so-openapi-'));
-  Object.assign(process.env, { DATA_DIR: join(dir, 'data'), DEFINITIONS_DIR: join(dir, 'defs'), DOCKER_HOST: 'unix:///nonexistent.sock', LOG_LEVEL: 'silent', NODE_ENV: 'test', HEALTH_POLL_INTERVAL: '3600' });
+  Object.assign(process.env, {
+    DATA_DIR: join(dir, 'data'),
+    DEFINITIONS_DIR: join(dir, 'defs'),
+    DOCKER_HOST: 'unix:///nonexistent.sock',
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+    HEALTH_POLL_INTERVAL: '3600',
+  });
   const { createApp, buildOpenApiDocument } = await import('../apps/api/src/bootstrap');
   const app = await createApp({ logger: false });
   try {

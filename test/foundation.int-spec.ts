@@ -45,8 +45,14 @@ describe('foundation: the API on the lab', () => {
   it('refuses to start with bad variables, naming every one of them', () => {
     const main = join(__dirname, '../dist/apps/api/src/main.js');
     if (!existsSync(main)) spawnSync('npx', ['nest', 'build', 'api'], { cwd: join(__dirname, '..') });
-    const res = spawnSync(process.execPath, [main], { env: { PATH: process.env.PATH, PORT: 'abc', DOCKER_HOST: 'ftp://x' }, encoding: 'utf8', timeout: 20_000 });
+    const res = spawnSync(process.execPath, [main], {
+      env: { PATH: process.env.PATH, PORT: 'abc', DOCKER_HOST: 'ftp://x' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(res.status).toBe(1);
-    expect(res.stderr).toMatch(/Invalid configuration \(2 variable\(s\)\):\n {2}PORT="abc": must be an integer port number\n {2}DOCKER_HOST="ftp:\/\/x": unsupported scheme/);
+    expect(res.stderr).toMatch(
+      /Invalid configuration \(2 variable\(s\)\):\n {2}PORT="abc": must be an integer port number\n {2}DOCKER_HOST="ftp:\/\/x": unsupported scheme/,
+    );
   });
 });

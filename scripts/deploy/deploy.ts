@@ -42,7 +42,8 @@ function docker(args: string[], opts: { capture?: boolean; cwd?: string; allowFa
     stdio: opts.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
     encoding: 'utf8',
   });
-  if (res.status !== 0 && !opts.allowFail) throw new StepFailed(`docker ${args[0]} ${args[1] ?? ''} failed (exit ${res.status ?? res.signal})`);
+  if (res.status !== 0 && !opts.allowFail)
+    throw new StepFailed(`docker ${args[0]} ${args[1] ?? ''} failed (exit ${res.status ?? res.signal})`);
   return res.stdout ?? '';
 }
 
@@ -126,7 +127,14 @@ async function main(command: string, flags: string[]) {
       step(`services of stack ${env.stack}`);
       docker(['stack', 'services', env.stack]);
       step(`tasks of ${service}`);
-      return void docker(['service', 'ps', '--no-trunc', '--format', 'table {{.Name}}\t{{.Node}}\t{{.DesiredState}}\t{{.CurrentState}}\t{{.Error}}', service]);
+      return void docker([
+        'service',
+        'ps',
+        '--no-trunc',
+        '--format',
+        'table {{.Name}}\t{{.Node}}\t{{.DesiredState}}\t{{.CurrentState}}\t{{.Error}}',
+        service,
+      ]);
     default:
       throw new StepFailed(`unknown command "${command}": build, deploy, update, redeploy, remove, stop, start, logs, status`);
   }

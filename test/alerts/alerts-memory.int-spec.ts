@@ -43,9 +43,25 @@ describe('alerts memory', () => {
       eventStreamConnected: true,
     };
     let snap = base;
-    const engine = new AlertEngine({ snapshot: () => snap, changes$: new Subject() } as any, { tasks: async () => [] } as any, store, new AlertRulesFile({ dataDir: dir, definitionsDir: dir }), dispatcher);
-    await store.saveChannel({ name: 'hook', type: 'webhook', enabled: true, severities: [], rules: [], config: { url: `${receiver.url}/hook`, secret: 's'.repeat(16) } });
-    const down = (i: number): HealthSnapshot => ({ ...base, nodes: [{ id: `n${i % 7}`, hostname: `node${i % 7}`, role: 'worker', state: 'down', availability: 'active', ok: false }] });
+    const engine = new AlertEngine(
+      { snapshot: () => snap, changes$: new Subject() } as any,
+      { tasks: async () => [] } as any,
+      store,
+      new AlertRulesFile({ dataDir: dir, definitionsDir: dir }),
+      dispatcher,
+    );
+    await store.saveChannel({
+      name: 'hook',
+      type: 'webhook',
+      enabled: true,
+      severities: [],
+      rules: [],
+      config: { url: `${receiver.url}/hook`, secret: 's'.repeat(16) },
+    });
+    const down = (i: number): HealthSnapshot => ({
+      ...base,
+      nodes: [{ id: `n${i % 7}`, hostname: `node${i % 7}`, role: 'worker', state: 'down', availability: 'active', ok: false }],
+    });
     const cycle = async (i: number) => {
       snap = down(i);
       await engine.evaluate();
@@ -69,7 +85,9 @@ describe('alerts memory', () => {
       while (receiver.count() < 1000 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
       const after = heapMb();
       const history = await store.events({ limit: 1, offset: 0 });
-      console.log(`alerts memory: heap ${warm.toFixed(1)} MB after 200 alerts, ${after.toFixed(1)} MB after 500 (${history.total} events in history, ${receiver.count()} webhooks)`);
+      console.log(
+        `alerts memory: heap ${warm.toFixed(1)} MB after 200 alerts, ${after.toFixed(1)} MB after 500 (${history.total} events in history, ${receiver.count()} webhooks)`,
+      );
       expect(history.total).toBe(1000);
       expect(receiver.count()).toBe(1000);
       expect(after - warm).toBeLessThan(2);

@@ -15,14 +15,21 @@ function verifySignature(r: Received): boolean {
   const timestamp = String(r.headers['x-swarm-timestamp']);
   const expected = `sha256=${createHmac('sha256', SECRET).update(`${timestamp}.${r.raw}`).digest('hex')}`;
   const got = String(r.headers['x-swarm-signature'] ?? '');
-  return got.length === expected.length && timingSafeEqual(Buffer.from(got), Buffer.from(expected)) && Math.abs(Date.now() / 1000 - Number(timestamp)) < 300;
+  return (
+    got.length === expected.length &&
+    timingSafeEqual(Buffer.from(got), Buffer.from(expected)) &&
+    Math.abs(Date.now() / 1000 - Number(timestamp)) < 300
+  );
 }
 
 /** A service whose task dies after a second with exit code 137 (it waits for a child killed by SIGKILL), restarted after 1 s. */
 async function crashLoop(name: string): Promise<void> {
   await labDocker().createService({
     Name: name,
-    TaskTemplate: { ContainerSpec: { Image: labImage(), Args: ['sh', '-c', 'sleep 1; sleep 30 & kill -9 $!; wait $!'] }, RestartPolicy: { Condition: 'any', Delay: 1_000_000_000 } },
+    TaskTemplate: {
+      ContainerSpec: { Image: labImage(), Args: ['sh', '-c', 'sleep 1; sleep 30 & kill -9 $!; wait $!'] },
+      RestartPolicy: { Condition: 'any', Delay: 1_000_000_000 },
+    },
     Mode: { Replicated: { Replicas: 1 } },
   } as any);
 }
@@ -47,7 +54,8 @@ describe('alerts on the lab: rules fire once, resolve, honour mutes, and reach r
     return { status: res.status, body: (await res.json().catch(() => ({}))) as any };
   };
   const hooks = () => http.on('/hook').map((r) => r.body);
-  const firedFor = (service: string, rule: string) => hooks().filter((b) => b.event === 'fired' && b.alert.rule === rule && b.alert.service === service);
+  const firedFor = (service: string, rule: string) =>
+    hooks().filter((b) => b.event === 'fired' && b.alert.rule === rule && b.alert.service === service);
 
   beforeAll(async () => {
     await removeServices(PREFIX);
@@ -58,7 +66,16 @@ describe('alerts on the lab: rules fire once, resolve, honour mutes, and reach r
       { name: 'hook', type: 'webhook', url: `${http.url}/hook`, secret: SECRET },
       { name: 'phone', type: 'ntfy', url: `${http.url}/ops-alerts`, token: 'tk_ntfy_secret', severities: ['critical'] },
       { name: 'chat', type: 'slack', url: `${http.url}/slack/T000/B000/XXXXSECRET`, rules: ['task_failed', 'node_down'] },
-      { name: 'mail', type: 'email', host: '127.0.0.1', port: smtp.port, tls: 'none', from: 'swarm@example.test', to: ['ops@example.test'], rules: ['task_failed'] },
+      {
+        name: 'mail',
+        type: 'email',
+        host: '127.0.0.1',
+        port: smtp.port,
+        tls: 'none',
+        from: 'swarm@example.test',
+        to: ['ops@example.test'],
+        rules: ['task_failed'],
+      },
       { name: 'broken', type: 'webhook', url: `${http.url}/broken`, secret: SECRET, rules: ['task_failed'] },
     ];
     for (const c of channels) {
@@ -82,14 +99,20 @@ describe('alerts on the lab: rules fire once, resolve, honour mutes, and reach r
     expect(byName.phone.config.token).toBe('********');
     expect(byName.chat.config.url).toBe(`${http.url}/********`);
     expect(JSON.stringify(list)).not.toMatch(/so-test-hmac|tk_ntfy_secret|XXXXSECRET/);
-    const bad = await call('/api/alerts/channels', { method: 'POST', json: { name: 'x', type: 'webhook', url: 'ftp://nope', secret: 'short' } });
+    const bad = await call('/api/alerts/channels', {
+      method: 'POST',
+      json: { name: 'x', type: 'webhook', url: 'ftp://nope', secret: 'short' },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/url: must be an http\(s\) URL; secret: must be at least 16 characters/);
     const badType = await call('/api/alerts/channels', { method: 'POST', json: { name: 'x', type: 'pager' } });
     expect(badType.status).toBe(400);
     expect(badType.body.message).toMatch(/^type: must be one of webhook, ntfy, slack, email/);
     // an edit that sends the masked secret back keeps the stored one
-    const edited = await call(`/api/alerts/channels/${channelIds.hook}`, { method: 'PUT', json: { ...byName.hook.config, name: 'hook', type: 'webhook' } });
+    const edited = await call(`/api/alerts/channels/${channelIds.hook}`, {
+      method: 'PUT',
+      json: { ...byName.hook.config, name: 'hook', type: 'webhook' },
+    });
     expect(edited.status).toBe(200);
     expect(edited.body.config.secret).toBe('********');
   });
@@ -102,7 +125,18 @@ describe('alerts on the lab: rules fire once, resolve, honour mutes, and reach r
     expect(verifySignature(got)).toBe(true);
     expect(verifySignature({ ...got, raw: got.raw.replace('test of', 'tost of') })).toBe(false);
     // STARTTLS is required by default: a server that does not offer it is refused, never used in clear
-    const strict = await call('/api/alerts/channels', { method: 'POST', json: { name: 'strict', type: 'email', host: '127.0.0.1', port: smtp.port, from: 'swarm@example.test', to: ['ops@example.test'], enabled: false } });
+    const strict = await call('/api/alerts/channels', {
+      method: 'POST',
+      json: {
+        name: 'strict',
+        type: 'email',
+        host: '127.0.0.1',
+        port: smtp.port,
+        from: 'swarm@example.test',
+        to: ['ops@example.test'],
+        enabled: false,
+      },
+    });
     const refused = await call(`/api/alerts/channels/${strict.body.id}/test`, { method: 'POST' });
     expect(refused.body).toEqual({ ok: false, error: expect.stringMatching(/STARTTLS|TLS/) });
     expect((await call(`/api/alerts/channels/${strict.body.id}`, { method: 'DELETE' })).status).toBe(204);
@@ -126,19 +160,38 @@ describe('alerts on the lab: rules fire once, resolve, honour mutes, and reach r
     const page = (await call('/api/alerts?state=firing')).body;
     expect(page.active.filter((a: any) => a.rule === 'task_failed' && a.service === name)).toHaveLength(1);
 
-    const ntfy = await eventually(async () => http.received.find((r) => r.path === '/' && r.body.title?.includes(name)), 10_000, 'the ntfy message');
+    const ntfy = await eventually(
+      async () => http.received.find((r) => r.path === '/' && r.body.title?.includes(name)),
+      10_000,
+      'the ntfy message',
+    );
     expect(ntfy.body).toMatchObject({ topic: 'ops-alerts', priority: 5 });
     expect(ntfy.body.title).toMatch(/^\[FIRING critical\] service t-alert-crash: /);
     expect(ntfy.headers.authorization).toBe('Bearer tk_ntfy_secret');
-    const slack = await eventually(async () => http.received.find((r) => r.path === '/slack/T000/B000/XXXXSECRET' && r.body.text?.includes(name)), 10_000, 'the Slack message');
+    const slack = await eventually(
+      async () => http.received.find((r) => r.path === '/slack/T000/B000/XXXXSECRET' && r.body.text?.includes(name)),
+      10_000,
+      'the Slack message',
+    );
     expect(slack.body.attachments[0]).toMatchObject({ color: '#d92d20', text: expect.stringMatching(/exit code 137/) });
     // long header lines are folded: unfold before reading the subject
-    await eventually(async () => /Subject: \[FIRING critical\] service t-alert-crash: .*exit code 137/.test(smtp.output().replace(/\r?\n[ \t]+/g, ' ')), 15_000, 'the email');
+    await eventually(
+      async () => /Subject: \[FIRING critical\] service t-alert-crash: .*exit code 137/.test(smtp.output().replace(/\r?\n[ \t]+/g, ' ')),
+      15_000,
+      'the email',
+    );
     expect(smtp.output()).toMatch(/To: ops@example.test/);
 
     // the 500 receiver: retried with backoff, and the failure is on the alerts page
-    await eventually(async () => http.on('/broken').filter((r) => r.body.event === 'fired').length >= 3, 20_000, 'three attempts at the broken receiver');
-    const attempts = http.on('/broken').filter((r) => r.body.event === 'fired').map((r) => r.at);
+    await eventually(
+      async () => http.on('/broken').filter((r) => r.body.event === 'fired').length >= 3,
+      20_000,
+      'three attempts at the broken receiver',
+    );
+    const attempts = http
+      .on('/broken')
+      .filter((r) => r.body.event === 'fired')
+      .map((r) => r.at);
     expect(attempts[2] - attempts[1]).toBeGreaterThan(attempts[1] - attempts[0]);
     const status = (await call('/api/alerts')).body.channels.find((c: any) => c.name === 'broken').status;
     expect(status).toMatchObject({ state: 'failing', lastError: expect.stringMatching(/^attempt \d of 6: HTTP 500 from/) });
@@ -147,12 +200,19 @@ describe('alerts on the lab: rules fire once, resolve, honour mutes, and reach r
 
     // removed: the alert resolves, and "resolved" goes where "fired" went
     await labDocker().getService(name).remove();
-    await eventually(async () => hooks().find((b) => b.event === 'resolved' && b.alert.service === name && b.alert.rule === 'task_failed'), 20_000, 'resolved');
+    await eventually(
+      async () => hooks().find((b) => b.event === 'resolved' && b.alert.service === name && b.alert.rule === 'task_failed'),
+      20_000,
+      'resolved',
+    );
   });
 
   it('a muted service fires nothing, and the alerts page says who muted it', async () => {
     const name = `${PREFIX}muted`;
-    const mute = await call('/api/alerts/mutes', { method: 'POST', json: { scope: 'service', target: name, duration: '10m', reason: 'known broken' } });
+    const mute = await call('/api/alerts/mutes', {
+      method: 'POST',
+      json: { scope: 'service', target: name, duration: '10m', reason: 'known broken' },
+    });
     expect(mute.status).toBe(201);
     const badMute = await call('/api/alerts/mutes', { method: 'POST', json: { scope: 'service', duration: 'soon' } });
     expect(badMute.status).toBe(400);
@@ -161,7 +221,11 @@ describe('alerts on the lab: rules fire once, resolve, honour mutes, and reach r
     const before = http.received.length;
     await crashLoop(name);
     await eventually(async () => (await failedTasks(name)) >= 3, 60_000, 'three failed tasks');
-    const alert = await eventually(async () => (await call('/api/alerts?state=firing')).body.active.find((a: any) => a.service === name), 15_000, 'the muted alert recorded');
+    const alert = await eventually(
+      async () => (await call('/api/alerts?state=firing')).body.active.find((a: any) => a.service === name),
+      15_000,
+      'the muted alert recorded',
+    );
     await new Promise((r) => setTimeout(r, 3000));
     expect(alert).toMatchObject({ rule: 'task_failed', mutedBy: 'ADMIN_TOKEN', notifications: 0 });
     expect(http.received.slice(before).filter((r) => JSON.stringify(r.body).includes(name))).toEqual([]);
@@ -179,17 +243,28 @@ describe('alerts on the lab: rules fire once, resolve, honour mutes, and reach r
       Mode: { Replicated: { Replicas: 2 } },
       UpdateConfig: { Parallelism: 1, Delay: 1_000_000_000, Order: 'stop-first' },
     } as any);
-    const running = async () => (await docker.listTasks({ filters: JSON.stringify({ service: [name], 'desired-state': ['running'] }) })).filter((x: any) => x.Status.State === 'running');
+    const running = async () =>
+      (await docker.listTasks({ filters: JSON.stringify({ service: [name], 'desired-state': ['running'] }) })).filter(
+        (x: any) => x.Status.State === 'running',
+      );
     await eventually(async () => (await running()).length === 2, 60_000, 'two replicas running');
     const before = http.received.length;
     const firstTasks = (await running()).map((x: any) => x.ID);
     const svc = docker.getService(name);
     const info: any = await svc.inspect();
-    await svc.update({ ...info.Spec, version: info.Version.Index, TaskTemplate: { ...info.Spec.TaskTemplate, ContainerSpec: { ...info.Spec.TaskTemplate.ContainerSpec, Env: ['ROLL=1'] } } });
-    await eventually(async () => {
-      const now = await running();
-      return now.length === 2 && now.every((x: any) => !firstTasks.includes(x.ID));
-    }, 90_000, 'the update rolled through');
+    await svc.update({
+      ...info.Spec,
+      version: info.Version.Index,
+      TaskTemplate: { ...info.Spec.TaskTemplate, ContainerSpec: { ...info.Spec.TaskTemplate.ContainerSpec, Env: ['ROLL=1'] } },
+    });
+    await eventually(
+      async () => {
+        const now = await running();
+        return now.length === 2 && now.every((x: any) => !firstTasks.includes(x.ID));
+      },
+      90_000,
+      'the update rolled through',
+    );
     await new Promise((r) => setTimeout(r, 5000));
     expect(http.received.slice(before).filter((r) => JSON.stringify(r.body).includes(name))).toEqual([]);
     expect((await call('/api/alerts')).body.alerts.filter((a: any) => a.service === name)).toEqual([]);
@@ -204,7 +279,11 @@ describe('alerts on the lab: rules fire once, resolve, honour mutes, and reach r
     expect(good.body.rules.node_drained).toMatchObject({ severity: 'warning', enabled: true });
     expect((await call('/api/alerts/rules')).body.yaml).toBe('rules:\n  node_drained: { severity: warning }\n');
     const client = new Client({ name: 'alerts-test', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } },
+      }),
+    );
     try {
       const tool = (await client.listTools()).tools.find((x) => x.name === 'list_alerts')!;
       expect(tool.annotations?.readOnlyHint).toBe(true);
@@ -226,20 +305,37 @@ describe('alerts on the lab: rules fire once, resolve, honour mutes, and reach r
     process.kill(labPid('rog1'), 'SIGKILL');
     let swarmDownAt = 0;
     try {
-      swarmDownAt = await eventually(async () => {
-        const nodes = await docker.listNodes();
-        return nodes.find((n: any) => n.Description?.Hostname === 'rog1')?.Status?.State === 'down' && Date.now();
-      }, 30_000, 'the swarm to mark rog1 down', 100);
-      const fired = await eventually(async () => http.on('/hook').find((r) => r.body.event === 'fired' && r.body.alert.rule === 'node_down' && r.body.alert.node === 'rog1'), 10_000, 'node_down');
+      swarmDownAt = await eventually(
+        async () => {
+          const nodes = await docker.listNodes();
+          return nodes.find((n: any) => n.Description?.Hostname === 'rog1')?.Status?.State === 'down' && Date.now();
+        },
+        30_000,
+        'the swarm to mark rog1 down',
+        100,
+      );
+      const fired = await eventually(
+        async () =>
+          http.on('/hook').find((r) => r.body.event === 'fired' && r.body.alert.rule === 'node_down' && r.body.alert.node === 'rog1'),
+        10_000,
+        'node_down',
+      );
       // the swarm's own detection (1 s heartbeat in the lab) plus our 2 s
       expect(fired.at - swarmDownAt).toBeLessThan(2000);
       expect(fired.body.alert).toMatchObject({ severity: 'critical', message: 'node rog1 is down' });
-      console.log(`node_down: swarm noticed ${swarmDownAt - killedAt} ms after the kill, the webhook came ${fired.at - swarmDownAt} ms later`);
+      console.log(
+        `node_down: swarm noticed ${swarmDownAt - killedAt} ms after the kill, the webhook came ${fired.at - swarmDownAt} ms later`,
+      );
       expect(verifySignature(fired)).toBe(true);
     } finally {
       restartLab();
     }
-    const resolved = await eventually(async () => http.on('/hook').find((r) => r.body.event === 'resolved' && r.body.alert.rule === 'node_down' && r.body.alert.node === 'rog1'), 60_000, 'node_down resolved');
+    const resolved = await eventually(
+      async () =>
+        http.on('/hook').find((r) => r.body.event === 'resolved' && r.body.alert.rule === 'node_down' && r.body.alert.node === 'rog1'),
+      60_000,
+      'node_down resolved',
+    );
     expect(resolved.body.alert.resolvedAt).toBeDefined();
     expect(http.on('/hook').filter((r) => r.body.event === 'fired' && r.body.alert.rule === 'node_down')).toHaveLength(1);
   });

@@ -54,7 +54,15 @@ describe('the shipped Prometheus rules', () => {
       );
       const port = await freePort();
       promUrl = `http://127.0.0.1:${port}`;
-      prom = spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+      prom = spawn(
+        'prometheus',
+        [
+          `--config.file=${join(dir, 'prometheus.yml')}`,
+          `--storage.tsdb.path=${join(dir, 'data')}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+        ],
+        { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+      );
       prom.stderr!.on('data', (d) => (promLog += d.toString()));
       await eventually(async () => (await fetch(`${promUrl}/-/ready`)).ok, 30_000, `Prometheus ready (${promLog.slice(-500)})`);
     });
@@ -77,7 +85,9 @@ describe('the shipped Prometheus rules', () => {
       const alert = await eventually(
         async () => {
           const body = (await (await fetch(`${promUrl}/api/v1/alerts`)).json()) as any;
-          return body.data.alerts.find((a: any) => a.labels.alertname === 'SwarmServiceBelowReplicas' && a.labels.service === name && a.state === 'firing');
+          return body.data.alerts.find(
+            (a: any) => a.labels.alertname === 'SwarmServiceBelowReplicas' && a.labels.service === name && a.state === 'firing',
+          );
         },
         60_000,
         'the alert to fire in Prometheus',

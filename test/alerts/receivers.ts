@@ -54,7 +54,9 @@ async function freePort(): Promise<number> {
 /** Debian's aiosmtpd (python3-aiosmtpd, under the system python) as an SMTP receiver: its debugging handler prints each message on stdout. */
 export async function startSmtpReceiver() {
   const port = await freePort();
-  const proc: ChildProcess = spawn('/usr/bin/python3', ['-u', '-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc: ChildProcess = spawn('/usr/bin/python3', ['-u', '-m', 'aiosmtpd', '-n', '-l', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   proc.stdout!.on('data', (d) => (output += d.toString()));
   proc.stderr!.on('data', (d) => (output += d.toString()));

@@ -28,7 +28,9 @@ describe('access control on every route of the OpenAPI document', () => {
     t = await startTestApp();
     const doc = (await (await fetch(`${t.url}/api/docs-json`)).json()) as OpenApi;
     operations = Object.entries(doc.paths).flatMap(([path, item]) =>
-      Object.keys(item).filter((m) => HTTP_METHODS.includes(m)).map((method) => ({ method, path, url: concrete(path), documented: true })),
+      Object.keys(item)
+        .filter((m) => HTTP_METHODS.includes(m))
+        .map((method) => ({ method, path, url: concrete(path), documented: true })),
     );
     roles = t.app.get(RouteRoles).list();
     // routes left out of the document (/mcp, /metrics, wildcard aliases) are walked too
@@ -117,7 +119,11 @@ describe('access control on every route of the OpenAPI document', () => {
   it('requires a token on /mcp too', async () => {
     const res = await fetch(`${t.url}/mcp`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     expect(res.status).toBe(401);
-    const bad = await fetch(`${t.url}/mcp`, { method: 'POST', headers: { authorization: 'Bearer so_nope', 'content-type': 'application/json' }, body: '{}' });
+    const bad = await fetch(`${t.url}/mcp`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer so_nope', 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(bad.status).toBe(401);
     expect(((await bad.json()) as { message: string }).message).toBe('invalid token');
   });

@@ -12,7 +12,12 @@ jest.setTimeout(120_000);
 
 type Json = any;
 
-async function issue(t: TestApp, name: string, role: Schemas['CreateTokenDto']['role'], expiresAt?: string): Promise<{ id: string; token: string }> {
+async function issue(
+  t: TestApp,
+  name: string,
+  role: Schemas['CreateTokenDto']['role'],
+  expiresAt?: string,
+): Promise<{ id: string; token: string }> {
   const res = await t.client.POST('/api/auth/tokens', { body: { name, role, expiresAt } });
   expect(res.response.status).toBe(201);
   return res.data!;
@@ -20,7 +25,9 @@ async function issue(t: TestApp, name: string, role: Schemas['CreateTokenDto']['
 
 async function mcpClient(t: TestApp, token: string): Promise<Client> {
   const client = new Client({ name: 'auth-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }),
+  );
   return client;
 }
 
@@ -71,7 +78,10 @@ describe('tokens, audit and hardening', () => {
     expect(errorOf(res).message).toMatch(/^token "to-revoke" was revoked at /);
     const listed = (await t.client.GET('/api/auth/tokens')).data!;
     expect(listed.find((x) => x.id === id)!.revokedAt).toBeDefined();
-    expect((await t.client.DELETE('/api/auth/tokens/{id}', { params: { path: { id: '00000000-0000-4000-8000-000000000000' } } })).response.status).toBe(404);
+    expect(
+      (await t.client.DELETE('/api/auth/tokens/{id}', { params: { path: { id: '00000000-0000-4000-8000-000000000000' } } })).response
+        .status,
+    ).toBe(404);
   });
 
   it('refuses an expired token', async () => {
@@ -107,7 +117,10 @@ describe('tokens, audit and hardening', () => {
   it('sends no CORS headers when CORS_ORIGINS is unset', async () => {
     const res = await fetch(`${t.url}/api/health`, { headers: { origin: 'http://evil.example' } });
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
-    const preflight = await fetch(`${t.url}/api/services`, { method: 'OPTIONS', headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' } });
+    const preflight = await fetch(`${t.url}/api/services`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(preflight.headers.get('access-control-allow-origin')).toBeNull();
   });
 
@@ -132,17 +145,30 @@ describe('tokens, audit and hardening', () => {
     const deployed = await asOperator.POST('/api/services/{name}/deploy', { params: { path: { name }, query: { wait: false } } });
     expect(deployed.response.status).toBe(200);
     // the web app deploys with progress as Server-Sent Events: the streamed answer is audited too
-    const streamed = await t.api(`/api/services/${name}/deploy?timeout=60`, { method: 'POST', token: operator.token, headers: { accept: 'text/event-stream' } });
+    const streamed = await t.api(`/api/services/${name}/deploy?timeout=60`, {
+      method: 'POST',
+      token: operator.token,
+      headers: { accept: 'text/event-stream' },
+    });
     expect(streamed.headers.get('content-type')).toContain('text/event-stream');
     expect(await streamed.text()).toContain('event: result');
     // a refused call leaves no entry (the guard stops it before the audit), a failed one does
-    const missing = await asOperator.POST('/api/services/{name}/deploy', { params: { path: { name: `${PREFIX}missing` }, query: { wait: false } } });
+    const missing = await asOperator.POST('/api/services/{name}/deploy', {
+      params: { path: { name: `${PREFIX}missing` }, query: { wait: false } },
+    });
     expect(missing.response.status).toBe(404);
 
     const page = (await t.client.GET('/api/audit', { params: { query: { limit: 50 } } })).data!;
     const entries = page.entries as Json[];
     const deploy = entries.find((e) => e.action === 'POST /api/services/:name/deploy' && e.target === name && e.params.query.wait);
-    expect(deploy).toMatchObject({ source: 'rest', actor: 'deployer', role: 'operator', status: 200, outcome: 'ok', params: { path: { name }, query: { wait: 'false' } } });
+    expect(deploy).toMatchObject({
+      source: 'rest',
+      actor: 'deployer',
+      role: 'operator',
+      status: 200,
+      outcome: 'ok',
+      params: { path: { name }, query: { wait: 'false' } },
+    });
     expect(entries.filter((e) => e.action === 'POST /api/services/:name/deploy' && e.target === name && e.status === 200)).toHaveLength(2);
     const create = entries.find((e) => e.action === 'POST /api/services' && e.actor === 'deployer');
     expect(create.status).toBe(201);
@@ -155,7 +181,9 @@ describe('tokens, audit and hardening', () => {
     expect(text).not.toContain('tok-secret');
     expect(text).not.toContain(operator.token);
     // token creation is audited too, and the issued token is not in it
-    expect(entries.some((e) => e.action === 'POST /api/auth/tokens' && e.actor === 'ADMIN_TOKEN' && e.params.body.name === 'deployer')).toBe(true);
+    expect(
+      entries.some((e) => e.action === 'POST /api/auth/tokens' && e.actor === 'ADMIN_TOKEN' && e.params.body.name === 'deployer'),
+    ).toBe(true);
 
     const first = (await t.client.GET('/api/audit', { params: { query: { limit: 2, offset: 0 } } })).data!;
     const second = (await t.client.GET('/api/audit', { params: { query: { limit: 2, offset: 2 } } })).data!;
@@ -182,7 +210,11 @@ describe('tokens, audit and hardening', () => {
     }
     const asOperator = await mcpClient(t, operator.token);
     try {
-      const deployed = (await asOperator.callTool({ name: 'deploy_service', arguments: { name, image: labWebImage(), replicas: 1 } }, undefined, { timeout: 110_000 })) as Json;
+      const deployed = (await asOperator.callTool(
+        { name: 'deploy_service', arguments: { name, image: labWebImage(), replicas: 1 } },
+        undefined,
+        { timeout: 110_000 },
+      )) as Json;
       expect(deployed.isError).toBeFalsy();
     } finally {
       await asOperator.close();
@@ -221,7 +253,10 @@ describe('first start, CORS_ORIGINS and failed authentication', () => {
 
   it('allows the origins CORS_ORIGINS names, and no other', async () => {
     const preflight = (from: string) =>
-      fetch(`${t.url}/api/services`, { method: 'OPTIONS', headers: { origin: from, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' } });
+      fetch(`${t.url}/api/services`, {
+        method: 'OPTIONS',
+        headers: { origin: from, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      });
     const allowed = await preflight(origin);
     expect(allowed.status).toBeLessThan(300);
     expect(allowed.headers.get('access-control-allow-origin')).toBe(origin);

@@ -87,7 +87,10 @@ deploy:
     expect(spec.TaskTemplate.ContainerSpec.Labels).toEqual({ 'app.tier': 'front' });
     expect(spec.Labels).toMatchObject({ team: 'ops' });
     expect(spec.TaskTemplate.Placement.Constraints).toEqual(['node.platform.os == linux']);
-    expect(spec.TaskTemplate.Resources).toMatchObject({ Limits: { NanoCPUs: 5e8, MemoryBytes: 64 * 1024 ** 2 }, Reservations: { MemoryBytes: 16 * 1024 ** 2 } });
+    expect(spec.TaskTemplate.Resources).toMatchObject({
+      Limits: { NanoCPUs: 5e8, MemoryBytes: 64 * 1024 ** 2 },
+      Reservations: { MemoryBytes: 16 * 1024 ** 2 },
+    });
     expect(spec.UpdateConfig).toMatchObject({ Parallelism: 1, Delay: 1e9, Order: 'stop-first' });
     expect(spec.TaskTemplate.ContainerSpec.Healthcheck).toMatchObject({ Interval: 5e9, Retries: 3 });
 
@@ -103,7 +106,9 @@ deploy:
     // deploying an unchanged definition changes nothing
     const again = await t.client.POST('/api/services/{name}/deploy', service(name));
     expect(again.data!.action).toBe('unchanged');
-    expect(((await docker.getService(name).inspect()) as any).Version.Index).toBe(((await docker.getService(name).inspect()) as any).Version.Index);
+    expect(((await docker.getService(name).inspect()) as any).Version.Index).toBe(
+      ((await docker.getService(name).inspect()) as any).Version.Index,
+    );
 
     const detail = await t.client.GET('/api/services/{name}', service(name));
     expect(detail.data).toMatchObject({ status: 'running', replicasRunning: 2 });
@@ -119,7 +124,11 @@ deploy:
     expect(parse(file).deploy.replicas).toBe(3);
     expect(file).toContain('# the web front, reviewed in git');
     expect(((await docker.getService(name).inspect()) as any).Spec.Mode.Replicated.Replicas).toBe(3);
-    await eventually(async () => (await t.client.GET('/api/services/{name}', service(name))).data!.replicasRunning === 3, 60_000, '3 running');
+    await eventually(
+      async () => (await t.client.GET('/api/services/{name}', service(name))).data!.replicasRunning === 3,
+      60_000,
+      '3 running',
+    );
 
     await t.client.POST('/api/services/{name}/scale', { ...service(name), body: { replicas: 0 } });
     expect(((await docker.getService(name).inspect()) as any).Spec.Mode.Replicated.Replicas).toBe(0);
@@ -138,7 +147,13 @@ deploy:
     expect(history.map((h) => `${h.action}:${h.status}`)).toEqual([
       // newest first: redeploy, stop, unchanged deploy, scale 0, scale 3, unchanged deploy, first deploy
       // (scaling a stopped service only edits its file: no swarm change, no history entry)
-      'deploy:succeeded', 'stop:succeeded', 'deploy:succeeded', 'scale:succeeded', 'scale:succeeded', 'deploy:succeeded', 'deploy:succeeded',
+      'deploy:succeeded',
+      'stop:succeeded',
+      'deploy:succeeded',
+      'scale:succeeded',
+      'scale:succeeded',
+      'deploy:succeeded',
+      'deploy:succeeded',
     ]);
     expect(history[2].message).toMatch(/^unchanged/);
     expect(history[0].imageDigest).toMatch(/^sha256:/);
@@ -146,12 +161,18 @@ deploy:
 
   it('follows logs as Server-Sent Events', async () => {
     const name = `${PREFIX}talk`;
-    await t.client.POST('/api/services', { body: { name, image: labImage(), command: 'sh -c "echo started; while true; do echo beat; sleep 1; done"' } });
+    await t.client.POST('/api/services', {
+      body: { name, image: labImage(), command: 'sh -c "echo started; while true; do echo beat; sleep 1; done"' },
+    });
     await t.client.POST('/api/services/{name}/deploy', { params: { path: { name }, query: { wait: true } } });
-    const lines = await eventually(async () => {
-      const r = await t.client.GET('/api/services/{name}/logs', { params: { path: { name }, query: { tail: 10 } } });
-      return r.data?.some((l) => l.message === 'started') && r.data;
-    }, 30_000, 'the first lines');
+    const lines = await eventually(
+      async () => {
+        const r = await t.client.GET('/api/services/{name}/logs', { params: { path: { name }, query: { tail: 10 } } });
+        return r.data?.some((l) => l.message === 'started') && r.data;
+      },
+      30_000,
+      'the first lines',
+    );
     expect(lines[0]).toMatchObject({ stream: 'stdout', taskSlot: 1 });
 
     const res = await t.api(`/api/services/${name}/logs?follow=true&tail=0`);
@@ -172,25 +193,40 @@ deploy:
   });
 
   it('shows a file edited on disk without a restart, and lists a broken file as invalid', async () => {
-    writeFileSync(join(t.definitionsDir, `${PREFIX}disk.yaml`), `name: ${PREFIX}disk\nimage: ${labImage()}\ndescription: written by hand\n`);
+    writeFileSync(
+      join(t.definitionsDir, `${PREFIX}disk.yaml`),
+      `name: ${PREFIX}disk\nimage: ${labImage()}\ndescription: written by hand\n`,
+    );
     writeFileSync(join(t.definitionsDir, `${PREFIX}broken.yaml`), `name: ${PREFIX}broken\nimage: [unclosed\n`);
-    const list = await eventually(async () => {
-      const l = (await t.client.GET('/api/services')).data!;
-      return l.some((s) => s.name === `${PREFIX}disk`) && l;
-    }, 5_000, 'the new file');
+    const list = await eventually(
+      async () => {
+        const l = (await t.client.GET('/api/services')).data!;
+        return l.some((s) => s.name === `${PREFIX}disk`) && l;
+      },
+      5_000,
+      'the new file',
+    );
     expect(list.find((s) => s.name === `${PREFIX}disk`)).toMatchObject({ description: 'written by hand', status: 'not_deployed' });
     const broken = list.find((s) => s.name === `${PREFIX}broken`)!;
     expect(broken.status).toBe('invalid');
     expect(broken.error).toMatch(/YAML syntax/);
     expect(list.find((s) => s.name === `${PREFIX}web`)).toBeDefined();
     writeFileSync(join(t.definitionsDir, `${PREFIX}disk.yaml`), `name: ${PREFIX}disk\nimage: ${labImage()}\ndescription: edited\n`);
-    await eventually(async () => (await t.client.GET('/api/services/{name}', service(`${PREFIX}disk`))).data?.description === 'edited', 5_000, 'the edit');
+    await eventually(
+      async () => (await t.client.GET('/api/services/{name}', service(`${PREFIX}disk`))).data?.description === 'edited',
+      5_000,
+      'the edit',
+    );
   });
 
   it.each([
     ['a name that climbs out of the directory', { name: '../../etc/passwd', image: 'x' }, /name/],
     ['negative replicas', { name: `${PREFIX}bad`, image: 'busybox', deploy: { replicas: -1 } }, /deploy\.replicas: must be 0 or more/],
-    ['replicas as a word', { name: `${PREFIX}bad`, image: 'busybox', deploy: { replicas: 'three' } }, /deploy\.replicas: must be a number, got string/],
+    [
+      'replicas as a word',
+      { name: `${PREFIX}bad`, image: 'busybox', deploy: { replicas: 'three' } },
+      /deploy\.replicas: must be a number, got string/,
+    ],
     ['an unknown key', { name: `${PREFIX}bad`, image: 'busybox', deploy: { foo: 1 } }, /deploy\.foo: unknown key/],
     ['a port out of range', { name: `${PREFIX}bad`, image: 'busybox', ports: ['99999:80'] }, /ports\[0\]: .*99999 must be 1-65535/],
     ['an image with spaces', { name: `${PREFIX}bad`, image: 'busy box:1' }, /image: must be an image reference/],
@@ -202,12 +238,21 @@ deploy:
 
   it('refuses a YAML alias bomb and a 10 MB body without writing anything', async () => {
     const bomb = ['name: t-cat-bomb', 'image: busybox', 'a: &a ["x","x","x","x","x","x","x","x","x"]']
-      .concat(Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`))
+      .concat(
+        Array.from(
+          { length: 8 },
+          (_, i) =>
+            `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`,
+        ),
+      )
       .join('\n');
     const res = await t.api('/api/services', { method: 'POST', yaml: bomb });
     expect(res.status).toBe(400);
     expect(((await res.json()) as ErrorBody).message).toMatch(/alias/i);
-    const big = await t.api('/api/services', { method: 'POST', yaml: `name: t-cat-big\nimage: busybox\ndescription: "${'x'.repeat(10 * 1024 * 1024)}"\n` });
+    const big = await t.api('/api/services', {
+      method: 'POST',
+      yaml: `name: t-cat-big\nimage: busybox\ndescription: "${'x'.repeat(10 * 1024 * 1024)}"\n`,
+    });
     expect(big.status).toBe(413);
     expect(((await big.json()) as ErrorBody).message).toMatch(/too large/i);
     expect((await t.client.GET('/api/services/{name}', service('t-cat-bomb'))).response.status).toBe(404);
@@ -217,30 +262,57 @@ deploy:
   it('refuses, before touching the swarm, an image built for no architecture an eligible node has', async () => {
     const registry = labEnv().REGISTRY_URL;
     // an image whose config says arm64, pushed through the registry API
-    const config = Buffer.from(JSON.stringify({ architecture: 'arm64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, config: {} }));
+    const config = Buffer.from(
+      JSON.stringify({ architecture: 'arm64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] }, config: {} }),
+    );
     const { createHash } = await import('node:crypto');
     const digest = `sha256:${createHash('sha256').update(config).digest('hex')}`;
     const upload = await fetch(`${registry}/v2/t-cat/armonly/blobs/uploads/`, { method: 'POST' });
     const location = new URL(upload.headers.get('location')!, registry);
     location.searchParams.set('digest', digest);
-    expect((await fetch(location, { method: 'PUT', body: config, headers: { 'content-type': 'application/octet-stream' } })).status).toBe(201);
-    const manifest = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest, size: config.length }, layers: [] });
-    expect((await fetch(`${registry}/v2/t-cat/armonly/manifests/1.0`, { method: 'PUT', body: manifest, headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' } })).status).toBe(201);
+    expect((await fetch(location, { method: 'PUT', body: config, headers: { 'content-type': 'application/octet-stream' } })).status).toBe(
+      201,
+    );
+    const manifest = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest, size: config.length },
+      layers: [],
+    });
+    expect(
+      (
+        await fetch(`${registry}/v2/t-cat/armonly/manifests/1.0`, {
+          method: 'PUT',
+          body: manifest,
+          headers: { 'content-type': 'application/vnd.oci.image.manifest.v1+json' },
+        })
+      ).status,
+    ).toBe(201);
 
     const name = `${PREFIX}arm`;
     const image = `${labEnv().LAB_REGISTRY}/t-cat/armonly:1.0`;
     await t.client.POST('/api/services', { body: { name, image, deploy: { placement: { constraints: ['node.labels.gpu != true'] } } } });
     const refused = await t.client.POST('/api/services/{name}/deploy', service(name));
     expect(refused.response.status).toBe(400);
-    expect(errorOf(refused).message).toMatch(/built for arm64 only, but the nodes its constraints allow are mini2 \(amd64\), rog1 \(amd64\)/);
+    expect(errorOf(refused).message).toMatch(
+      /built for arm64 only, but the nodes its constraints allow are mini2 \(amd64\), rog1 \(amd64\)/,
+    );
     await expect(docker.getService(name).inspect()).rejects.toMatchObject({ statusCode: 404 });
-    expect((await t.client.GET('/api/services/{name}/history', service(name))).data![0]).toMatchObject({ action: 'deploy', status: 'failed' });
+    expect((await t.client.GET('/api/services/{name}/history', service(name))).data![0]).toMatchObject({
+      action: 'deploy',
+      status: 'failed',
+    });
 
     // the GPU node stands in for aarch64 in the lab: there it is allowed
-    await t.client.PUT('/api/services/{name}', { ...service(name), body: { name, image, deploy: { replicas: 0, placement: { constraints: ['node.labels.gpu == true'] } } } });
+    await t.client.PUT('/api/services/{name}', {
+      ...service(name),
+      body: { name, image, deploy: { replicas: 0, placement: { constraints: ['node.labels.gpu == true'] } } },
+    });
     expect((await t.client.POST('/api/services/{name}/deploy', service(name))).response.status).toBe(200);
 
-    const missing = await t.client.POST('/api/services', { body: { name: `${PREFIX}ghost`, image: `${labEnv().LAB_REGISTRY}/t-cat/nothing:9` } });
+    const missing = await t.client.POST('/api/services', {
+      body: { name: `${PREFIX}ghost`, image: `${labEnv().LAB_REGISTRY}/t-cat/nothing:9` },
+    });
     expect(missing.response.status).toBe(201);
     const ghost = await t.client.POST('/api/services/{name}/deploy', service(`${PREFIX}ghost`));
     expect(ghost.response.status).toBe(400);
@@ -256,7 +328,10 @@ deploy:
 
     const refused = await t.client.DELETE('/api/services/{name}', service(`${PREFIX}web`));
     expect(refused.response.status).toBe(409);
-    expect((await t.client.DELETE('/api/services/{name}', { params: { path: { name: `${PREFIX}web` }, query: { force: true } } })).response.status).toBe(204);
+    expect(
+      (await t.client.DELETE('/api/services/{name}', { params: { path: { name: `${PREFIX}web` }, query: { force: true } } })).response
+        .status,
+    ).toBe(204);
     await expect(docker.getService(`${PREFIX}web`).inspect()).rejects.toMatchObject({ statusCode: 404 });
     expect((await t.client.GET('/api/services/{name}', service(`${PREFIX}web`))).response.status).toBe(404);
   });

@@ -21,7 +21,8 @@ type ToolResult = { isError?: boolean; content: Array<{ text: string }> };
 describe('deploy history: the actor', () => {
   let t: TestApp;
   let operator: string;
-  const history = async (app: TestApp, name: string): Promise<History> => (await (await app.api(`/api/services/${name}/history`)).json()) as History;
+  const history = async (app: TestApp, name: string): Promise<History> =>
+    (await (await app.api(`/api/services/${name}/history`)).json()) as History;
 
   beforeAll(async () => {
     await removeServices(PREFIX);
@@ -53,9 +54,13 @@ describe('deploy history: the actor', () => {
   it('an MCP call over HTTP names the token and says MCP', async () => {
     const name = `${PREFIX}mcp`;
     const client = new Client({ name: 'test', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${operator}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${operator}` } } }),
+    );
     try {
-      const deployed = (await client.callTool({ name: 'deploy_service', arguments: { name, image: labWebImage() } }, undefined, { timeout: 170_000 })) as ToolResult;
+      const deployed = (await client.callTool({ name: 'deploy_service', arguments: { name, image: labWebImage() } }, undefined, {
+        timeout: 170_000,
+      })) as ToolResult;
       expect(deployed.isError).toBeFalsy();
       const stopped = (await client.callTool({ name: 'stop_service', arguments: { name } })) as ToolResult;
       expect(stopped.isError).toBeFalsy();
@@ -85,7 +90,9 @@ describe('deploy history: the actor', () => {
       }),
     );
     try {
-      const deployed = await client.callTool({ name: 'deploy_service', arguments: { name, image: labWebImage() } }, undefined, { timeout: 170_000 });
+      const deployed = await client.callTool({ name: 'deploy_service', arguments: { name, image: labWebImage() } }, undefined, {
+        timeout: 170_000,
+      });
       expect((deployed as ToolResult).isError).toBeFalsy();
     } finally {
       await client.close();

@@ -61,7 +61,11 @@ describe('the deployment cycle on the lab swarm (Dockerfile, stack file, npm dep
     PORT: String(PORT + 1),
   });
   const deploy = (command: string, ...args: string[]) => {
-    const res = spawnSync('npx', ['ts-node', '--transpile-only', 'scripts/deploy/deploy.ts', command, ...args], { cwd: ROOT, env: npmEnv(), encoding: 'utf8' });
+    const res = spawnSync('npx', ['ts-node', '--transpile-only', 'scripts/deploy/deploy.ts', command, ...args], {
+      cwd: ROOT,
+      env: npmEnv(),
+      encoding: 'utf8',
+    });
     return { status: res.status, out: `${res.stdout}${res.stderr}` };
   };
   const base = () => `http://${env.LAB_IP_mini2}:${PORT}`;
@@ -100,7 +104,10 @@ describe('the deployment cycle on the lab swarm (Dockerfile, stack file, npm dep
     const built = deploy('build', '--prebuilt');
     expect(built.out).toMatch(/==> push/);
     expect(built.status).toBe(0);
-    const size = execFileSync('docker', ['image', 'inspect', '--format', '{{.Size}}', `${env.LAB_REGISTRY}/orchestrator-test:t1`], { env: { ...process.env, DOCKER_HOST: env.DOCKER_HOST }, encoding: 'utf8' });
+    const size = execFileSync('docker', ['image', 'inspect', '--format', '{{.Size}}', `${env.LAB_REGISTRY}/orchestrator-test:t1`], {
+      env: { ...process.env, DOCKER_HOST: env.DOCKER_HOST },
+      encoding: 'utf8',
+    });
     console.log(`image size: ${(Number(size) / 1024 ** 2).toFixed(0)} MiB`);
 
     expect(deploy('deploy').status).toBe(0);
@@ -113,18 +120,37 @@ describe('the deployment cycle on the lab swarm (Dockerfile, stack file, npm dep
     expect(status.status).toBe(0);
     expect(status.out).toMatch(new RegExp(`${STACK}_orchestrator.*Running`, 's'));
 
-    const taskIds = () => execFileSync('docker', ['service', 'ps', '-q', '--filter', 'desired-state=running', `${STACK}_orchestrator`], { env: { ...process.env, DOCKER_HOST: env.DOCKER_HOST }, encoding: 'utf8' }).trim();
+    const taskIds = () =>
+      execFileSync('docker', ['service', 'ps', '-q', '--filter', 'desired-state=running', `${STACK}_orchestrator`], {
+        env: { ...process.env, DOCKER_HOST: env.DOCKER_HOST },
+        encoding: 'utf8',
+      }).trim();
     const before = taskIds();
     expect(deploy('update').status).toBe(0);
-    await eventually(async () => taskIds() !== before && taskIds() !== '' && (await fetch(`${base()}/api/health`)).ok, 120_000, 'a new task after the update');
+    await eventually(
+      async () => taskIds() !== before && taskIds() !== '' && (await fetch(`${base()}/api/health`)).ok,
+      120_000,
+      'a new task after the update',
+    );
 
     expect(deploy('stop').status).toBe(0);
-    await eventually(async () => !(await fetch(`${base()}/api/health`).then((r) => r.ok, () => false)), 60_000, 'the app to stop');
+    await eventually(
+      async () =>
+        !(await fetch(`${base()}/api/health`).then(
+          (r) => r.ok,
+          () => false,
+        )),
+      60_000,
+      'the app to stop',
+    );
     expect(deploy('start').status).toBe(0);
     await eventually(async () => (await fetch(`${base()}/api/health`)).ok, 120_000, 'the app to start again');
 
     expect(deploy('remove').status).toBe(0);
-    const left = execFileSync('docker', ['service', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${STACK}`], { env: { ...process.env, DOCKER_HOST: env.DOCKER_HOST }, encoding: 'utf8' }).trim();
+    const left = execFileSync('docker', ['service', 'ls', '-q', '--filter', `label=com.docker.stack.namespace=${STACK}`], {
+      env: { ...process.env, DOCKER_HOST: env.DOCKER_HOST },
+      encoding: 'utf8',
+    }).trim();
     expect(left).toBe('');
   });
 });

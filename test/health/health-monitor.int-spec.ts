@@ -23,26 +23,46 @@ describe('health monitor, events and metrics on the lab', () => {
   const snapshot = async () => (await t.client.GET('/api/health/detailed')).data!;
 
   it('shows a healthy cluster with every node and service', async () => {
-    const s = await eventually(async () => {
-      const x = await snapshot();
-      return x.status === 'healthy' && x;
-    }, 30_000, 'a healthy cluster');
+    const s = await eventually(
+      async () => {
+        const x = await snapshot();
+        return x.status === 'healthy' && x;
+      },
+      30_000,
+      'a healthy cluster',
+    );
     expect(s.nodes.map((n: any) => n.hostname).sort()).toEqual(['mini2', 'rog1', 'spark1']);
     expect(s.docker.reachable).toBe(true);
     expect(s.registry).toMatchObject({ configured: true, reachable: true });
   });
 
   it('shows a `docker service scale` made with the CLI on the event stream within 2 s', async () => {
-    await docker.createService({ Name: `${PREFIX}scale`, TaskTemplate: { ContainerSpec: { Image: labImage(), Args: ['sleep', '3600'] } }, Mode: { Replicated: { Replicas: 1 } } } as any);
-    await eventually(async () => (await snapshot()).services.find((s: any) => s.name === `${PREFIX}scale` && s.running === 1), 60_000, 'the service to run');
+    await docker.createService({
+      Name: `${PREFIX}scale`,
+      TaskTemplate: { ContainerSpec: { Image: labImage(), Args: ['sleep', '3600'] } },
+      Mode: { Replicated: { Replicas: 1 } },
+    } as any);
+    await eventually(
+      async () => (await snapshot()).services.find((s: any) => s.name === `${PREFIX}scale` && s.running === 1),
+      60_000,
+      'the service to run',
+    );
     const sse = collectSse(await t.api('/api/events'));
     try {
       await sse.waitFor((e) => e.event === 'snapshot', 5_000, 'snapshot');
       const started = Date.now();
       dockerCli(['service', 'scale', '--detach', `${PREFIX}scale=3`]);
-      const seen = await sse.waitFor((e) => e.data?.subject === `${PREFIX}scale` && (e.event === 'service' || e.event === 'replicas'), 2_000, 'for the scale');
+      const seen = await sse.waitFor(
+        (e) => e.data?.subject === `${PREFIX}scale` && (e.event === 'service' || e.event === 'replicas'),
+        2_000,
+        'for the scale',
+      );
       expect(seen.receivedAt - started).toBeLessThan(2_000);
-      const replicas = await sse.waitFor((e) => e.event === 'replicas' && e.data.subject === `${PREFIX}scale` && e.data.data.running === 3, 30_000, 'for 3 running');
+      const replicas = await sse.waitFor(
+        (e) => e.event === 'replicas' && e.data.subject === `${PREFIX}scale` && e.data.data.running === 3,
+        30_000,
+        'for 3 running',
+      );
       expect(replicas.data.data.desired).toBe(3);
     } finally {
       await sse.stop();
@@ -50,7 +70,11 @@ describe('health monitor, events and metrics on the lab', () => {
   });
 
   it('serves Prometheus text whose replica gauges match the swarm', async () => {
-    await eventually(async () => (await snapshot()).services.find((s: any) => s.name === `${PREFIX}scale`)?.running === 3, 30_000, '3 running');
+    await eventually(
+      async () => (await snapshot()).services.find((s: any) => s.name === `${PREFIX}scale`)?.running === 3,
+      30_000,
+      '3 running',
+    );
     const res = await fetch(`${t.url}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
@@ -63,7 +87,9 @@ describe('health monitor, events and metrics on the lab', () => {
       samples.set(m![1], Number(m![2]));
     }
     const tasks = await docker.listTasks({ filters: JSON.stringify({ service: [`${PREFIX}scale`], 'desired-state': ['running'] }) });
-    expect(samples.get(`swarm_service_replicas_running{service="${PREFIX}scale"}`)).toBe(tasks.filter((x: any) => x.Status.State === 'running').length);
+    expect(samples.get(`swarm_service_replicas_running{service="${PREFIX}scale"}`)).toBe(
+      tasks.filter((x: any) => x.Status.State === 'running').length,
+    );
     expect(samples.get(`swarm_service_replicas_desired{service="${PREFIX}scale"}`)).toBe(3);
     expect(samples.get('swarm_nodes{state="ready",availability="active"}')).toBe(3);
     expect(samples.get('swarm_docker_up')).toBe(1);
@@ -76,7 +102,11 @@ describe('health monitor, events and metrics on the lab', () => {
       process.kill(labPid('rog1'), 'SIGKILL');
       const started = Date.now();
       // the lab's dispatcher heartbeat is 1 s: the swarm notices in about 4 s
-      const down = await sse.waitFor((e) => e.event === 'node' && e.data.subject === 'rog1' && e.data.action === 'down', 20_000, 'rog1 down');
+      const down = await sse.waitFor(
+        (e) => e.event === 'node' && e.data.subject === 'rog1' && e.data.action === 'down',
+        20_000,
+        'rog1 down',
+      );
       const degraded = await sse.waitFor((e) => e.event === 'health' && e.data.action === 'degraded', 5_000, 'degraded');
       expect(down.receivedAt - started).toBeLessThan(20_000);
       const s = await snapshot();
@@ -98,10 +128,14 @@ describe('health monitor, events and metrics on the lab', () => {
   it('says Docker is unreachable while the manager is down, keeps answering, and recovers by itself', async () => {
     process.kill(labPid('mini2'), 'SIGKILL');
     try {
-      const s = await eventually(async () => {
-        const x = await snapshot();
-        return !x.docker.reachable && x;
-      }, 15_000, 'docker unreachable');
+      const s = await eventually(
+        async () => {
+          const x = await snapshot();
+          return !x.docker.reachable && x;
+        },
+        15_000,
+        'docker unreachable',
+      );
       expect(s.status).toBe('unhealthy');
       expect(s.reasons[0]).toMatch(/^Docker unreachable: /);
       expect((await t.client.GET('/api/health')).response.status).toBe(200);
@@ -111,8 +145,16 @@ describe('health monitor, events and metrics on the lab', () => {
     await eventually(async () => (await snapshot()).docker.reachable, 30_000, 'docker reachable again');
     const sse = collectSse(await t.api('/api/events'));
     try {
-      await docker.createService({ Name: `${PREFIX}after`, TaskTemplate: { ContainerSpec: { Image: labImage(), Args: ['sleep', '60'] } }, Mode: { Replicated: { Replicas: 0 } } } as any);
-      await sse.waitFor((e) => e.event === 'service' && e.data.subject === `${PREFIX}after` && e.data.action === 'created', 5_000, 'the new service after recovery');
+      await docker.createService({
+        Name: `${PREFIX}after`,
+        TaskTemplate: { ContainerSpec: { Image: labImage(), Args: ['sleep', '60'] } },
+        Mode: { Replicated: { Replicas: 0 } },
+      } as any);
+      await sse.waitFor(
+        (e) => e.event === 'service' && e.data.subject === `${PREFIX}after` && e.data.action === 'created',
+        5_000,
+        'the new service after recovery',
+      );
     } finally {
       await sse.stop();
     }

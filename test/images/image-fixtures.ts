@@ -25,12 +25,20 @@ export interface RawManifest {
 export async function getManifest(registryUrl: string, repo: string, ref: string): Promise<RawManifest> {
   const res = await fetch(`${registryUrl}/v2/${repo}/manifests/${ref}`, { headers: { accept: ACCEPT } });
   if (!res.ok) throw new Error(`manifest ${repo}:${ref}: ${res.status}`);
-  return { body: Buffer.from(await res.arrayBuffer()), mediaType: res.headers.get('content-type')!, digest: res.headers.get('docker-content-digest')! };
+  return {
+    body: Buffer.from(await res.arrayBuffer()),
+    mediaType: res.headers.get('content-type')!,
+    digest: res.headers.get('docker-content-digest')!,
+  };
 }
 
 /** Puts manifest bytes back under a tag (same bytes, same digest). */
 export async function putManifest(registryUrl: string, repo: string, tag: string, m: RawManifest): Promise<void> {
-  const res = await fetch(`${registryUrl}/v2/${repo}/manifests/${tag}`, { method: 'PUT', body: m.body, headers: { 'content-type': m.mediaType } });
+  const res = await fetch(`${registryUrl}/v2/${repo}/manifests/${tag}`, {
+    method: 'PUT',
+    body: m.body,
+    headers: { 'content-type': m.mediaType },
+  });
   if (res.status !== 201) throw new Error(`manifest put ${repo}:${tag}: ${res.status}`);
 }
 

@@ -27,7 +27,8 @@ describe('image lifecycle on the lab: registry notifications, update available, 
     return { status: res.status, body: (text ? JSON.parse(text) : undefined) as any };
   };
   const history = async (name: string) => (await json(`/api/services/${name}/history`)).body as Json[];
-  const liveDigest = async (name: string) => ((await json('/api/services/live')).body as Json[]).find((s) => s.name === name)?.imageDigest as string | undefined;
+  const liveDigest = async (name: string) =>
+    ((await json('/api/services/live')).body as Json[]).find((s) => s.name === name)?.imageDigest as string | undefined;
   const notification = (tag: string, digest: string, repository = 'busybox') => ({
     events: [
       {
@@ -39,10 +40,20 @@ describe('image lifecycle on the lab: registry notifications, update available, 
     ],
   });
   const post = (body: unknown, headers: Record<string, string> = { 'x-registry-secret': SECRET }) =>
-    fetch(`${t.url}/api/registry/notifications`, { method: 'POST', headers: { 'content-type': EVENTS, ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    fetch(`${t.url}/api/registry/notifications`, {
+      method: 'POST',
+      headers: { 'content-type': EVENTS, ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
 
   async function deploy(name: string, image: string, policy: string) {
-    const def = { name, image, command: ['sleep', '3600'], 'x-update': policy, deploy: { update_config: { monitor: '2s' }, restart_policy: { delay: '1s' } } };
+    const def = {
+      name,
+      image,
+      command: ['sleep', '3600'],
+      'x-update': policy,
+      deploy: { update_config: { monitor: '2s' }, restart_policy: { delay: '1s' } },
+    };
     expect((await t.api('/api/services', { method: 'POST', json: def })).status).toBe(201);
     created.push(name);
     const res = await json(`/api/services/${name}/deploy?wait=true&timeout=90`, { method: 'POST' });
@@ -68,7 +79,11 @@ describe('image lifecycle on the lab: registry notifications, update available, 
   it('refuses a notification without the shared secret (401) and changes nothing', async () => {
     const before = (await json('/api/images/updates')).body;
     const digest = `sha256:${'b'.repeat(64)}`;
-    const attempts: Array<Record<string, string>> = [{}, { 'x-registry-secret': 'wrong-secret-0123456789' }, { authorization: `Bearer ${SECRET}` }];
+    const attempts: Array<Record<string, string>> = [
+      {},
+      { 'x-registry-secret': 'wrong-secret-0123456789' },
+      { authorization: `Bearer ${SECRET}` },
+    ];
     for (const headers of attempts) {
       const res = await post(notification('1.0', digest), headers);
       expect(res.status).toBe(401);
@@ -83,7 +98,17 @@ describe('image lifecycle on the lab: registry notifications, update available, 
       ['{"events": ', /^body: not valid JSON/],
       [{ events: 'x' }, /^events: must be an array$/],
       [{ events: [{ action: 'push', target: { tag: '1.0' } }] }, /^events\[0\]\.target\.repository: must be a non-empty string$/],
-      [{ events: [{ action: 'push', target: { repository: 'busybox', tag: '1.0', digest: 'nope', mediaType: 'application/vnd.oci.image.manifest.v1+json' } }] }, /^events\[0\]\.target\.digest: must be sha256/],
+      [
+        {
+          events: [
+            {
+              action: 'push',
+              target: { repository: 'busybox', tag: '1.0', digest: 'nope', mediaType: 'application/vnd.oci.image.manifest.v1+json' },
+            },
+          ],
+        },
+        /^events\[0\]\.target\.digest: must be sha256/,
+      ],
     ];
     for (const [body, message] of cases) {
       const res = await post(body);
@@ -98,9 +123,23 @@ describe('image lifecycle on the lab: registry notifications, update available, 
     try {
       await sse.waitFor((e) => e.event === 'snapshot', 5000, 'snapshot');
       const pushed = await pushVariant(registryUrl, original, 'busybox', 'busybox', '1.0', relabel(`notify-${Date.now()}`));
-      const event = await sse.waitFor((e) => e.event === 'image-update' && e.data.subject === NOTIFY && e.data.action === 'available' && e.data.data.availableDigest === pushed.digest, 2000, 'image-update available');
+      const event = await sse.waitFor(
+        (e) =>
+          e.event === 'image-update' &&
+          e.data.subject === NOTIFY &&
+          e.data.action === 'available' &&
+          e.data.data.availableDigest === pushed.digest,
+        2000,
+        'image-update available',
+      );
       expect(event.receivedAt - pushed.pushedAt).toBeLessThan(2000);
-      expect(event.data.data).toMatchObject({ currentDigest: running, availableDigest: pushed.digest, policy: 'notify', tag: '1.0', repository: 'busybox' });
+      expect(event.data.data).toMatchObject({
+        currentDigest: running,
+        availableDigest: pushed.digest,
+        policy: 'notify',
+        tag: '1.0',
+        repository: 'busybox',
+      });
       const summary = `update available: ${running.slice(7, 19)} → ${pushed.digest.slice(7, 19)}, pushed `;
       expect(event.data.data.summary).toContain(summary);
 
@@ -113,17 +152,33 @@ describe('image lifecycle on the lab: registry notifications, update available, 
       // a late notification of the old digest and a re-sent one change nothing: the registry's answer decides
       for (const digest of [running, pushed.digest]) expect((await post(notification('1.0', digest))).status).toBe(202);
       await new Promise((r) => setTimeout(r, 500));
-      expect((await json(`/api/services/${NOTIFY}`)).body.imageUpdate).toMatchObject({ availableDigest: pushed.digest, pushedAt: event.data.data.pushedAt });
-      expect(sse.events.filter((e) => e.event === 'image-update' && e.data.subject === NOTIFY && e.data.action === 'available')).toHaveLength(1);
+      expect((await json(`/api/services/${NOTIFY}`)).body.imageUpdate).toMatchObject({
+        availableDigest: pushed.digest,
+        pushedAt: event.data.data.pushedAt,
+      });
+      expect(
+        sse.events.filter((e) => e.event === 'image-update' && e.data.subject === NOTIFY && e.data.action === 'available'),
+      ).toHaveLength(1);
       // the same state for agents: list_image_updates (viewer, read-only)
       const mcp = new Client({ name: 'images-test', version: '1.0.0' });
-      await mcp.connect(new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } } }));
+      await mcp.connect(
+        new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), {
+          requestInit: { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } },
+        }),
+      );
       try {
         const tool = (await mcp.listTools()).tools.find((x) => x.name === 'list_image_updates');
         expect(tool?.annotations?.readOnlyHint).toBe(true);
-        const result = (await mcp.callTool({ name: 'list_image_updates', arguments: {} })) as unknown as { isError?: boolean; structuredContent: { updates: Json[] } };
+        const result = (await mcp.callTool({ name: 'list_image_updates', arguments: {} })) as unknown as {
+          isError?: boolean;
+          structuredContent: { updates: Json[] };
+        };
         expect(result.isError).toBeFalsy();
-        expect(result.structuredContent.updates.find((u) => u.service === NOTIFY)).toMatchObject({ availableDigest: pushed.digest, currentDigest: running, policy: 'notify' });
+        expect(result.structuredContent.updates.find((u) => u.service === NOTIFY)).toMatchObject({
+          availableDigest: pushed.digest,
+          currentDigest: running,
+          policy: 'notify',
+        });
       } finally {
         await mcp.close();
       }
@@ -140,10 +195,18 @@ describe('image lifecycle on the lab: registry notifications, update available, 
     await deploy(REDEPLOY, labImage(), 'redeploy');
     const pushed = await pushVariant(registryUrl, original, 'busybox', 'busybox', '1.0', relabel(`redeploy-${Date.now()}`));
     await eventually(async () => (await liveDigest(REDEPLOY)) === pushed.digest, 60_000, `${REDEPLOY} on ${pushed.digest}`);
-    const entry = await eventually(async () => (await history(REDEPLOY)).find((h) => h.actor === 'registry' && h.status !== 'in_progress'), 60_000, 'the registry deploy in the history');
+    const entry = await eventually(
+      async () => (await history(REDEPLOY)).find((h) => h.actor === 'registry' && h.status !== 'in_progress'),
+      60_000,
+      'the registry deploy in the history',
+    );
     expect(entry).toMatchObject({ action: 'deploy', status: 'succeeded', imageDigest: pushed.digest });
     expect(entry.message).toMatch(/converged|running/);
-    await eventually(async () => !((await json('/api/images/updates')).body as Json[]).some((u) => u.service === REDEPLOY), 10_000, 'the update cleared');
+    await eventually(
+      async () => !((await json('/api/images/updates')).body as Json[]).some((u) => u.service === REDEPLOY),
+      10_000,
+      'the update cleared',
+    );
   });
 
   it('rolls back a redeploy whose new image crash-loops, and the history says why', async () => {
@@ -151,14 +214,22 @@ describe('image lifecycle on the lab: registry notifications, update available, 
     const count = (await history(REDEPLOY)).length;
     const pushed = await pushVariant(registryUrl, original, 'busybox', 'busybox', '1.0', crashing);
     const failed = await eventually(
-      async () => (await history(REDEPLOY)).slice(0, (await history(REDEPLOY)).length - count).find((h) => h.actor === 'registry' && h.action === 'deploy' && h.status === 'failed'),
+      async () =>
+        (await history(REDEPLOY))
+          .slice(0, (await history(REDEPLOY)).length - count)
+          .find((h) => h.actor === 'registry' && h.action === 'deploy' && h.status === 'failed'),
       120_000,
       'a failed registry deploy',
     );
     expect(failed.imageDigest ?? pushed.digest).toBe(pushed.digest);
     expect(failed.message).toMatch(/fail|exit|paused|replicas/i);
     await eventually(async () => (await liveDigest(REDEPLOY)) === before, 60_000, `${REDEPLOY} back on ${before}`);
-    const update = await eventually(async () => ((await json('/api/images/updates')).body as Json[]).find((u) => u.service === REDEPLOY && u.redeploy?.state === 'rolled-back'), 30_000, 'rolled-back state');
+    const update = await eventually(
+      async () =>
+        ((await json('/api/images/updates')).body as Json[]).find((u) => u.service === REDEPLOY && u.redeploy?.state === 'rolled-back'),
+      30_000,
+      'rolled-back state',
+    );
     expect(update.redeploy.message).toMatch(/redeploy to \w{12} failed .*rolled back|the swarm runs/);
     if (/rolled back to/.test(update.redeploy.message)) {
       expect((await history(REDEPLOY)).find((h) => h.action === 'rollback')).toMatchObject({ actor: 'registry', status: 'succeeded' });
@@ -166,14 +237,17 @@ describe('image lifecycle on the lab: registry notifications, update available, 
     // the failed digest is not tried again
     const n = (await history(REDEPLOY)).length;
     await new Promise((r) => setTimeout(r, 3000));
-    expect((await history(REDEPLOY)).filter((h) => h.action === 'deploy').length).toBe((await history(REDEPLOY)).slice(0, n).filter((h) => h.action === 'deploy').length);
+    expect((await history(REDEPLOY)).filter((h) => h.action === 'deploy').length).toBe(
+      (await history(REDEPLOY)).slice(0, n).filter((h) => h.action === 'deploy').length,
+    );
   });
 
   it('gives one redeploy, of the last push, for a burst of pushes and 50 notifications of the tag within a second', async () => {
     const count = (await history(REDEPLOY)).filter((h) => h.actor === 'registry' && h.action === 'deploy').length;
     const started = Date.now();
     let last = { digest: '', pushedAt: 0 };
-    for (let i = 0; i < 3; i++) last = await pushVariant(registryUrl, original, 'busybox', 'busybox', '1.0', relabel(`burst-${started}-${i}`));
+    for (let i = 0; i < 3; i++)
+      last = await pushVariant(registryUrl, original, 'busybox', 'busybox', '1.0', relabel(`burst-${started}-${i}`));
     // 50 notifications sent within a second: 5 waves of 10, 200 ms apart (how fast a loaded machine answers them is not the point)
     const posts: Array<Promise<Response>> = [];
     for (let wave = 0; wave < 5; wave++) {

@@ -21,13 +21,20 @@ describe('image updates without registry notifications: the poll of the tags in 
   });
 
   it('refuses notifications while REGISTRY_NOTIFY_SECRET is unset (403, saying how to turn them on)', async () => {
-    const res = await fetch(`${t.url}/api/registry/notifications`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-registry-secret': 'anything-0123456789' }, body: '{"events":[]}' });
+    const res = await fetch(`${t.url}/api/registry/notifications`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-registry-secret': 'anything-0123456789' },
+      body: '{"events":[]}',
+    });
     expect(res.status).toBe(403);
     expect(((await res.json()) as { message: string }).message).toMatch(/REGISTRY_NOTIFY_SECRET/);
   });
 
   it('refuses an x-update value it does not know, naming the field', async () => {
-    const res = await t.api('/api/services', { method: 'POST', json: { name: `${NAME}-bad`, image: `${labEnv().LAB_REGISTRY}/${REPO}:1.0`, 'x-update': 'sometimes' } });
+    const res = await t.api('/api/services', {
+      method: 'POST',
+      json: { name: `${NAME}-bad`, image: `${labEnv().LAB_REGISTRY}/${REPO}:1.0`, 'x-update': 'sometimes' },
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { message: string }).message).toMatch(/x-update/);
   });
@@ -35,11 +42,28 @@ describe('image updates without registry notifications: the poll of the tags in 
   it('finds a new digest under the tag a service runs within the poll interval', async () => {
     const base = await getManifest(registryUrl, 'busybox', '1.0');
     await pushVariant(registryUrl, base, 'busybox', REPO, '1.0', relabel(`poll-start-${Date.now()}`));
-    expect((await t.api('/api/services', { method: 'POST', json: { name: NAME, image: `${labEnv().LAB_REGISTRY}/${REPO}:1.0`, command: ['sleep', '3600'] } })).status).toBe(201);
-    const deployed = (await (await t.api(`/api/services/${NAME}/deploy?wait=true&timeout=90`, { method: 'POST' })).json()) as { imageDigest: string };
+    expect(
+      (
+        await t.api('/api/services', {
+          method: 'POST',
+          json: { name: NAME, image: `${labEnv().LAB_REGISTRY}/${REPO}:1.0`, command: ['sleep', '3600'] },
+        })
+      ).status,
+    ).toBe(201);
+    const deployed = (await (await t.api(`/api/services/${NAME}/deploy?wait=true&timeout=90`, { method: 'POST' })).json()) as {
+      imageDigest: string;
+    };
     const pushed = await pushVariant(registryUrl, base, 'busybox', REPO, '1.0', relabel(`poll-${Date.now()}`));
     const update = await eventually(
-      async () => ((await (await t.api('/api/images/updates')).json()) as Array<{ service: string; availableDigest: string; currentDigest: string; policy: string }>).find((u) => u.service === NAME && u.availableDigest === pushed.digest),
+      async () =>
+        (
+          (await (await t.api('/api/images/updates')).json()) as Array<{
+            service: string;
+            availableDigest: string;
+            currentDigest: string;
+            policy: string;
+          }>
+        ).find((u) => u.service === NAME && u.availableDigest === pushed.digest),
       5000,
       'the update found by the poll',
       100,

@@ -11,15 +11,29 @@ jest.setTimeout(240_000);
 
 type ToolResult = { isError?: boolean; content: Array<{ type: string; text: string }>; structuredContent?: any };
 const READ_TOOLS = [
-  'get_health', 'get_health_history', 'get_registry_images', 'get_registry_tags', 'get_service', 'get_service_logs', 'get_stack', 'get_stack_logs',
-  'list_alerts', 'list_image_updates', 'list_nodes', 'list_services', 'list_stacks', 'list_tasks',
+  'get_health',
+  'get_health_history',
+  'get_registry_images',
+  'get_registry_tags',
+  'get_service',
+  'get_service_logs',
+  'get_stack',
+  'get_stack_logs',
+  'list_alerts',
+  'list_image_updates',
+  'list_nodes',
+  'list_services',
+  'list_stacks',
+  'list_tasks',
 ];
 /** Read tools that need operator: they read logs. */
 const OPERATOR_READ_TOOLS = ['get_service_logs', 'get_stack_logs'];
 
 async function connect(t: TestApp, token: string): Promise<Client> {
   const client = new Client({ name: 'features-test', version: '1.0.0' });
-  await client.connect(new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+  await client.connect(
+    new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }),
+  );
   return client;
 }
 
@@ -49,7 +63,9 @@ describe('MCP: error codes, confirmation, read-only, resources, prompts, checked
     await removeServices(PREFIX);
     if ((await availability('spark1')) !== 'active') {
       const node = ((await labDocker().listNodes()) as any[]).find((n) => n.Description.Hostname === 'spark1');
-      await labDocker().getNode(node.ID).update({ version: node.Version.Index, ...node.Spec, Availability: 'active' });
+      await labDocker()
+        .getNode(node.ID)
+        .update({ version: node.Version.Index, ...node.Spec, Availability: 'active' });
     }
   });
 
@@ -70,7 +86,10 @@ describe('MCP: error codes, confirmation, read-only, resources, prompts, checked
     const operator = await connect(t, await issue(t, 'mcp-operator', 'operator'));
     try {
       const refused = await call(operator, 'drain_node', { node: 'spark1', confirm: true });
-      expect(refused.structuredContent).toEqual({ code: 'FORBIDDEN', message: 'forbidden: needs admin; the token "mcp-operator" is operator' });
+      expect(refused.structuredContent).toEqual({
+        code: 'FORBIDDEN',
+        message: 'forbidden: needs admin; the token "mcp-operator" is operator',
+      });
       // and what the role may not call is not listed to it
       expect((await operator.listTools()).tools.map((t) => t.name)).not.toContain('drain_node');
     } finally {
@@ -85,7 +104,11 @@ describe('MCP: error codes, confirmation, read-only, resources, prompts, checked
 
     const stop = await call(admin, 'stop_service', { name });
     expect(stop.isError).toBe(true);
-    expect(stop.structuredContent).toMatchObject({ code: 'CONFIRMATION_REQUIRED', send: { name: 'stop_service', arguments: { name, confirm: true } }, plan: { tool: 'stop_service', arguments: { name } } });
+    expect(stop.structuredContent).toMatchObject({
+      code: 'CONFIRMATION_REQUIRED',
+      send: { name: 'stop_service', arguments: { name, confirm: true } },
+      plan: { tool: 'stop_service', arguments: { name } },
+    });
     expect(stop.content[0].text).toContain('"confirm": true');
     expect(stop.content[0].text).toContain(JSON.stringify({ name, confirm: true }));
     expect(((await labDocker().getService(name).inspect()) as any).Version.Index).toBe(before.Version.Index);
@@ -93,10 +116,16 @@ describe('MCP: error codes, confirmation, read-only, resources, prompts, checked
     const tools = (await admin.listTools()).tools;
     expect(tools.find((x) => x.name === 'stop_service')!.inputSchema.properties).toHaveProperty('confirm');
     expect(tools.find((x) => x.name === 'list_nodes')!.inputSchema.properties ?? {}).not.toHaveProperty('confirm');
-    expect((await call(admin, 'list_nodes', { confirm: true })).structuredContent).toMatchObject({ code: 'INVALID', message: expect.stringMatching(/confirm: unknown argument/) });
+    expect((await call(admin, 'list_nodes', { confirm: true })).structuredContent).toMatchObject({
+      code: 'INVALID',
+      message: expect.stringMatching(/confirm: unknown argument/),
+    });
 
     const drain = await call(admin, 'drain_node', { node: 'spark1' });
-    expect(drain.structuredContent).toMatchObject({ code: 'CONFIRMATION_REQUIRED', send: { name: 'drain_node', arguments: { node: 'spark1', confirm: true } } });
+    expect(drain.structuredContent).toMatchObject({
+      code: 'CONFIRMATION_REQUIRED',
+      send: { name: 'drain_node', arguments: { node: 'spark1', confirm: true } },
+    });
     expect(await availability('spark1')).toBe('active');
 
     const stopped = await call(admin, 'stop_service', { name, confirm: true });
@@ -113,7 +142,10 @@ describe('MCP: error codes, confirmation, read-only, resources, prompts, checked
       expect(tools.map((x) => x.name).sort()).toEqual(READ_TOOLS);
       for (const x of tools) expect(x.annotations?.readOnlyHint).toBe(true);
       const deploy = await call(client, 'deploy_service', { name: `${PREFIX}ro`, image: labImage() });
-      expect(deploy.structuredContent).toEqual({ code: 'FORBIDDEN', message: 'the tool deploy_service is not available: this MCP server is read-only (MCP_READ_ONLY=true)' });
+      expect(deploy.structuredContent).toEqual({
+        code: 'FORBIDDEN',
+        message: 'the tool deploy_service is not available: this MCP server is read-only (MCP_READ_ONLY=true)',
+      });
       expect((await ro.api(`/api/services/${PREFIX}ro`)).status).toBe(404);
       expect((await call(client, 'list_nodes')).isError).toBeFalsy();
     } finally {
@@ -128,7 +160,10 @@ describe('MCP: error codes, confirmation, read-only, resources, prompts, checked
       const names = (await viewer.listTools()).tools.map((x) => x.name);
       expect(names.sort()).toEqual(READ_TOOLS.filter((n) => !OPERATOR_READ_TOOLS.includes(n)));
       const scale = await call(viewer, 'scale_service', { name: `${PREFIX}web`, replicas: 1 });
-      expect(scale.structuredContent).toEqual({ code: 'FORBIDDEN', message: 'forbidden: needs operator; the token "mcp-viewer" is viewer' });
+      expect(scale.structuredContent).toEqual({
+        code: 'FORBIDDEN',
+        message: 'forbidden: needs operator; the token "mcp-viewer" is viewer',
+      });
     } finally {
       await viewer.close();
     }
@@ -136,7 +171,19 @@ describe('MCP: error codes, confirmation, read-only, resources, prompts, checked
 
   it('serves the definitions and recent logs as resources, and two prompts that chain the read tools', async () => {
     const name = `${PREFIX}talk`;
-    expect((await t.api('/api/services', { method: 'POST', json: { name, image: labImage(), description: 'says hello', command: 'sh -c "while true; do echo hello-from-talk; sleep 1; done"' } })).status).toBe(201);
+    expect(
+      (
+        await t.api('/api/services', {
+          method: 'POST',
+          json: {
+            name,
+            image: labImage(),
+            description: 'says hello',
+            command: 'sh -c "while true; do echo hello-from-talk; sleep 1; done"',
+          },
+        })
+      ).status,
+    ).toBe(201);
     expect((await t.api(`/api/services/${name}/deploy?wait=true`, { method: 'POST' })).status).toBeLessThan(300);
 
     const { resources } = await admin.listResources();
@@ -149,12 +196,19 @@ describe('MCP: error codes, confirmation, read-only, resources, prompts, checked
     expect((def.contents[0] as { text: string }).text).toContain(`image: ${labImage()}`);
 
     let logText = '';
-    for (const end = Date.now() + 20_000; !logText.includes('hello-from-talk') && Date.now() < end; await new Promise((r) => setTimeout(r, 500))) {
+    for (
+      const end = Date.now() + 20_000;
+      !logText.includes('hello-from-talk') && Date.now() < end;
+      await new Promise((r) => setTimeout(r, 500))
+    ) {
       logText = ((await admin.readResource({ uri: `swarm://services/${name}/logs` })).contents[0] as { text: string }).text;
     }
     expect(logText).toMatch(new RegExp(`^\\S+ ${name}\\.1@\\S+ \\| hello-from-talk$`, 'm'));
 
-    await expect(admin.readResource({ uri: `swarm://definitions/${PREFIX}nothing` })).rejects.toMatchObject({ code: -32002, message: expect.stringMatching(/not in the catalog/) });
+    await expect(admin.readResource({ uri: `swarm://definitions/${PREFIX}nothing` })).rejects.toMatchObject({
+      code: -32002,
+      message: expect.stringMatching(/not in the catalog/),
+    });
     await expect(admin.readResource({ uri: 'swarm://elsewhere/x' })).rejects.toMatchObject({ code: -32002 });
 
     const { prompts } = await admin.listPrompts();
@@ -168,11 +222,15 @@ describe('MCP: error codes, confirmation, read-only, resources, prompts, checked
     for (const tool of ['get_service', 'list_tasks', 'get_service_logs', 'list_nodes', 'get_health']) expect(whyText).toContain(tool);
     expect(whyText).toContain(`{"name": "${name}"}`);
     const rollOut = await admin.getPrompt({ name: 'roll_out_image', arguments: { service: name, image: labWebImage() } });
-    expect((rollOut.messages[0].content as { text: string }).text).toContain(`deploy_service {"name": "${name}", "image": "${labWebImage()}"}`);
-    await expect(admin.getPrompt({ name: 'why_not_running', arguments: { service: 'Bad/Name' } })).rejects.toThrow(/service: must be a DNS label/);
+    expect((rollOut.messages[0].content as { text: string }).text).toContain(
+      `deploy_service {"name": "${name}", "image": "${labWebImage()}"}`,
+    );
+    await expect(admin.getPrompt({ name: 'why_not_running', arguments: { service: 'Bad/Name' } })).rejects.toThrow(
+      /service: must be a DNS label/,
+    );
   });
 
-  it('every tool answers what its output schema declares (checked with the SDK client\'s own validator)', async () => {
+  it("every tool answers what its output schema declares (checked with the SDK client's own validator)", async () => {
     const name = `${PREFIX}checked`;
     const stack = 't-mcpf-stack';
     const registry = labImage().split('/')[0];
@@ -209,7 +267,11 @@ describe('MCP: error codes, confirmation, read-only, resources, prompts, checked
       const declared = tools.find((x) => x.name === tool)!;
       expect(declared.outputSchema).toBeDefined();
       const result = await call(admin, tool, args);
-      expect({ tool, isError: result.isError ?? false, text: result.isError ? result.content[0].text : '' }).toEqual({ tool, isError: false, text: '' });
+      expect({ tool, isError: result.isError ?? false, text: result.isError ? result.content[0].text : '' }).toEqual({
+        tool,
+        isError: false,
+        text: '',
+      });
       // the published schema is "output or error"; the success branch is the tool's declaration
       const success = (declared.outputSchema as unknown as { anyOf: object[] }).anyOf[0];
       const verdict = ajv.getValidator(success as never)(result.structuredContent);

@@ -58,8 +58,23 @@ describe('MCP server', () => {
     it('lists every tool with a description, an input schema and annotations', async () => {
       const { tools } = await client.listTools();
       const names = tools.map((t) => t.name);
-      for (const n of ['list_services', 'deploy_service', 'stop_service', 'scale_service', 'get_service_logs', 'list_nodes', 'get_health', 'get_registry_images',
-        'get_service', 'list_tasks', 'drain_node', 'activate_node', 'get_registry_tags', 'rollback_service', 'get_health_history']) {
+      for (const n of [
+        'list_services',
+        'deploy_service',
+        'stop_service',
+        'scale_service',
+        'get_service_logs',
+        'list_nodes',
+        'get_health',
+        'get_registry_images',
+        'get_service',
+        'list_tasks',
+        'drain_node',
+        'activate_node',
+        'get_registry_tags',
+        'rollback_service',
+        'get_health_history',
+      ]) {
         expect(names).toContain(n);
       }
       for (const t of tools) {
@@ -106,7 +121,10 @@ describe('MCP server', () => {
 
       // destructive: the first call only says what it would do
       const unconfirmed = await call(client, 'stop_service', { name });
-      expect(unconfirmed.structuredContent).toMatchObject({ code: 'CONFIRMATION_REQUIRED', send: { name: 'stop_service', arguments: { name, confirm: true } } });
+      expect(unconfirmed.structuredContent).toMatchObject({
+        code: 'CONFIRMATION_REQUIRED',
+        send: { name: 'stop_service', arguments: { name, confirm: true } },
+      });
       expect(((await labDocker().getService(name).inspect()) as any).Spec.Name).toBe(name);
       const stopped = await call(client, 'stop_service', { name, confirm: true });
       expect(stopped.structuredContent).toEqual({ name, stopped: true });
@@ -177,7 +195,11 @@ describe('MCP server', () => {
 
     it('answers the same tools', async () => {
       const client = new Client({ name: 'http-test', version: '1.0.0' });
-      await client.connect(new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } } }));
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), {
+          requestInit: { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } },
+        }),
+      );
       try {
         expect((await client.listTools()).tools.length).toBeGreaterThanOrEqual(15);
         const nodes = await call(client, 'list_nodes');
@@ -201,7 +223,10 @@ describe('MCP stdio server with MCP_READ_ONLY=true', () => {
       for (const t of tools) expect(t.annotations?.readOnlyHint).toBe(true);
       expect(tools.map((t) => t.name)).not.toContain('stop_service');
       const stop = await call(client, 'stop_service', { name: `${PREFIX}web`, confirm: true });
-      expect(stop.structuredContent).toMatchObject({ code: 'FORBIDDEN', message: expect.stringMatching(/read-only \(MCP_READ_ONLY=true\)/) });
+      expect(stop.structuredContent).toMatchObject({
+        code: 'FORBIDDEN',
+        message: expect.stringMatching(/read-only \(MCP_READ_ONLY=true\)/),
+      });
     } finally {
       await client.close();
       rmSync(dir, { recursive: true, force: true });

@@ -42,7 +42,8 @@ async function gone(pids: number[], withinMs: number): Promise<number[]> {
 describe('the stdio MCP server as .mcp.json starts it', () => {
   let dir: string;
   beforeAll(() => {
-    if (!existsSync(join(ROOT, 'dist/apps/api/src/mcp-launcher.js'))) execFileSync('npm', ['run', 'build:api'], { cwd: ROOT, stdio: 'ignore' });
+    if (!existsSync(join(ROOT, 'dist/apps/api/src/mcp-launcher.js')))
+      execFileSync('npm', ['run', 'build:api'], { cwd: ROOT, stdio: 'ignore' });
     dir = mkdtempSync(join(tmpdir(), 'so-mcp-life-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,7 +56,16 @@ describe('the stdio MCP server as .mcp.json starts it', () => {
       args,
       cwd: ROOT,
       // a developer's shell often has NODE_ENV=development: the server must start all the same
-      env: { PATH: process.env.PATH ?? '', ...env, NODE_ENV: 'development', DOCKER_HOST: lab.DOCKER_HOST, REGISTRY_URL: lab.REGISTRY_URL, LOG_LEVEL: 'warn', DATA_DIR: join(dir, 'data'), DEFINITIONS_DIR: join(dir, 'defs') },
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...env,
+        NODE_ENV: 'development',
+        DOCKER_HOST: lab.DOCKER_HOST,
+        REGISTRY_URL: lab.REGISTRY_URL,
+        LOG_LEVEL: 'warn',
+        DATA_DIR: join(dir, 'data'),
+        DEFINITIONS_DIR: join(dir, 'defs'),
+      },
       stderr: 'ignore',
     });
     const client = new Client({ name: 'lifecycle-test', version: '1.0.0' });
@@ -101,7 +111,17 @@ describe('the stdio MCP server as .mcp.json starts it', () => {
       execFile(
         'npx',
         ['--prefer-offline', '-y', '@modelcontextprotocol/inspector@0.15', '--cli', command, ...args, '--method', 'tools/list'],
-        { cwd: ROOT, timeout: 90_000, env: { ...process.env, DOCKER_HOST: lab.DOCKER_HOST, DATA_DIR: join(dir, 'data'), DEFINITIONS_DIR: join(dir, 'defs'), LOG_LEVEL: 'warn' } },
+        {
+          cwd: ROOT,
+          timeout: 90_000,
+          env: {
+            ...process.env,
+            DOCKER_HOST: lab.DOCKER_HOST,
+            DATA_DIR: join(dir, 'data'),
+            DEFINITIONS_DIR: join(dir, 'defs'),
+            LOG_LEVEL: 'warn',
+          },
+        },
         (err, stdout, stderr) => (err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout)),
       ),
     );
@@ -110,7 +130,9 @@ describe('the stdio MCP server as .mcp.json starts it', () => {
     const names = (JSON.parse(out) as { tools: Array<{ name: string }> }).tools.map((t) => t.name);
     expect(names).toContain('list_services');
     expect(names.length).toBeGreaterThanOrEqual(15);
-    const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('scripts/mcp-stdio.mjs') && l.includes(dir));
+    const left = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes('scripts/mcp-stdio.mjs') && l.includes(dir));
     expect(left).toEqual([]);
   });
 });

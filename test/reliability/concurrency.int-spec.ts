@@ -22,7 +22,9 @@ describe('concurrency: 20 scales and 5 deploys of one service at once', () => {
 
   it('answers all without a 5xx, and the file and the swarm agree on one of the requested counts', async () => {
     const name = `${PREFIX}web`;
-    expect((await t.client.POST('/api/services', { body: { name, image: labWebImage(), deploy: { replicas: 1 } } })).response.status).toBe(201);
+    expect((await t.client.POST('/api/services', { body: { name, image: labWebImage(), deploy: { replicas: 1 } } })).response.status).toBe(
+      201,
+    );
     const path = { name };
     expect((await t.client.POST('/api/services/{name}/deploy', { params: { path } })).response.status).toBe(200);
 

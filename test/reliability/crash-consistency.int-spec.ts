@@ -29,14 +29,22 @@ describe('crash consistency: kill -9 in the middle of a burst of writes and depl
     const first = await startAppProcess(env);
     const names = Array.from({ length: 12 }, (_, i) => `${PREFIX}${i}`);
     for (const name of names) {
-      expect((await first.client.POST('/api/services', { body: { name, image: labImage(), description: 'v0', deploy: { replicas: 0 } } })).response.status).toBe(201);
+      expect(
+        (await first.client.POST('/api/services', { body: { name, image: labImage(), description: 'v0', deploy: { replicas: 0 } } }))
+          .response.status,
+      ).toBe(201);
     }
     // a burst: every service rewritten again and again, some deployed, while the process is killed
     let stop = false;
     const writers = names.map(async (name, i) => {
       for (let v = 1; !stop; v++) {
         const description = `v${v} ${'x'.repeat(2000)}`;
-        await first.client.PUT('/api/services/{name}', { params: { path: { name } }, body: { name, image: labImage(), description, deploy: { replicas: 0 } } }).catch(() => undefined);
+        await first.client
+          .PUT('/api/services/{name}', {
+            params: { path: { name } },
+            body: { name, image: labImage(), description, deploy: { replicas: 0 } },
+          })
+          .catch(() => undefined);
         if (i % 3 === 0) await first.client.POST('/api/services/{name}/deploy', { params: { path: { name } } }).catch(() => undefined);
       }
     });

@@ -66,7 +66,8 @@ describe('faults: the API stays up, answers clearly, keeps serving the rest, and
       restore();
     }
     await eventually(
-      async () => (await t.client.POST('/api/services/{name}/deploy', { params: { ...keep, query: { wait: true } } })).response.status === 200,
+      async () =>
+        (await t.client.POST('/api/services/{name}/deploy', { params: { ...keep, query: { wait: true } } })).response.status === 200,
       60_000,
       'deploys to work again',
     );
@@ -79,10 +80,14 @@ describe('faults: the API stays up, answers clearly, keeps serving the rest, and
     for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
     expect((await define(`${PREFIX}after-rm`)).status).toBe(201);
     await eventually(async () => existsSync(file), 5_000, 'the database file again');
-    const list = await eventually(async () => {
-      const l = (await t.client.GET('/api/services')).data!;
-      return l.every((s) => s.createdAt) && l;
-    }, 10_000, 'metadata back for every file');
+    const list = await eventually(
+      async () => {
+        const l = (await t.client.GET('/api/services')).data!;
+        return l.every((s) => s.createdAt) && l;
+      },
+      10_000,
+      'metadata back for every file',
+    );
     expect(list.map((s) => s.name).sort()).toEqual([`${PREFIX}after-rm`, `${PREFIX}during-ro`, `${PREFIX}keep`, `${PREFIX}ro`]);
   });
 
@@ -102,7 +107,9 @@ describe('faults: the API stays up, answers clearly, keeps serving the rest, and
     if (answer.response.status === 503) expect(errorOf(answer).message).toMatch(/Docker is unreachable/);
     expect((await t.client.GET('/api/health')).response.status).toBe(200);
     await eventually(
-      async () => (await t.client.POST('/api/services/{name}/deploy', { params: { ...mid, query: { wait: true } } })).data?.convergence?.outcome === 'converged',
+      async () =>
+        (await t.client.POST('/api/services/{name}/deploy', { params: { ...mid, query: { wait: true } } })).data?.convergence?.outcome ===
+        'converged',
       90_000,
       'the deploy after the restart',
     );

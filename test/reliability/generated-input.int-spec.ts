@@ -9,7 +9,9 @@ type Operation = { method: string; path: string; hasBody: boolean; query: string
 
 /** Every operation of the committed OpenAPI document (the unit suite proves it current). */
 function operations(): Operation[] {
-  const doc = JSON.parse(readFileSync(join(__dirname, '../../apps/api/openapi.json'), 'utf8')) as { paths: Record<string, Record<string, any>> };
+  const doc = JSON.parse(readFileSync(join(__dirname, '../../apps/api/openapi.json'), 'utf8')) as {
+    paths: Record<string, Record<string, any>>;
+  };
   return Object.entries(doc.paths).flatMap(([path, ops]) =>
     Object.entries(ops).map(([method, op]) => ({
       method: method.toUpperCase(),
@@ -26,13 +28,18 @@ const segment = fc.oneof(
 );
 const jsonValue = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
-  fc.record({ name: segment, image: fc.string({ maxLength: 30 }), replicas: fc.oneof(fc.integer(), fc.string(), fc.double()) }, { requiredKeys: [] }),
+  fc.record(
+    { name: segment, image: fc.string({ maxLength: 30 }), replicas: fc.oneof(fc.integer(), fc.string(), fc.double()) },
+    { requiredKeys: [] },
+  ),
   fc.record({ replicas: fc.oneof(fc.integer({ min: -5, max: 2000 }), fc.string(), fc.constant(null)) }),
 );
 
 /** Every file under `root`, to prove nothing was written outside DEFINITIONS_DIR. */
 function filesUnder(root: string): string[] {
-  return readdirSync(root, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath ?? (e as any).path, e.name));
+  return readdirSync(root, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath ?? (e as any).path, e.name));
 }
 
 describe('generated bad input on every route', () => {
@@ -52,7 +59,11 @@ describe('generated bad input on every route', () => {
       fc.asyncProperty(
         fc.constantFrom(...ops),
         fc.array(segment, { minLength: 3, maxLength: 3 }),
-        fc.dictionary(fc.constantFrom('wait', 'timeout', 'force', 'tail', 'since', 'follow', 'timestamps', 'limit', 'offset', 'q', 'x'), fc.string({ maxLength: 12 }), { maxKeys: 3 }),
+        fc.dictionary(
+          fc.constantFrom('wait', 'timeout', 'force', 'tail', 'since', 'follow', 'timestamps', 'limit', 'offset', 'q', 'x'),
+          fc.string({ maxLength: 12 }),
+          { maxKeys: 3 },
+        ),
         jsonValue,
         fc.boolean(),
         async (op, params, query, body, asYaml) => {
@@ -62,7 +73,11 @@ describe('generated bad input on every route', () => {
           const q = new URLSearchParams(Object.entries(query).filter(([k]) => k !== 'follow' && k !== 'wait'));
           const init: Parameters<TestApp['api']>[1] = { method: op.method };
           if (op.hasBody) {
-            if (asYaml) Object.assign(init, { body: typeof body === 'string' ? body : JSON.stringify(body), headers: { 'content-type': 'application/yaml' } });
+            if (asYaml)
+              Object.assign(init, {
+                body: typeof body === 'string' ? body : JSON.stringify(body),
+                headers: { 'content-type': 'application/yaml' },
+              });
             else init.json = body;
           }
           const res = await t.api(`${path}${q.size ? `?${q}` : ''}`, { ...init, signal: AbortSignal.timeout(20_000) });

@@ -33,7 +33,12 @@ const FIXTURES = join(__dirname, '../fixtures/stacks');
 const ns = (stack: string) => JSON.stringify({ label: [`com.docker.stack.namespace=${stack}`] });
 
 function cli(args: string[], opts: { cwd?: string; vars?: Record<string, string> } = {}): string {
-  return execFileSync('docker', args, { cwd: opts.cwd, env: { ...process.env, ...opts.vars, DOCKER_HOST: env().DOCKER_HOST }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync('docker', args, {
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.vars, DOCKER_HOST: env().DOCKER_HOST },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 async function stackGone(stack: string): Promise<void> {
@@ -44,8 +49,17 @@ async function stackGone(stack: string): Promise<void> {
   }
   await eventually(
     async () => {
-      const [s, n, c, x] = await Promise.all([docker.listServices({ filters: ns(stack) }), docker.listNetworks({ filters: ns(stack) }), docker.listConfigs({ filters: ns(stack) }), docker.listSecrets({ filters: ns(stack) })]);
-      for (const net of n) await docker.getNetwork(net.Id).remove().catch(() => undefined);
+      const [s, n, c, x] = await Promise.all([
+        docker.listServices({ filters: ns(stack) }),
+        docker.listNetworks({ filters: ns(stack) }),
+        docker.listConfigs({ filters: ns(stack) }),
+        docker.listSecrets({ filters: ns(stack) }),
+      ]);
+      for (const net of n)
+        await docker
+          .getNetwork(net.Id)
+          .remove()
+          .catch(() => undefined);
       return s.length + n.length + c.length + x.length === 0;
     },
     60_000,
@@ -74,7 +88,8 @@ function differences(a: unknown, b: unknown, path = ''): string[] {
   const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (a === undefined && isObj(b)) a = {};
   if (b === undefined && isObj(a)) b = {};
-  if (isObj(a) && isObj(b)) return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((k) => differences(a[k], b[k], path ? `${path}.${k}` : k));
+  if (isObj(a) && isObj(b))
+    return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((k) => differences(a[k], b[k], path ? `${path}.${k}` : k));
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [`${path}: product ${JSON.stringify(a)} / cli ${JSON.stringify(b)}`];
 }
 
@@ -94,7 +109,9 @@ function fixtureInput(fixture: string): { compose: string; variables: Record<str
   return { compose: readFileSync(join(dir, 'lab.yml'), 'utf8'), variables: { ...variables, LAB_WEB_IMAGE: env().LAB_WEB_IMAGE }, files };
 }
 
-const fixtures = readdirSync(FIXTURES).filter((f) => statSync(join(FIXTURES, f)).isDirectory()).sort();
+const fixtures = readdirSync(FIXTURES)
+  .filter((f) => statSync(join(FIXTURES, f)).isDirectory())
+  .sort();
 
 describe('public stack files: the product deploys them as docker stack deploy does, field by field', () => {
   let t: TestApp;
@@ -163,11 +180,17 @@ describe('public stack files: the product deploys them as docker stack deploy do
     const theirs = await deployedSpecs('pvcli');
     await stackGone('pvcli');
 
-    expect((ours.get('app') as { TaskTemplate: { RestartPolicy: { Condition: string } } }).TaskTemplate.RestartPolicy.Condition).toBe('on-failure');
+    expect((ours.get('app') as { TaskTemplate: { RestartPolicy: { Condition: string } } }).TaskTemplate.RestartPolicy.Condition).toBe(
+      'on-failure',
+    );
     // as the CLI: `restart: "no"` sets no policy, so the Engine's default (any) applies
-    expect((ours.get('plain') as { TaskTemplate: { RestartPolicy: { Condition: string } } }).TaskTemplate.RestartPolicy.Condition).toBe('any');
+    expect((ours.get('plain') as { TaskTemplate: { RestartPolicy: { Condition: string } } }).TaskTemplate.RestartPolicy.Condition).toBe(
+      'any',
+    );
     const found = [...ours.keys()].flatMap((key) => differences(ours.get(key), theirs.get(key)).map((d) => `${key}.${d}`));
-    expect(found.filter((d) => !Object.keys(ALLOWED).some((path) => d.split(': ')[0].split('.').slice(1).join('.').startsWith(path)))).toEqual([]);
+    expect(
+      found.filter((d) => !Object.keys(ALLOWED).some((path) => d.split(': ')[0].split('.').slice(1).join('.').startsWith(path))),
+    ).toEqual([]);
   });
 
   for (const fixture of fixtures) {
@@ -193,7 +216,9 @@ describe('public stack files: the product deploys them as docker stack deploy do
       expect([...ours.keys()].sort()).toEqual([...theirs.keys()].sort());
       expect(ours.size).toBe(Object.keys((parse(input.compose) as { services: object }).services).length);
       const found = [...ours.keys()].flatMap((key) => differences(ours.get(key), theirs.get(key)).map((d) => `${key}.${d}`));
-      const unexplained = found.filter((d) => !Object.keys(ALLOWED).some((path) => d.split(': ')[0].split('.').slice(1).join('.').startsWith(path)));
+      const unexplained = found.filter(
+        (d) => !Object.keys(ALLOWED).some((path) => d.split(': ')[0].split('.').slice(1).join('.').startsWith(path)),
+      );
       expect(unexplained).toEqual([]);
     });
   }

@@ -46,10 +46,21 @@ describe('compose values as the docker CLI reads them', () => {
 
   it('reads short port and volume syntaxes', () => {
     expect(portConfigs('8080:80', 'k')).toEqual([{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 8080, PublishMode: 'ingress' }]);
-    expect(portConfigs('127.0.0.1:53:53/udp', 'k')).toEqual([{ Protocol: 'udp', TargetPort: 53, PublishedPort: 53, PublishMode: 'ingress' }]);
-    expect(portConfigs('9000-9001:80-81', 'k').map((p) => [p.PublishedPort, p.TargetPort])).toEqual([[9000, 80], [9001, 81]]);
+    expect(portConfigs('127.0.0.1:53:53/udp', 'k')).toEqual([
+      { Protocol: 'udp', TargetPort: 53, PublishedPort: 53, PublishMode: 'ingress' },
+    ]);
+    expect(portConfigs('9000-9001:80-81', 'k').map((p) => [p.PublishedPort, p.TargetPort])).toEqual([
+      [9000, 80],
+      [9001, 81],
+    ]);
     expect(portConfigs(80, 'k')).toEqual([{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 0, PublishMode: 'ingress' }]);
-    expect(volumeSpec('data:/data:ro,nocopy', 'k')).toEqual({ type: 'volume', source: 'data', target: '/data', read_only: true, volume: { nocopy: true } });
+    expect(volumeSpec('data:/data:ro,nocopy', 'k')).toEqual({
+      type: 'volume',
+      source: 'data',
+      target: '/data',
+      read_only: true,
+      volume: { nocopy: true },
+    });
     expect(volumeSpec('/var/run/docker.sock:/var/run/docker.sock', 'k')).toMatchObject({ type: 'bind' });
     expect(volumeSpec('/anon', 'k')).toEqual({ type: 'volume', target: '/anon' });
   });
@@ -73,20 +84,47 @@ describe('convertStack: a compose project as docker stack deploy sends it', () =
 
   it('converts the web service field for field as the CLI does', () => {
     const { spec, task, c } = service(project, 'web');
-    expect(spec.Labels).toEqual({ 'traefik.enable': 'true', 'com.docker.stack.namespace': 'shop', 'com.docker.stack.image': 'reg:5000/web:1.0' });
+    expect(spec.Labels).toEqual({
+      'traefik.enable': 'true',
+      'com.docker.stack.namespace': 'shop',
+      'com.docker.stack.image': 'reg:5000/web:1.0',
+    });
     expect(c.Labels).toEqual({ 'app.role': 'front', 'com.docker.stack.namespace': 'shop' });
     expect(c.Env).toEqual(['API_URL=http://api:8080', 'EMPTY_VALUE=', 'SITE_NAME=demo']);
     expect(c.Hostname).toBe('web-{{.Task.Slot}}');
     expect(c.StopGracePeriod).toBe(2e9);
-    expect(c.Healthcheck).toEqual({ Test: ['CMD', 'wget', '-q', '-O', '-', 'http://127.0.0.1:80/'], Interval: 5e9, Timeout: 2e9, StartPeriod: 1e9, StartInterval: 0, Retries: 3 });
-    expect(c.Configs).toEqual([{ ConfigName: expect.stringMatching(/^shop_site-[0-9a-f]{10}$/), ConfigID: '', File: { Name: '/www/site.txt', UID: '0', GID: '0', Mode: 0o440 } }]);
-    expect(task.Resources).toEqual({ Limits: { NanoCPUs: 5e8, MemoryBytes: 64 * 1024 ** 2 }, Reservations: { NanoCPUs: 1e8, MemoryBytes: 16 * 1024 ** 2 } });
+    expect(c.Healthcheck).toEqual({
+      Test: ['CMD', 'wget', '-q', '-O', '-', 'http://127.0.0.1:80/'],
+      Interval: 5e9,
+      Timeout: 2e9,
+      StartPeriod: 1e9,
+      StartInterval: 0,
+      Retries: 3,
+    });
+    expect(c.Configs).toEqual([
+      {
+        ConfigName: expect.stringMatching(/^shop_site-[0-9a-f]{10}$/),
+        ConfigID: '',
+        File: { Name: '/www/site.txt', UID: '0', GID: '0', Mode: 0o440 },
+      },
+    ]);
+    expect(task.Resources).toEqual({
+      Limits: { NanoCPUs: 5e8, MemoryBytes: 64 * 1024 ** 2 },
+      Reservations: { NanoCPUs: 1e8, MemoryBytes: 16 * 1024 ** 2 },
+    });
     expect(task.RestartPolicy).toEqual({ Condition: 'on-failure', Delay: 1e9, MaxAttempts: 3, Window: 30e9 });
     expect(task.Placement).toEqual({ Preferences: [{ Spread: { SpreadDescriptor: 'node.id' } }], MaxReplicas: 1 });
     expect(task.Networks).toEqual([{ Target: 'shop_frontend', Aliases: ['www', 'web'] }]);
     expect(spec.Mode).toEqual({ Replicated: { Replicas: 2 } });
     expect(spec.EndpointSpec).toEqual({ Ports: [{ Protocol: 'tcp', TargetPort: 80, PublishedPort: 18580, PublishMode: 'host' }] });
-    expect(spec.UpdateConfig).toEqual({ Parallelism: 2, Delay: 1e9, FailureAction: 'rollback', Monitor: 2e9, MaxFailureRatio: 0, Order: 'start-first' });
+    expect(spec.UpdateConfig).toEqual({
+      Parallelism: 2,
+      Delay: 1e9,
+      FailureAction: 'rollback',
+      Monitor: 2e9,
+      MaxFailureRatio: 0,
+      Order: 'start-first',
+    });
     expect(spec.RollbackConfig).toEqual({ Parallelism: 1, Delay: 0, Monitor: 0, MaxFailureRatio: 0, Order: 'stop-first' });
   });
 
@@ -98,7 +136,12 @@ describe('convertStack: a compose project as docker stack deploy sends it', () =
     expect(c.Env).toEqual(['DB_HOST=db', 'DB_PASSWORD_FILE=/run/secrets/db_password', 'DEBUG']);
     expect(c.Mounts).toEqual([
       { Type: 'tmpfs', Target: '/cache', TmpfsOptions: { SizeBytes: 1048576 } },
-      { Type: 'volume', Source: 'shop_data', Target: '/data', VolumeOptions: { Labels: { keep: 'yes', 'com.docker.stack.namespace': 'shop' } } },
+      {
+        Type: 'volume',
+        Source: 'shop_data',
+        Target: '/data',
+        VolumeOptions: { Labels: { keep: 'yes', 'com.docker.stack.namespace': 'shop' } },
+      },
       { Type: 'bind', Source: '/tmp', Target: '/host-tmp', ReadOnly: true },
     ]);
     expect(c.Secrets.map((s: { File: object }) => s.File)).toEqual([
@@ -107,7 +150,10 @@ describe('convertStack: a compose project as docker stack deploy sends it', () =
     ]);
     expect(c.Healthcheck.Test).toEqual(['CMD-SHELL', 'test -e /proc/1 || exit 1']);
     expect(task.Placement).toEqual({ Constraints: ['node.role == manager'] });
-    expect(task.Networks.map((n: { Target: string; Aliases: string[] }) => [n.Target, n.Aliases])).toEqual([['shop_backend', ['api']], ['shop_frontend', ['api']]]);
+    expect(task.Networks.map((n: { Target: string; Aliases: string[] }) => [n.Target, n.Aliases])).toEqual([
+      ['shop_backend', ['api']],
+      ['shop_frontend', ['api']],
+    ]);
     expect(spec.EndpointSpec).toEqual({ Mode: 'dnsrr' });
     expect(task.Resources).toEqual({});
   });
@@ -127,7 +173,10 @@ describe('convertStack: a compose project as docker stack deploy sends it', () =
     expect(col.c.Hosts).toEqual(['10.99.5.1 registry.lab']);
     expect(col.c.DNSConfig).toEqual({ Nameservers: ['10.99.5.1'], Search: ['lab.local'] });
     expect(col.c.Sysctls).toEqual({ 'net.ipv4.tcp_keepalive_time': '600' });
-    expect(col.c.Ulimits).toEqual([{ Name: 'nofile', Soft: 1024, Hard: 2048 }, { Name: 'nproc', Soft: 512, Hard: 512 }]);
+    expect(col.c.Ulimits).toEqual([
+      { Name: 'nofile', Soft: 1024, Hard: 2048 },
+      { Name: 'nproc', Soft: 512, Hard: 512 },
+    ]);
     expect([col.c.TTY, col.c.OpenStdin]).toEqual([true, true]);
     expect(col.c.Healthcheck).toEqual({ Test: ['NONE'] });
     expect(col.task.RestartPolicy).toEqual({ Condition: 'on-failure', MaxAttempts: 3 });
@@ -156,7 +205,10 @@ describe('convertStack: a compose project as docker stack deploy sends it', () =
   });
 
   it('names a changed content with a new hash, and the same content with the same name', () => {
-    const mk = (text: string): ComposeProject => ({ services: { a: { image: 'x', configs: ['c'] } }, configs: { c: { content: Buffer.from(text) } } });
+    const mk = (text: string): ComposeProject => ({
+      services: { a: { image: 'x', configs: ['c'] } },
+      configs: { c: { content: Buffer.from(text) } },
+    });
     const [one, same, other] = [mk('v1'), mk('v1'), mk('v2')].map((p) => convertStack(p, 's').configs[0].name);
     expect(one).toBe(same);
     expect(other).not.toBe(one);
@@ -164,17 +216,24 @@ describe('convertStack: a compose project as docker stack deploy sends it', () =
   });
 
   it('refuses what has no meaning on a swarm, naming the compose key', () => {
-    const bad = (svc: ComposeProject['services'][string], extra: Partial<ComposeProject> = {}) => failure(() => convertStack({ services: { web: svc }, ...extra }, 's'));
+    const bad = (svc: ComposeProject['services'][string], extra: Partial<ComposeProject> = {}) =>
+      failure(() => convertStack({ services: { web: svc }, ...extra }, 's'));
     expect(bad({ image: 'x', volumes: ['./proxy/nginx.conf:/etc/nginx/nginx.conf'] }).message).toBe(
       'services.web.volumes[0].source: "./proxy/nginx.conf": a relative bind path has no meaning on a swarm node; use an absolute path or a named volume',
     );
-    expect(bad({ image: 'x', networks: ['frontend'] }).message).toBe('services.web.networks: undefined network "frontend" (not among the top-level networks)');
+    expect(bad({ image: 'x', networks: ['frontend'] }).message).toBe(
+      'services.web.networks: undefined network "frontend" (not among the top-level networks)',
+    );
     expect(bad({ image: 'x', volumes: ['data:/d'] }).message).toContain('services.web.volumes[0].source: undefined volume "data"');
     expect(bad({ image: 'x', secrets: ['pw'] }).message).toContain('services.web.secrets[0]: undefined secret "pw"');
-    expect(bad({ image: 'x', deploy: { mode: 'global', replicas: 2 } }).message).toBe('services.web.deploy.replicas: replicas can only be used with replicated or replicated-job mode');
+    expect(bad({ image: 'x', deploy: { mode: 'global', replicas: 2 } }).message).toBe(
+      'services.web.deploy.replicas: replicas can only be used with replicated or replicated-job mode',
+    );
     expect(bad({ image: 'x', healthcheck: { interval: '5' } }).message).toContain('services.web.healthcheck.interval');
     expect(bad({ build: '.' } as ComposeProject['services'][string]).message).toContain('services.web.image');
-    expect(bad({ image: 'x', configs: ['c'] }, { configs: { c: { file: './c.conf' } } }).message).toBe('configs.c: its content was not read');
+    expect(bad({ image: 'x', configs: ['c'] }, { configs: { c: { file: './c.conf' } } }).message).toBe(
+      'configs.c: its content was not read',
+    );
     expect(failure(() => convertStack({ services: { a: { image: 'x' } } }, 'bad name')).code).toBe('INVALID');
   });
 });

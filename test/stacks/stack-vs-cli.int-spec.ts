@@ -5,7 +5,16 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { DomainError } from '@app/common';
-import { normaliseServiceSpec, parseDockerHost, SwarmModule, SwarmServices, SwarmStacks, type ComposeProject, type ServiceSpec, type StackLogLine } from '@app/swarm';
+import {
+  normaliseServiceSpec,
+  parseDockerHost,
+  SwarmModule,
+  SwarmServices,
+  SwarmStacks,
+  type ComposeProject,
+  type ServiceSpec,
+  type StackLogLine,
+} from '@app/swarm';
 import { labDocker } from '../fixtures/docker';
 import { eventually, labEnv } from '../fixtures/lab';
 import { loadStackFixture, stackFixtures } from './fixtures/stack-fixture';
@@ -27,7 +36,8 @@ const ALLOWED: Record<string, string> = {
 /** Normalisations applied before comparing, each with why (not differences: the same thing named differently). */
 const NORMALISED = {
   stackName: 'every name and the namespace label carry the stack name (`ours` vs `cli`)',
-  contentHash: 'configs and secrets are named `<stack>_<key>-<content hash>` by the library (immutable objects: a changed content is a new object), `<stack>_<key>` by the CLI',
+  contentHash:
+    'configs and secrets are named `<stack>_<key>-<content hash>` by the library (immutable objects: a changed content is a new object), `<stack>_<key>` by the CLI',
   imageDigest: 'the CLI pins the image to its digest; the comparison is of the image without digest, as agreed',
   networkIds: 'the Engine stores network ids; they differ per stack and are read as names',
 };
@@ -35,7 +45,12 @@ const NORMALISED = {
 const env = () => labEnv();
 const docker = labDocker();
 const cli = (args: string[], cwd?: string): string =>
-  execFileSync('docker', args, { cwd, env: { ...process.env, DOCKER_HOST: env().DOCKER_HOST }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync('docker', args, {
+    cwd,
+    env: { ...process.env, DOCKER_HOST: env().DOCKER_HOST },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 const vars = () => ({ LAB_IMAGE: env().LAB_IMAGE, LAB_WEB_IMAGE: env().LAB_WEB_IMAGE });
 
 async function stackGone(stack: string): Promise<void> {
@@ -47,10 +62,19 @@ async function stackGone(stack: string): Promise<void> {
   await eventually(
     async () => {
       const filters = JSON.stringify({ label: [`com.docker.stack.namespace=${stack}`] });
-      const [s, n, c, x] = await Promise.all([docker.listServices({ filters }), docker.listNetworks({ filters }), docker.listConfigs({ filters }), docker.listSecrets({ filters })]);
+      const [s, n, c, x] = await Promise.all([
+        docker.listServices({ filters }),
+        docker.listNetworks({ filters }),
+        docker.listConfigs({ filters }),
+        docker.listSecrets({ filters }),
+      ]);
       if (s.length + c.length + x.length > 0) return false;
       // a network stays until its tasks are gone: remove it again
-      for (const net of n) await docker.getNetwork(net.Id).remove().catch(() => undefined);
+      for (const net of n)
+        await docker
+          .getNetwork(net.Id)
+          .remove()
+          .catch(() => undefined);
       return n.length === 0;
     },
     60_000,
@@ -84,7 +108,8 @@ function differences(a: unknown, b: unknown, path = ''): string[] {
   // a missing object and one with fields: compare field by field, so the path names the field
   if (a === undefined && isObj(b)) a = {};
   if (b === undefined && isObj(a)) b = {};
-  if (isObj(a) && isObj(b)) return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((k) => differences(a[k], b[k], path ? `${path}.${k}` : k));
+  if (isObj(a) && isObj(b))
+    return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((k) => differences(a[k], b[k], path ? `${path}.${k}` : k));
   return JSON.stringify(a) === JSON.stringify(b) ? [] : [`${path}: ours ${JSON.stringify(a)} / cli ${JSON.stringify(b)}`];
 }
 
@@ -93,7 +118,10 @@ describe('stacks: the library deploys a compose file exactly as docker stack dep
   let stacks: SwarmStacks;
 
   beforeAll(async () => {
-    ctx = await NestFactory.createApplicationContext(SwarmModule.forRoot({ connection: parseDockerHost(env().DOCKER_HOST), timeoutMs: 15_000 }), { logger: false });
+    ctx = await NestFactory.createApplicationContext(
+      SwarmModule.forRoot({ connection: parseDockerHost(env().DOCKER_HOST), timeoutMs: 15_000 }),
+      { logger: false },
+    );
     stacks = ctx.get(SwarmStacks);
     for (const s of ['ours', 'ours2', 'cli', 'bench_ours', 'bench_cli', 'bad']) await stackGone(s);
   });
@@ -113,11 +141,15 @@ describe('stacks: the library deploys a compose file exactly as docker stack dep
       // global services converge to one task per eligible node (3 lab nodes), never to "0/0"
       for (const plan of stacks.plan(project, 'ours').services.filter((s) => (s.spec.Mode as { Global?: object }).Global)) {
         const r = result.convergence?.services.find((c) => c.service === plan.name);
-        const constrained = ((plan.spec.TaskTemplate as { Placement?: { Constraints?: string[] } }).Placement?.Constraints ?? []).some((c) => c.includes('manager'));
+        const constrained = ((plan.spec.TaskTemplate as { Placement?: { Constraints?: string[] } }).Placement?.Constraints ?? []).some(
+          (c) => c.includes('manager'),
+        );
         expect([r?.desired, r?.running]).toEqual(constrained ? [1, 1] : [3, 3]);
       }
       expect((await stacks.drift(project, 'ours')).filter((d) => d.missing || d.differences.length)).toEqual([]);
-      expect(cli(['stack', 'ls', '--format', '{{.Name}} {{.Services}}']).split('\n')).toContain(`ours ${Object.keys(project.services).length}`);
+      expect(cli(['stack', 'ls', '--format', '{{.Name}} {{.Services}}']).split('\n')).toContain(
+        `ours ${Object.keys(project.services).length}`,
+      );
       const ours = await deployedSpecs('ours');
       await stackGone('ours');
 
@@ -127,7 +159,9 @@ describe('stacks: the library deploys a compose file exactly as docker stack dep
       expect(listed).toContainEqual({ name: 'cli', services: Object.keys(project.services).length });
       expect([...ours.keys()].sort()).toEqual([...theirs.keys()].sort());
       const found = [...ours.keys()].flatMap((key) => differences(ours.get(key), theirs.get(key)).map((d) => `${key}.${d}`));
-      const unexplained = found.filter((d) => !Object.keys(ALLOWED).some((path) => d.split(': ')[0].split('.').slice(1).join('.').startsWith(path)));
+      const unexplained = found.filter(
+        (d) => !Object.keys(ALLOWED).some((path) => d.split(': ')[0].split('.').slice(1).join('.').startsWith(path)),
+      );
       expect(unexplained).toEqual([]);
       expect(Object.keys(NORMALISED).length).toBe(4);
       await stackGone('cli');
@@ -151,9 +185,13 @@ describe('stacks: the library deploys a compose file exactly as docker stack dep
     expect(rotated.convergence?.outcome).toBe('converged');
     expect(rotated.createdConfigs).toEqual([newName]);
     expect(rotated.removedObjects).toContain(`config ${oldName}`);
-    const web = (await docker.getService('ours_web').inspect()) as { Spec: { TaskTemplate: { ContainerSpec: { Configs: { ConfigName: string }[] } } } };
+    const web = (await docker.getService('ours_web').inspect()) as {
+      Spec: { TaskTemplate: { ContainerSpec: { Configs: { ConfigName: string }[] } } };
+    };
     expect(web.Spec.TaskTemplate.ContainerSpec.Configs.map((c) => c.ConfigName)).toEqual([newName]);
-    expect((await docker.listConfigs({ filters: JSON.stringify({ name: [oldName] }) })).filter((c) => c.Spec?.Name === oldName)).toEqual([]);
+    expect((await docker.listConfigs({ filters: JSON.stringify({ name: [oldName] }) })).filter((c) => c.Spec?.Name === oldName)).toEqual(
+      [],
+    );
 
     // prune: a service no longer in the file goes
     const fewer = structuredClone(changed) as ComposeProject;
@@ -167,21 +205,37 @@ describe('stacks: the library deploys a compose file exactly as docker stack dep
     expect(removed.services.sort()).toEqual(['ours_api', 'ours_web']);
     expect(removed.networks.sort()).toEqual(['ours_backend', 'ours_frontend']);
     expect(cli(['stack', 'ls', '--format', '{{.Name}}']).split('\n')).not.toContain('ours');
-    const second = await stacks.remove('ours').then(() => undefined, (e: unknown) => e as DomainError);
+    const second = await stacks.remove('ours').then(
+      () => undefined,
+      (e: unknown) => e as DomainError,
+    );
     expect([second?.code, second?.message]).toEqual(['NOT_FOUND', 'stack "ours" not found: nothing carries its namespace']);
   });
 
   it('an Engine refusal that is the file’s fault is INVALID with the Engine’s message and the compose key; nothing is left half-done for an unknown external network', async () => {
-    const bad: ComposeProject = { services: { web: { image: env().LAB_IMAGE, deploy: { placement: { constraints: ['node.foo = bar'] } } } } };
-    const err = await stacks.deploy(bad, 'bad', { wait: false }).then(() => undefined, (e: unknown) => e as DomainError);
+    const bad: ComposeProject = {
+      services: { web: { image: env().LAB_IMAGE, deploy: { placement: { constraints: ['node.foo = bar'] } } } },
+    };
+    const err = await stacks.deploy(bad, 'bad', { wait: false }).then(
+      () => undefined,
+      (e: unknown) => e as DomainError,
+    );
     expect(err).toBeInstanceOf(DomainError);
     expect(err?.code).toBe('INVALID');
     expect(err?.message).toMatch(/^services\.web: .*constraint/);
 
-    const external: ComposeProject = { services: { web: { image: env().LAB_IMAGE, networks: ['proxy'] } }, networks: { proxy: { external: true, name: 'no-such-net' } } };
-    const err2 = await stacks.deploy(external, 'bad', { wait: false }).then(() => undefined, (e: unknown) => e as DomainError);
+    const external: ComposeProject = {
+      services: { web: { image: env().LAB_IMAGE, networks: ['proxy'] } },
+      networks: { proxy: { external: true, name: 'no-such-net' } },
+    };
+    const err2 = await stacks.deploy(external, 'bad', { wait: false }).then(
+      () => undefined,
+      (e: unknown) => e as DomainError,
+    );
     expect(err2?.code).toBe('INVALID');
-    expect(err2?.message).toBe('networks.proxy: network "no-such-net" is declared as external, but could not be found; create a swarm-scoped network first');
+    expect(err2?.message).toBe(
+      'networks.proxy: network "no-such-net" is declared as external, but could not be found; create a swarm-scoped network first',
+    );
     expect(await docker.listServices({ filters: JSON.stringify({ name: ['bad_web'] }) })).toEqual([]);
 
     // a config the file names itself cannot change its bytes: refused, not silently kept
@@ -190,7 +244,10 @@ describe('stacks: the library deploys a compose file exactly as docker stack dep
       configs: { conf: { name: 'bad-fixed-conf', content: Buffer.from(text) } },
     });
     await stacks.deploy(named('one'), 'bad', { wait: false });
-    const err3 = await stacks.deploy(named('two'), 'bad', { wait: false }).then(() => undefined, (e: unknown) => e as DomainError);
+    const err3 = await stacks.deploy(named('two'), 'bad', { wait: false }).then(
+      () => undefined,
+      (e: unknown) => e as DomainError,
+    );
     expect([err3?.code, err3?.message]).toEqual([
       'INVALID',
       'configs.conf: config "bad-fixed-conf" exists with other content and configs are immutable; drop `name:` to let the stack version it, or give it a new name',
@@ -239,7 +296,10 @@ describe('stacks: the library deploys a compose file exactly as docker stack dep
   it('figure: a 10-service stack to convergence, the library vs docker stack deploy plus the same wait', async () => {
     const project: ComposeProject = {
       services: Object.fromEntries(
-        Array.from({ length: 10 }, (_, i) => [`s${i}`, { image: env().LAB_IMAGE, command: ['sleep', '3600'], stop_grace_period: '1s', deploy: { replicas: 1 } }]),
+        Array.from({ length: 10 }, (_, i) => [
+          `s${i}`,
+          { image: env().LAB_IMAGE, command: ['sleep', '3600'], stop_grace_period: '1s', deploy: { replicas: 1 } },
+        ]),
       ),
     };
     const file = join(loadStackFixture('webapp', vars()).dir, 'bench.yaml');
@@ -252,7 +312,9 @@ describe('stacks: the library deploys a compose file exactly as docker stack dep
       const cliStart = Date.now();
       cli(['stack', 'deploy', '--detach=true', '--quiet', '-c', file, 'bench_cli']);
       // the CLI's own --detach=false waits service after service (60 s here): the same parallel wait is the fair clock
-      const waited = await Promise.all(Object.keys(project.services).map((k) => services.waitForConvergence(`bench_cli_${k}`, { timeoutMs: 180_000 })));
+      const waited = await Promise.all(
+        Object.keys(project.services).map((k) => services.waitForConvergence(`bench_cli_${k}`, { timeoutMs: 180_000 })),
+      );
       theirs.push(Date.now() - cliStart);
       expect(waited.every((w) => w.outcome === 'converged')).toBe(true);
       await stackGone('bench_cli');
@@ -264,6 +326,8 @@ describe('stacks: the library deploys a compose file exactly as docker stack dep
       await stackGone('bench_ours');
     }
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-    console.log(`10-service stack to convergence: library ${ours.join(', ')} ms; docker stack deploy + the same wait ${theirs.join(', ')} ms; ratio ${(sum(ours) / sum(theirs)).toFixed(2)}`);
+    console.log(
+      `10-service stack to convergence: library ${ours.join(', ')} ms; docker stack deploy + the same wait ${theirs.join(', ')} ms; ratio ${(sum(ours) / sum(theirs)).toFixed(2)}`,
+    );
   });
 });

@@ -23,13 +23,23 @@ jest.setTimeout(900_000);
 const env = () => labEnv();
 const docker = labDocker();
 const cli = (args: string[], cwd?: string): string =>
-  execFileSync('docker', args, { cwd, env: { ...process.env, DOCKER_HOST: env().DOCKER_HOST }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  execFileSync('docker', args, {
+    cwd,
+    env: { ...process.env, DOCKER_HOST: env().DOCKER_HOST },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 const ns = (stack: string) => JSON.stringify({ label: [`com.docker.stack.namespace=${stack}`] });
 const STACKS = ['apit', 'apicli', 'apibad', 'pubstack', 'apimcp'];
 const FIXTURES = join(__dirname, '../fixtures/stacks');
 
 async function namespaceObjects(stack: string): Promise<number> {
-  const [s, n, c, x] = await Promise.all([docker.listServices({ filters: ns(stack) }), docker.listNetworks({ filters: ns(stack) }), docker.listConfigs({ filters: ns(stack) }), docker.listSecrets({ filters: ns(stack) })]);
+  const [s, n, c, x] = await Promise.all([
+    docker.listServices({ filters: ns(stack) }),
+    docker.listNetworks({ filters: ns(stack) }),
+    docker.listConfigs({ filters: ns(stack) }),
+    docker.listSecrets({ filters: ns(stack) }),
+  ]);
   return s.length + n.length + c.length + x.length;
 }
 
@@ -41,7 +51,11 @@ async function stackGone(stack: string): Promise<void> {
   }
   await eventually(
     async () => {
-      for (const net of await docker.listNetworks({ filters: ns(stack) })) await docker.getNetwork(net.Id).remove().catch(() => undefined);
+      for (const net of await docker.listNetworks({ filters: ns(stack) }))
+        await docker
+          .getNetwork(net.Id)
+          .remove()
+          .catch(() => undefined);
       return (await namespaceObjects(stack)) === 0;
     },
     60_000,
@@ -138,7 +152,12 @@ describe('stacks API on the lab', () => {
     await sse.stop();
     const kinds = sse.events.map((e) => e.event);
     expect(kinds).toEqual(expect.arrayContaining(['network', 'config', 'secret', 'service', 'progress', 'converged', 'result']));
-    expect(sse.events.filter((e) => e.event === 'service').map((e) => e.data.name).sort()).toEqual(['apit_web', 'apit_worker']);
+    expect(
+      sse.events
+        .filter((e) => e.event === 'service')
+        .map((e) => e.data.name)
+        .sort(),
+    ).toEqual(['apit_web', 'apit_worker']);
     expect(result.data.convergence.outcome).toBe('converged');
     expect(result.data.createdNetworks.sort()).toEqual(['apit_back', 'apit_front']);
     expect(result.data.warnings.join('\n')).toMatch(/depends_on/);
@@ -151,21 +170,39 @@ describe('stacks API on the lab', () => {
     const detail = await call('/api/stacks/apit');
     expect(detail.status).toBe(200);
     expect(detail.body).toMatchObject({ status: 'running', deployed: true, servicesDeployed: 2, replicasRunning: 3, replicasDesired: 3 });
-    expect(detail.body.serviceList.map((s: any) => [s.key, s.status, s.replicasRunning])).toEqual([['web', 'running', 2], ['worker', 'running', 1]]);
+    expect(detail.body.serviceList.map((s: any) => [s.key, s.status, s.replicasRunning])).toEqual([
+      ['web', 'running', 2],
+      ['worker', 'running', 1],
+    ]);
     expect(detail.body.tasks.filter((x: any) => x.state === 'running').length).toBe(3);
-    expect(detail.body.drift).toEqual([{ service: 'web', missing: false, differences: [] }, { service: 'worker', missing: false, differences: [] }]);
-    expect(detail.body.networks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'apit_back', external: false, services: ['web', 'worker'] })]));
+    expect(detail.body.drift).toEqual([
+      { service: 'web', missing: false, differences: [] },
+      { service: 'worker', missing: false, differences: [] },
+    ]);
+    expect(detail.body.networks).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'apit_back', external: false, services: ['web', 'worker'] })]),
+    );
 
     const list = await call('/api/stacks');
-    expect(list.body).toContainEqual(expect.objectContaining({ name: 'apit', inCatalog: true, deployed: true, services: 2, status: 'running' }));
+    expect(list.body).toContainEqual(
+      expect.objectContaining({ name: 'apit', inCatalog: true, deployed: true, services: 2, status: 'running' }),
+    );
 
     // merged logs: lines of both services, each with its service, and the text filter
-    const logs = await eventually(async () => {
-      const r = await call('/api/stacks/apit/logs?tail=20');
-      const services = new Set((r.body as any[]).map((l) => l.service));
-      return services.has('web') && services.has('worker') ? r.body : undefined;
-    }, 30_000, 'lines from both services');
-    expect(logs.find((l: any) => l.service === 'web')).toMatchObject({ message: expect.stringMatching(/^web /), nodeHostname: expect.stringMatching(/^(mini2|rog1|spark1)$/), taskSlot: expect.any(Number) });
+    const logs = await eventually(
+      async () => {
+        const r = await call('/api/stacks/apit/logs?tail=20');
+        const services = new Set((r.body as any[]).map((l) => l.service));
+        return services.has('web') && services.has('worker') ? r.body : undefined;
+      },
+      30_000,
+      'lines from both services',
+    );
+    expect(logs.find((l: any) => l.service === 'web')).toMatchObject({
+      message: expect.stringMatching(/^web /),
+      nodeHostname: expect.stringMatching(/^(mini2|rog1|spark1)$/),
+      taskSlot: expect.any(Number),
+    });
     const filtered = await call('/api/stacks/apit/logs?tail=50&q=WORKER%20TICK');
     expect(filtered.body.length).toBeGreaterThan(0);
     expect(filtered.body.every((l: any) => l.service === 'worker' && /worker tick/.test(l.message))).toBe(true);
@@ -181,11 +218,17 @@ describe('stacks API on the lab', () => {
       json: { compose: detail.body.compose, variables: { ...detail.body.variables, GREETING: 'hallo' }, files: detail.body.files },
     });
     expect(edited.status).toBe(200);
-    expect(parse(readFileSync(join(t.definitionsDir, 'stacks/apit/variables.yaml'), 'utf8'))).toEqual({ IMAGE: env().LAB_IMAGE, GREETING: 'hallo', API_TOKEN: 'tok-s3cret' });
+    expect(parse(readFileSync(join(t.definitionsDir, 'stacks/apit/variables.yaml'), 'utf8'))).toEqual({
+      IMAGE: env().LAB_IMAGE,
+      GREETING: 'hallo',
+      API_TOKEN: 'tok-s3cret',
+    });
     expect(readFileSync(join(t.definitionsDir, 'stacks/apit/secrets/db_password.txt'), 'utf8')).toBe('pw-s3cret\n');
     // the file changed, the swarm did not: drift names the variable's field
     const drifted = await call('/api/stacks/apit');
-    expect(drifted.body.drift.find((d: any) => d.service === 'web').differences.map((d: any) => d.path)).toContain('TaskTemplate.ContainerSpec.Env');
+    expect(drifted.body.drift.find((d: any) => d.service === 'web').differences.map((d: any) => d.path)).toContain(
+      'TaskTemplate.ContainerSpec.Env',
+    );
 
     // stop as docker stack rm: services, networks, configs and secrets of the namespace go; the definition stays
     const stopped = await call('/api/stacks/apit/stop', { method: 'POST' });
@@ -203,7 +246,10 @@ describe('stacks API on the lab', () => {
 
     // the history, under stack:apit, names who asked
     const history = await call('/api/stacks/apit/history');
-    expect(history.body.map((h: any) => [h.action, h.status])).toEqual([['stop', 'succeeded'], ['deploy', 'succeeded']]);
+    expect(history.body.map((h: any) => [h.action, h.status])).toEqual([
+      ['stop', 'succeeded'],
+      ['deploy', 'succeeded'],
+    ]);
     expect(history.body[0].actor).toMatch(/\(admin, REST\)$/);
     const serviceHistory = await call('/api/services/apit/history');
     expect(serviceHistory.status).toBe(404);
@@ -215,15 +261,25 @@ describe('stacks API on the lab', () => {
 
   it('a stack made by docker stack deploy appears in GET /api/stacks, with its services', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'apicli-'));
-    writeFileSync(join(dir, 'stack.yml'), `services:\n  one:\n    image: ${env().LAB_IMAGE}\n    command: ["sleep", "3600"]\n    stop_grace_period: 1s\n  two:\n    image: ${env().LAB_IMAGE}\n    command: ["sleep", "3600"]\n    stop_grace_period: 1s\n`);
+    writeFileSync(
+      join(dir, 'stack.yml'),
+      `services:\n  one:\n    image: ${env().LAB_IMAGE}\n    command: ["sleep", "3600"]\n    stop_grace_period: 1s\n  two:\n    image: ${env().LAB_IMAGE}\n    command: ["sleep", "3600"]\n    stop_grace_period: 1s\n`,
+    );
     cli(['stack', 'deploy', '--detach=true', '-c', 'stack.yml', 'apicli'], dir);
-    const listed = await eventually(async () => {
-      const r = await call('/api/stacks');
-      return (r.body as any[]).find((s) => s.name === 'apicli' && s.replicasRunning === 2);
-    }, 60_000, 'apicli listed and running');
+    const listed = await eventually(
+      async () => {
+        const r = await call('/api/stacks');
+        return (r.body as any[]).find((s) => s.name === 'apicli' && s.replicasRunning === 2);
+      },
+      60_000,
+      'apicli listed and running',
+    );
     expect(listed).toMatchObject({ inCatalog: false, deployed: true, services: 2, servicesDeployed: 2, status: 'running' });
     const detail = await call('/api/stacks/apicli');
-    expect(detail.body.serviceList.map((s: any) => [s.key, s.inFile, s.deployed])).toEqual([['one', false, true], ['two', false, true]]);
+    expect(detail.body.serviceList.map((s: any) => [s.key, s.inFile, s.deployed])).toEqual([
+      ['one', false, true],
+      ['two', false, true],
+    ]);
     expect(detail.body.compose).toBeUndefined();
     // the product can stop it as the CLI would remove it
     expect((await call('/api/stacks/apicli/stop', { method: 'POST' })).body).toMatchObject({ stopped: true });
@@ -234,11 +290,27 @@ describe('stacks API on the lab', () => {
     const image = () => env().LAB_IMAGE;
     const cases: Array<[string, () => object, RegExp]> = [
       ['an unknown top-level key', () => ({ compose: `services:\n  web:\n    image: ${image()}\nservice:\n  x: 1\n` }), /service/],
-      ['a missing required variable', () => ({ compose: 'services:\n  web:\n    image: ${IMAGE?the image to run}\n' }), /services\.web\.image.*IMAGE|IMAGE.*the image to run/],
-      ['a relative bind', () => ({ compose: `services:\n  web:\n    image: ${image()}\n    volumes:\n      - ./data:/data\n` }), /services\.web\.volumes\[0\].*relative/],
+      [
+        'a missing required variable',
+        () => ({ compose: 'services:\n  web:\n    image: ${IMAGE?the image to run}\n' }),
+        /services\.web\.image.*IMAGE|IMAGE.*the image to run/,
+      ],
+      [
+        'a relative bind',
+        () => ({ compose: `services:\n  web:\n    image: ${image()}\n    volumes:\n      - ./data:/data\n` }),
+        /services\.web\.volumes\[0\].*relative/,
+      ],
       ['${VAR:?} unset', () => ({ compose: 'services:\n  web:\n    image: ${IMAGE:?}\n' }), /IMAGE/],
-      ['a file: not among the stack\'s files', () => ({ compose: `services:\n  web:\n    image: ${image()}\n    configs: [site]\nconfigs:\n  site:\n    file: ./site.conf\n` }), /configs\.site/],
-      ['a path in files that leaves the stack\'s folder', () => ({ compose: `services:\n  web:\n    image: ${image()}\n`, files: { '../escape.txt': 'x' } }), /files\."\.\.\/escape\.txt"/],
+      [
+        "a file: not among the stack's files",
+        () => ({ compose: `services:\n  web:\n    image: ${image()}\n    configs: [site]\nconfigs:\n  site:\n    file: ./site.conf\n` }),
+        /configs\.site/,
+      ],
+      [
+        "a path in files that leaves the stack's folder",
+        () => ({ compose: `services:\n  web:\n    image: ${image()}\n`, files: { '../escape.txt': 'x' } }),
+        /files\."\.\.\/escape\.txt"/,
+      ],
     ];
     for (const [what, input, key] of cases) {
       it(what, async () => {
@@ -253,7 +325,10 @@ describe('stacks API on the lab', () => {
     }
 
     it('the problems carry the line in the compose text, for the editor', async () => {
-      const res = await call('/api/stacks', { method: 'POST', json: { name: 'apibad', compose: `services:\n  web:\n    image: ${image()}\n    volumes:\n      - ./data:/data\n` } });
+      const res = await call('/api/stacks', {
+        method: 'POST',
+        json: { name: 'apibad', compose: `services:\n  web:\n    image: ${image()}\n    volumes:\n      - ./data:/data\n` },
+      });
       expect(res.body.problems).toEqual([expect.objectContaining({ key: expect.stringMatching(/^services\.web\.volumes/), line: 5 })]);
     });
 
@@ -261,9 +336,16 @@ describe('stacks API on the lab', () => {
       const yaml = { 'content-type': 'application/yaml' };
       const noName = await call('/api/stacks', { method: 'POST', body: `services:\n  web:\n    image: ${image()}\n`, headers: yaml });
       expect([noName.status, noName.body.message]).toEqual([400, expect.stringMatching(/^name: /)]);
-      const badName = await call('/api/stacks?name=Bad.Name', { method: 'POST', body: `services:\n  web:\n    image: ${image()}\n`, headers: yaml });
+      const badName = await call('/api/stacks?name=Bad.Name', {
+        method: 'POST',
+        body: `services:\n  web:\n    image: ${image()}\n`,
+        headers: yaml,
+      });
       expect([badName.status, badName.body.message]).toEqual([400, expect.stringMatching(/name must be a stack name/)]);
-      const unknownField = await call('/api/stacks', { method: 'POST', json: { name: 'apibad', compose: `services:\n  web:\n    image: ${image()}\n`, extra: 1 } });
+      const unknownField = await call('/api/stacks', {
+        method: 'POST',
+        json: { name: 'apibad', compose: `services:\n  web:\n    image: ${image()}\n`, extra: 1 },
+      });
       expect([unknownField.status, unknownField.body.message]).toEqual([400, expect.stringMatching(/extra/)]);
       expect(existsSync(join(t.definitionsDir, 'stacks/apibad'))).toBe(false);
     });
@@ -278,10 +360,16 @@ describe('stacks API on the lab', () => {
       const res = await call('/api/stacks/apibad/deploy?wait=false', { method: 'POST' });
       expect(res.status).toBe(400);
       expect(res.body.message).toMatch(/^services\.web: .*constraint/);
-      const unknownImage = await call('/api/stacks/apibad', { method: 'PUT', json: { compose: `services:\n  web:\n    image: ${image().replace(/:[^:/]+$/, ':no-such-tag')}\n` } });
+      const unknownImage = await call('/api/stacks/apibad', {
+        method: 'PUT',
+        json: { compose: `services:\n  web:\n    image: ${image().replace(/:[^:/]+$/, ':no-such-tag')}\n` },
+      });
       expect(unknownImage.status).toBe(200);
       const refused = await call('/api/stacks/apibad/deploy', { method: 'POST' });
-      expect([refused.status, refused.body.message]).toEqual([400, expect.stringMatching(/^services\.web\.image: .* does not exist in the registry/)]);
+      expect([refused.status, refused.body.message]).toEqual([
+        400,
+        expect.stringMatching(/^services\.web\.image: .* does not exist in the registry/),
+      ]);
       // asked as a stream, a refusal up front is still a plain JSON 400, not an event stream
       const streamed = await t.api('/api/stacks/apibad/deploy', { method: 'POST', headers: { accept: 'text/event-stream' } });
       expect([streamed.status, streamed.headers.get('content-type')]).toEqual([400, expect.stringMatching(/^application\/json/)]);
@@ -298,15 +386,24 @@ describe('stacks API on the lab', () => {
     const compose = `services:\n  imp-a:\n    image: ${env().LAB_IMAGE}\n  imp-b:\n    image: ${env().LAB_IMAGE}\n`;
     const res = await call('/api/services/import', { method: 'POST', body: compose, headers: { 'content-type': 'application/yaml' } });
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ created: [], refused: [], stack: { suggested: true, services: ['imp-a', 'imp-b'], hint: expect.stringContaining('POST /api/stacks') } });
+    expect(res.body).toMatchObject({
+      created: [],
+      refused: [],
+      stack: { suggested: true, services: ['imp-a', 'imp-b'], hint: expect.stringContaining('POST /api/stacks') },
+    });
     expect((await call('/api/services')).body.map((s: any) => s.name)).not.toContain('imp-a');
   });
 
   it('MCP: deploy_stack creates and deploys, get_stack and list_stacks see it, get_stack_logs merges, stop_stack removes it; bad input names the key', async () => {
     const client = new Client({ name: 'test', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } },
+      }),
+    );
     type ToolResult = { isError?: boolean; content: { text: string }[]; structuredContent?: any };
-    const tool = async (name: string, args: Record<string, unknown>) => (await client.callTool({ name, arguments: args }, undefined, { timeout: 170_000 })) as ToolResult;
+    const tool = async (name: string, args: Record<string, unknown>) =>
+      (await client.callTool({ name, arguments: args }, undefined, { timeout: 170_000 })) as ToolResult;
     try {
       const names = (await client.listTools()).tools.map((x) => x.name);
       expect(names).toEqual(expect.arrayContaining(['list_stacks', 'get_stack', 'deploy_stack', 'stop_stack', 'get_stack_logs']));
@@ -324,12 +421,18 @@ describe('stacks API on the lab', () => {
       expect(deployed.structuredContent).toMatchObject({ stack: 'apimcp', convergence: { outcome: 'converged' } });
       const got = await tool('get_stack', { name: 'apimcp' });
       expect(got.structuredContent).toMatchObject({ name: 'apimcp', inCatalog: true, status: 'running' });
-      expect((await tool('list_stacks', {})).structuredContent.stacks).toContainEqual(expect.objectContaining({ name: 'apimcp', deployed: true }));
-      const logs = await eventually(async () => {
-        const r = await tool('get_stack_logs', { name: 'apimcp', tail: 5 });
-        const services = new Set((r.structuredContent.lines as any[]).map((l) => l.service));
-        return services.has('a') && services.has('b') ? r : undefined;
-      }, 30_000, 'lines of a and b');
+      expect((await tool('list_stacks', {})).structuredContent.stacks).toContainEqual(
+        expect.objectContaining({ name: 'apimcp', deployed: true }),
+      );
+      const logs = await eventually(
+        async () => {
+          const r = await tool('get_stack_logs', { name: 'apimcp', tail: 5 });
+          const services = new Set((r.structuredContent.lines as any[]).map((l) => l.service));
+          return services.has('a') && services.has('b') ? r : undefined;
+        },
+        30_000,
+        'lines of a and b',
+      );
       expect(logs.structuredContent.lines.every((l: any) => l.message === `from-${l.service}`)).toBe(true);
       const onlyB = await tool('get_stack_logs', { name: 'apimcp', tail: 5, filter: 'FROM-B' });
       expect(onlyB.structuredContent.lines.length).toBeGreaterThan(0);
@@ -359,10 +462,17 @@ describe('stacks API on the lab', () => {
      * says (no drift between file and swarm). Every other service converges.
      */
     const CANNOT_RUN: Record<string, Record<string, string>> = {
-      'portainer-agent': { agent: 'binds /var/run/docker.sock, absent on the lab nodes', portainer: 'command: runs the portainer arguments in busybox' },
+      'portainer-agent': {
+        agent: 'binds /var/run/docker.sock, absent on the lab nodes',
+        portainer: 'command: runs the portainer arguments in busybox',
+      },
       swarmpit: { app: 'curl healthcheck (no curl in busybox httpd)', agent: 'binds /var/run/docker.sock, absent on the lab nodes' },
       swarmprom: {
-        cadvisor: 'command:', alertmanager: 'command:', 'node-exporter': 'command:', prometheus: 'command:', caddy: 'curl healthcheck',
+        cadvisor: 'command:',
+        alertmanager: 'command:',
+        'node-exporter': 'command:',
+        prometheus: 'command:',
+        caddy: 'curl healthcheck',
       },
       traefik: { traefik: 'node-label constraint matches no lab node; command:' },
       'secrets-sample': {},
@@ -376,16 +486,23 @@ describe('stacks API on the lab', () => {
         for (const e of readdirSync(d)) {
           const p = join(d, e);
           if (statSync(p).isDirectory()) walk(p);
-          else if (!['original.yml', 'lab.yml', 'variables.yaml'].includes(relative(dir, p))) files[relative(dir, p)] = readFileSync(p, 'utf8');
+          else if (!['original.yml', 'lab.yml', 'variables.yaml'].includes(relative(dir, p)))
+            files[relative(dir, p)] = readFileSync(p, 'utf8');
         }
       };
       walk(dir);
       const variablesFile = join(dir, 'variables.yaml');
       const variables = existsSync(variablesFile) ? (parse(readFileSync(variablesFile, 'utf8')) as Record<string, string>) : {};
-      return { compose: readFileSync(join(dir, 'lab.yml'), 'utf8'), variables: { ...variables, LAB_WEB_IMAGE: env().LAB_WEB_IMAGE }, files };
+      return {
+        compose: readFileSync(join(dir, 'lab.yml'), 'utf8'),
+        variables: { ...variables, LAB_WEB_IMAGE: env().LAB_WEB_IMAGE },
+        files,
+      };
     }
 
-    for (const fixture of readdirSync(FIXTURES).filter((f) => statSync(join(FIXTURES, f)).isDirectory()).sort()) {
+    for (const fixture of readdirSync(FIXTURES)
+      .filter((f) => statSync(join(FIXTURES, f)).isDirectory())
+      .sort()) {
       it(`${fixture}: created and deployed through REST; what can run converges, the rest is on the swarm as the file says`, async () => {
         if (fixture === 'traefik') {
           try {
@@ -401,9 +518,13 @@ describe('stacks API on the lab', () => {
         const deployed = await call('/api/stacks/pubstack/deploy?wait=true&timeout=60', { method: 'POST' });
         expect([deployed.status, deployed.body.message]).toEqual([200, undefined]);
         const cannot = CANNOT_RUN[fixture];
-        const outcomes = Object.fromEntries((deployed.body.convergence.services as any[]).map((s) => [s.service.replace(/^pubstack_/, ''), s.outcome]));
+        const outcomes = Object.fromEntries(
+          (deployed.body.convergence.services as any[]).map((s) => [s.service.replace(/^pubstack_/, ''), s.outcome]),
+        );
         const runnable = Object.keys(outcomes).filter((k) => !(k in cannot));
-        expect(Object.fromEntries(runnable.map((k) => [k, outcomes[k]]))).toEqual(Object.fromEntries(runnable.map((k) => [k, 'converged'])));
+        expect(Object.fromEntries(runnable.map((k) => [k, outcomes[k]]))).toEqual(
+          Object.fromEntries(runnable.map((k) => [k, 'converged'])),
+        );
         // the list above is exact: each service named there indeed does not converge on the lab
         expect(Object.keys(cannot).filter((k) => outcomes[k] === 'converged')).toEqual([]);
         const detail = await call('/api/stacks/pubstack');

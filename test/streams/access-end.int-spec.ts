@@ -35,7 +35,10 @@ async function openStreams(t: TestApp, token: string, service: string) {
 async function expectEnded(streams: Awaited<ReturnType<typeof openStreams>>, reason: string, since: number) {
   const end = (e: { event: string }) => e.event === 'end';
   const left = since + 5_000 - Date.now();
-  const [ev, log] = await Promise.all([streams.events.waitFor(end, left, 'end of /api/events'), streams.logs.waitFor(end, left, 'end of the followed log')]);
+  const [ev, log] = await Promise.all([
+    streams.events.waitFor(end, left, 'end of /api/events'),
+    streams.logs.waitFor(end, left, 'end of the followed log'),
+  ]);
   for (const e of [ev, log]) {
     expect(e.data).toMatchObject({ reason });
     expect((e as unknown as { receivedAt: number }).receivedAt - since).toBeLessThan(5_000);
@@ -66,7 +69,14 @@ describe('a stream lives as long as its token', () => {
   beforeAll(async () => {
     await removeServices(PREFIX);
     t = await startTestApp();
-    expect((await t.api('/api/services', { method: 'POST', json: { name: service, image: labImage(), command: 'sh -c "while true; do echo beat; sleep 1; done"' } })).status).toBe(201);
+    expect(
+      (
+        await t.api('/api/services', {
+          method: 'POST',
+          json: { name: service, image: labImage(), command: 'sh -c "while true; do echo beat; sleep 1; done"' },
+        })
+      ).status,
+    ).toBe(201);
     expect((await t.api(`/api/services/${service}/deploy?wait=true`, { method: 'POST' })).status).toBeLessThan(300);
   });
   afterAll(async () => {

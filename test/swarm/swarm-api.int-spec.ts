@@ -18,7 +18,14 @@ describe('swarm: nodes and live services on the 3-node lab', () => {
   });
   afterAll(async () => {
     await removeServices(PREFIX);
-    await docker.getNode('rog1').inspect().then((n: any) => n.Spec.Availability !== 'active' && docker.getNode(n.ID).update({ version: n.Version.Index, ...n.Spec, Availability: 'active' })).catch(() => undefined);
+    await docker
+      .getNode('rog1')
+      .inspect()
+      .then(
+        (n: any) =>
+          n.Spec.Availability !== 'active' && docker.getNode(n.ID).update({ version: n.Version.Index, ...n.Spec, Availability: 'active' }),
+      )
+      .catch(() => undefined);
     await t?.close();
   });
 
@@ -74,10 +81,14 @@ describe('swarm: nodes and live services on the 3-node lab', () => {
 
   it('places a service constrained to the GPU label on spark1', async () => {
     await createService(`${PREFIX}gpu`, { constraints: ['node.labels.gpu==true'] });
-    const tasks = await eventually(async () => {
-      const r = await t.client.GET('/api/services/live/{name}/tasks', { params: { path: { name: `${PREFIX}gpu` } } });
-      return r.data!.some((x) => x.state === 'running') && r.data!;
-    }, 60_000, 'the gpu service to run');
+    const tasks = await eventually(
+      async () => {
+        const r = await t.client.GET('/api/services/live/{name}/tasks', { params: { path: { name: `${PREFIX}gpu` } } });
+        return r.data!.some((x) => x.state === 'running') && r.data!;
+      },
+      60_000,
+      'the gpu service to run',
+    );
     expect(tasks.find((x) => x.state === 'running')!.nodeHostname).toBe('spark1');
   });
 
@@ -88,10 +99,14 @@ describe('swarm: nodes and live services on the 3-node lab', () => {
     const drained = await t.client.POST('/api/nodes/{id}/drain', node('rog1'));
     expect(drained.response.status).toBe(200);
     expect(drained.data!.availability).toBe('drain');
-    await eventually(async () => {
-      const running = await runningTasks(`${PREFIX}drain`);
-      return running.length === 3 && running.every((x: any) => x.NodeID !== rog1);
-    }, 60_000, 'the replicas to leave rog1');
+    await eventually(
+      async () => {
+        const running = await runningTasks(`${PREFIX}drain`);
+        return running.length === 3 && running.every((x: any) => x.NodeID !== rog1);
+      },
+      60_000,
+      'the replicas to leave rog1',
+    );
     const activated = await t.client.POST('/api/nodes/{id}/activate', node('rog1'));
     expect(activated.data!.availability).toBe('active');
     expect(((await docker.getNode(rog1).inspect()) as any).Spec.Availability).toBe('active');
@@ -155,15 +170,21 @@ describe('swarm: nodes and live services on the 3-node lab', () => {
   });
 
   it('returns the lines a service printed, and follows new ones', async () => {
-    await createService(`${PREFIX}logs`, { args: ['sh', '-c', 'echo hello-one; echo hello-two >&2; i=0; while true; do i=$((i+1)); echo tick-$i; sleep 1; done'] });
+    await createService(`${PREFIX}logs`, {
+      args: ['sh', '-c', 'echo hello-one; echo hello-two >&2; i=0; while true; do i=$((i+1)); echo tick-$i; sleep 1; done'],
+    });
     const logs = t.app.get(SwarmLogs);
-    const lines = await eventually(async () => {
-      const res = await t.client.GET('/api/services/live/{name}/tasks', { params: { path: { name: `${PREFIX}logs` } } });
-      if (!res.data!.some((x) => x.state === 'running')) return false;
-      const got = [];
-      for await (const l of logs.logs(`${PREFIX}logs`, { tail: 100 })) got.push(l);
-      return got.some((l) => l.message === 'hello-two') && got;
-    }, 60_000, 'the first log lines');
+    const lines = await eventually(
+      async () => {
+        const res = await t.client.GET('/api/services/live/{name}/tasks', { params: { path: { name: `${PREFIX}logs` } } });
+        if (!res.data!.some((x) => x.state === 'running')) return false;
+        const got = [];
+        for await (const l of logs.logs(`${PREFIX}logs`, { tail: 100 })) got.push(l);
+        return got.some((l) => l.message === 'hello-two') && got;
+      },
+      60_000,
+      'the first log lines',
+    );
     expect(lines.find((l) => l.message === 'hello-one')).toMatchObject({ stream: 'stdout', taskSlot: 1 });
     expect(lines.find((l) => l.message === 'hello-two')?.stream).toBe('stderr');
     expect(lines[0].nodeHostname).toMatch(/^(mini2|spark1|rog1)$/);
@@ -199,7 +220,12 @@ describe('swarm: nodes and live services on the 3-node lab', () => {
     }
     await eventually(async () => (await t.client.GET('/api/nodes')).response.status === 200, 60_000, 'the nodes endpoint to recover');
     await eventually(async () => events.connected, 30_000, 'the event stream to reconnect');
-    const next = firstValueFrom(events.events$.pipe(filter((e) => e.kind === 'service' && e.name === `${PREFIX}after`), timeout(30_000)));
+    const next = firstValueFrom(
+      events.events$.pipe(
+        filter((e) => e.kind === 'service' && e.name === `${PREFIX}after`),
+        timeout(30_000),
+      ),
+    );
     await createService(`${PREFIX}after`, { replicas: 0 });
     expect((await next).action).toBe('create');
   });

@@ -24,7 +24,10 @@ describe('swarm: service operations on the lab', () => {
     await t?.close();
   });
 
-  const spec = (name: string, opts: { replicas?: number; args?: string[]; constraints?: string[]; global?: boolean; restart?: object } = {}): ServiceSpec => ({
+  const spec = (
+    name: string,
+    opts: { replicas?: number; args?: string[]; constraints?: string[]; global?: boolean; restart?: object } = {},
+  ): ServiceSpec => ({
     Name: name,
     TaskTemplate: {
       // busybox sleep as PID 1 ignores SIGTERM: without a short grace period each replaced task takes 10 s
@@ -35,7 +38,11 @@ describe('swarm: service operations on the lab', () => {
     Mode: opts.global ? { Global: {} } : { Replicated: { Replicas: opts.replicas ?? 1 } },
   });
   const raw = async (name: string) => (await docker.getService(name).inspect()) as any;
-  const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as DomainError);
+  const failure = (p: Promise<unknown>) =>
+    p.then(
+      () => undefined,
+      (e: unknown) => e as DomainError,
+    );
 
   it('creates a service and waits for every replica, reporting progress per replica; a second create is a CONFLICT', async () => {
     const name = `${PREFIX}web`;
@@ -83,12 +90,19 @@ describe('swarm: service operations on the lab', () => {
     const name = `${PREFIX}web`;
     const before = new Set((await services.tasks(name)).filter((x) => x.desiredState === 'running').map((x) => x.id));
     await services.forceUpdate(name);
-    await eventually(async () => {
-      const current = (await services.tasks(name)).filter((x) => x.desiredState === 'running' && x.state === 'running');
-      return current.length === 3 && current.every((x) => !before.has(x.id));
-    }, 90_000, 'every task to be replaced');
+    await eventually(
+      async () => {
+        const current = (await services.tasks(name)).filter((x) => x.desiredState === 'running' && x.state === 'running');
+        return current.length === 3 && current.every((x) => !before.has(x.id));
+      },
+      90_000,
+      'every task to be replaced',
+    );
 
-    await services.update(name, (s) => ({ ...s, TaskTemplate: { ...s.TaskTemplate, ContainerSpec: { ...(s.TaskTemplate as any).ContainerSpec, Args: ['sleep', '7200'] } } }));
+    await services.update(name, (s) => ({
+      ...s,
+      TaskTemplate: { ...s.TaskTemplate, ContainerSpec: { ...(s.TaskTemplate as any).ContainerSpec, Args: ['sleep', '7200'] } },
+    }));
     expect((await raw(name)).Spec.TaskTemplate.ContainerSpec.Args).toEqual(['sleep', '7200']);
     await services.rollback(name);
     const rolled = await raw(name);
@@ -100,7 +114,10 @@ describe('swarm: service operations on the lab', () => {
     const name = `${PREFIX}global`;
     await services.create(spec(name, { global: true }));
     const scaled = await failure(services.scale(name, 2));
-    expect([scaled?.code, scaled?.message]).toEqual(['INVALID', `service "${name}" is global: it runs one task per eligible node and cannot be scaled`]);
+    expect([scaled?.code, scaled?.message]).toEqual([
+      'INVALID',
+      `service "${name}" is global: it runs one task per eligible node and cannot be scaled`,
+    ]);
     const rollback = await failure(services.rollback(name));
     expect([rollback?.code, rollback?.message]).toEqual(['CONFLICT', `service "${name}" has no previous spec to roll back to`]);
     await services.remove(name);
@@ -152,13 +169,20 @@ describe('swarm: service operations on the lab', () => {
     const bad = await failure(services.create(spec(`${PREFIX}Bad_Name!`)));
     expect(bad?.code).toBe('INVALID');
     expect(bad?.message).toMatch(new RegExp(`^service "${PREFIX}Bad_Name!": .*name`, 'i'));
-    for (const call of [services.inspect(`${PREFIX}nope`), services.tasks(`${PREFIX}nope`), services.remove(`${PREFIX}nope`), services.scale(`${PREFIX}nope`, 1)]) {
+    for (const call of [
+      services.inspect(`${PREFIX}nope`),
+      services.tasks(`${PREFIX}nope`),
+      services.remove(`${PREFIX}nope`),
+      services.scale(`${PREFIX}nope`, 1),
+    ]) {
       const e = await failure(call);
       expect([e?.code, e?.message]).toEqual(['NOT_FOUND', `service "${PREFIX}nope" not found`]);
     }
-    const logs = await failure((async () => {
-      for await (const line of t.app.get(SwarmLogs).logs(`${PREFIX}nope`)) void line;
-    })());
+    const logs = await failure(
+      (async () => {
+        for await (const line of t.app.get(SwarmLogs).logs(`${PREFIX}nope`)) void line;
+      })(),
+    );
     expect(logs?.code).toBe('NOT_FOUND');
   });
 
@@ -193,7 +217,10 @@ describe('swarm: service operations on the lab', () => {
         ['/api/nodes', () => t.client.GET('/api/nodes')],
         ['/api/nodes/rog1', () => t.client.GET('/api/nodes/{id}', { params: { path: { id: 'rog1' } } })],
         ['/api/services/live', () => t.client.GET('/api/services/live')],
-        [`/api/services/live/${PREFIX}web/tasks`, () => t.client.GET('/api/services/live/{name}/tasks', { params: { path: { name: `${PREFIX}web` } } })],
+        [
+          `/api/services/live/${PREFIX}web/tasks`,
+          () => t.client.GET('/api/services/live/{name}/tasks', { params: { path: { name: `${PREFIX}web` } } }),
+        ],
       ] as const) {
         const started = Date.now();
         const res = await call();

@@ -39,7 +39,17 @@ export const CORE_IMPORTS = [
 ];
 
 /** The feature modules: each owns its routes and its MCP tools. */
-export const FEATURE_IMPORTS = [HealthModule, NodesModule, ServicesModule, RegistryApiModule, McpServerModule, AuditModule, ImagesModule, AlertsModule, StacksModule];
+export const FEATURE_IMPORTS = [
+  HealthModule,
+  NodesModule,
+  ServicesModule,
+  RegistryApiModule,
+  McpServerModule,
+  AuditModule,
+  ImagesModule,
+  AlertsModule,
+  StacksModule,
+];
 
 @Module({
   imports: [...CORE_IMPORTS, ScheduleModule.forRoot(), AuthModule, ...FEATURE_IMPORTS],

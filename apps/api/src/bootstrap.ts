@@ -70,7 +70,12 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
   await app.register(helmet, { contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY } });
   // CORS stays off (browsers then refuse cross-origin reads) unless origins are named
   if (config.corsOrigins.length > 0) {
-    app.enableCors({ origin: config.corsOrigins, allowedHeaders: ['authorization', 'content-type', 'x-request-id'], exposedHeaders: ['x-request-id', 'retry-after'], maxAge: 600 });
+    app.enableCors({
+      origin: config.corsOrigins,
+      allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
+      exposedHeaders: ['x-request-id', 'retry-after'],
+      maxAge: 600,
+    });
   }
   await app.register(fastifyStatic, {
     root: config.webDistDir,
@@ -94,11 +99,19 @@ export async function createApp(options: { logger?: boolean } = {}): Promise<Nes
     if (text.trim() === '') return done(null, undefined);
     parseJson(request, text, done);
   });
-  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) => done(null, parseQuery(body.toString())));
+  app.useBodyParser('application/x-www-form-urlencoded', { bodyLimit: BODY_LIMIT_BYTES }, (_request, body, done) =>
+    done(null, parseQuery(body.toString())),
+  );
   // definitions and compose files may be sent as YAML text; the catalog parses them
   // the registry's notification envelopes: kept as text, parsed by the image lifecycle (a bad one is a 400 naming the field)
-  fastify.addContentTypeParser('application/vnd.docker.distribution.events.v1+json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  fastify.addContentTypeParser(['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  fastify.addContentTypeParser('application/vnd.docker.distribution.events.v1+json', { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  );
+  fastify.addContentTypeParser(
+    ['application/yaml', 'application/x-yaml', 'text/yaml', 'text/plain'],
+    { parseAs: 'string' },
+    (_req, body, done) => done(null, body),
+  );
 
   const document = buildOpenApiDocument(app);
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json', customSiteTitle: `${API_TITLE} API` });

@@ -14,7 +14,10 @@ const CLOSE_DEADLINE_MS = 700;
 
 /** The health monitor polls when a tool asks, and leaves the history to the app (see HealthMonitorMode). */
 @Global()
-@Module({ providers: [{ provide: HEALTH_MONITOR_MODE, useValue: 'on-demand' satisfies HealthMonitorMode }], exports: [HEALTH_MONITOR_MODE] })
+@Module({
+  providers: [{ provide: HEALTH_MONITOR_MODE, useValue: 'on-demand' satisfies HealthMonitorMode }],
+  exports: [HEALTH_MONITOR_MODE],
+})
 class OnDemandHealthModule {}
 
 /** The same modules as the HTTP app, without the HTTP server: stdout carries MCP only. */
@@ -35,7 +38,13 @@ async function main() {
   // the client waits for us to exit (and then kills): close the Docker streams and the database, but never for long
   const logger = app.get(Logger);
   logger.log(`stdio MCP server ending (${why})`, 'Mcp');
-  const closed = await Promise.race([app.close().then(() => true, () => false), new Promise<boolean>((r) => setTimeout(() => r(false), CLOSE_DEADLINE_MS).unref())]);
+  const closed = await Promise.race([
+    app.close().then(
+      () => true,
+      () => false,
+    ),
+    new Promise<boolean>((r) => setTimeout(() => r(false), CLOSE_DEADLINE_MS).unref()),
+  ]);
   if (!closed) logger.warn(`the app did not close within ${CLOSE_DEADLINE_MS} ms; exiting anyway`, 'Mcp');
   process.exit(0);
 }

@@ -32,7 +32,17 @@ export async function startApp(token) {
   const dir = mkdtempSync(join(tmpdir(), 'so-e2e-'));
   const child = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ADMIN_TOKEN: token, DATA_DIR: join(dir, 'data'), DEFINITIONS_DIR: join(dir, 'defs'), NODE_ENV: 'production', LOG_LEVEL: 'warn', HEALTH_POLL_INTERVAL: '5' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      ADMIN_TOKEN: token,
+      DATA_DIR: join(dir, 'data'),
+      DEFINITIONS_DIR: join(dir, 'defs'),
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      HEALTH_POLL_INTERVAL: '5',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -49,14 +59,26 @@ export async function startApp(token) {
 export const launchChromium = () =>
   chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
 
 /** A REST call as `token`; JSON in and out, YAML when `body` is a string. */
 export async function callApi(base, token, method, path, body) {
   const headers = { authorization: `Bearer ${token}` };
   if (body !== undefined) headers['content-type'] = typeof body === 'string' ? 'application/yaml' : 'application/json';
-  const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return text ? JSON.parse(text) : undefined;
@@ -76,7 +98,12 @@ export async function axeViolations(page) {
     const { violations } = await axe.run(document, { resultTypes: ['violations'] });
     return violations
       .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n')[1] ?? ''}`) }));
+      .map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.slice(0, 4).map((n) => `${n.target.join(' ')}: ${n.failureSummary?.split('\n')[1] ?? ''}`),
+      }));
   });
 }
 

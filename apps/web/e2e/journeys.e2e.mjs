@@ -51,13 +51,31 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'so-e2e-'));
   app = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', ADMIN_TOKEN: TOKEN, DATA_DIR: join(dir, 'data'), DEFINITIONS_DIR: join(dir, 'defs'), NODE_ENV: 'production', LOG_LEVEL: 'warn', HEALTH_POLL_INTERVAL: '5' },
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      ADMIN_TOKEN: TOKEN,
+      DATA_DIR: join(dir, 'data'),
+      DEFINITIONS_DIR: join(dir, 'defs'),
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      HEALTH_POLL_INTERVAL: '5',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitFor(async () => (await fetch(`${BASE}/api/health`)).ok, 30_000, 'the app');
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('console', (m) => {
@@ -123,7 +141,11 @@ describe('the dashboard in Chromium', () => {
     await page.waitForSelector(`text=/${SERVICE}: created, 1\\/1 replicas running/`, { timeout: 90_000 });
     await row.locator('[data-testid=replicas]').fill('2');
     await row.locator('[data-testid=replicas]').press('Tab');
-    await page.waitForFunction((name) => /running 2 of 2/.test(document.querySelector(`tr[data-service="${name}"]`)?.textContent ?? ''), SERVICE, { timeout: 60_000 });
+    await page.waitForFunction(
+      (name) => /running 2 of 2/.test(document.querySelector(`tr[data-service="${name}"]`)?.textContent ?? ''),
+      SERVICE,
+      { timeout: 60_000 },
+    );
     assert.equal(JSON.parse(docker('service', 'inspect', SERVICE, '--format', '{{json .Spec.Mode.Replicated.Replicas}}')), 2);
     await shot('03-services-scaled');
   });
@@ -133,7 +155,9 @@ describe('the dashboard in Chromium', () => {
     await page.click('header button:has-text("Deploy")');
     const progress = page.locator('[data-testid="deploy-progress"]');
     await progress.waitFor();
-    await page.waitForFunction(() => /converged/.test(document.querySelector('[data-testid="deploy-progress"]')?.textContent ?? ''), null, { timeout: 60_000 });
+    await page.waitForFunction(() => /converged/.test(document.querySelector('[data-testid="deploy-progress"]')?.textContent ?? ''), null, {
+      timeout: 60_000,
+    });
     assert.match(await progress.innerText(), /2 \/ 2 replicas running/);
     assert.equal(await progress.locator('li').count(), 2);
     await shot('04a-deploy-progress');
@@ -141,7 +165,9 @@ describe('the dashboard in Chromium', () => {
 
   it('reads its logs live', async () => {
     await page.click('button:has-text("logs")');
-    await page.waitForFunction(() => /tick/.test(document.querySelector('[data-testid="log-lines"]')?.textContent ?? ''), null, { timeout: 20_000 });
+    await page.waitForFunction(() => /tick/.test(document.querySelector('[data-testid="log-lines"]')?.textContent ?? ''), null, {
+      timeout: 20_000,
+    });
     assert.match(await page.locator('section[aria-label="Logs"]').innerText(), /live · \d+ lines/);
     const node = docker('service', 'ps', SERVICE, '--filter', 'desired-state=running', '--format', '{{.Node}}').split('\n')[0];
     assert.match(await page.locator('[data-testid="log-lines"]').innerText(), new RegExp(`${node}\\.\\d+ tick`));
@@ -183,7 +209,9 @@ describe('the dashboard in Chromium', () => {
     await page.waitForSelector(`tr[data-service="${SERVICE}"]`);
     docker('service', 'scale', '--detach', `${SERVICE}=3`);
     const started = Date.now();
-    await page.waitForFunction((name) => /of 3/.test(document.querySelector(`tr[data-service="${name}"]`)?.textContent ?? ''), SERVICE, { timeout: 15_000 });
+    await page.waitForFunction((name) => /of 3/.test(document.querySelector(`tr[data-service="${name}"]`)?.textContent ?? ''), SERVICE, {
+      timeout: 15_000,
+    });
     timings.cliChangeVisibleMs = Date.now() - started;
     await shot('07-live-change');
   });
@@ -191,7 +219,9 @@ describe('the dashboard in Chromium', () => {
   it('ends the live logs, saying why, when the service is removed behind its back', async () => {
     await page.click(`a:has-text("${SERVICE}")`);
     await page.click('button:has-text("logs")');
-    await page.waitForFunction(() => /tick/.test(document.querySelector('[data-testid="log-lines"]')?.textContent ?? ''), null, { timeout: 20_000 });
+    await page.waitForFunction(() => /tick/.test(document.querySelector('[data-testid="log-lines"]')?.textContent ?? ''), null, {
+      timeout: 20_000,
+    });
     docker('service', 'rm', SERVICE);
     await page.waitForSelector('text=Log stream ended: the service was removed from the swarm.', { timeout: 20_000 });
     assert.equal((await page.locator('nav a[data-current]').innerText()).trim(), 'Services');

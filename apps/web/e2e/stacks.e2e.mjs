@@ -80,13 +80,31 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'so-e2e-stacks-'));
   app = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(PORT), HOST: '127.0.0.1', ADMIN_TOKEN: TOKEN, DATA_DIR: join(dir, 'data'), DEFINITIONS_DIR: join(dir, 'defs'), NODE_ENV: 'production', LOG_LEVEL: 'warn', HEALTH_POLL_INTERVAL: '5' },
+    env: {
+      ...process.env,
+      PORT: String(PORT),
+      HOST: '127.0.0.1',
+      ADMIN_TOKEN: TOKEN,
+      DATA_DIR: join(dir, 'data'),
+      DEFINITIONS_DIR: join(dir, 'defs'),
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      HEALTH_POLL_INTERVAL: '5',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitFor(async () => (await fetch(`${BASE}/api/health`)).ok, 30_000, 'the app');
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on('dialog', (d) => d.accept());
@@ -156,25 +174,40 @@ describe('stacks in Chromium', () => {
   it('merges the logs of both services, and the filter keeps one', async () => {
     await page.click('button:has-text("logs")');
     const lines = page.locator('[data-testid="stack-log-lines"]');
-    await waitFor(async () => /web@\S+ web beat/.test(await lines.innerText()) && /worker@\S+ worker tick/.test(await lines.innerText()), 30_000, 'lines of both services');
+    await waitFor(
+      async () => /web@\S+ web beat/.test(await lines.innerText()) && /worker@\S+ worker tick/.test(await lines.innerText()),
+      30_000,
+      'lines of both services',
+    );
     await page.fill('[data-testid="stack-log-filter"]', 'worker tick');
-    await waitFor(async () => {
-      const text = await lines.innerText();
-      return /worker tick/.test(text) && !/web beat/.test(text);
-    }, 20_000, 'only worker lines');
+    await waitFor(
+      async () => {
+        const text = await lines.innerText();
+        return /worker tick/.test(text) && !/web beat/.test(text);
+      },
+      20_000,
+      'only worker lines',
+    );
     await shot('stacks-03-merged-logs-filtered');
   });
 
   it('lists a stack made with docker stack deploy beside it', async () => {
     const cliDir = mkdtempSync(join(tmpdir(), 'so-e2e-cli-'));
-    writeFileSync(join(cliDir, 'stack.yml'), `services:\n  one:\n    image: ${process.env.LAB_IMAGE}\n    command: ["sleep", "3600"]\n    stop_grace_period: 1s\n`);
+    writeFileSync(
+      join(cliDir, 'stack.yml'),
+      `services:\n  one:\n    image: ${process.env.LAB_IMAGE}\n    command: ["sleep", "3600"]\n    stop_grace_period: 1s\n`,
+    );
     docker(['stack', 'deploy', '--detach=true', '-c', 'stack.yml', CLI_STACK], cliDir);
     await page.click('nav >> text=Stacks');
-    await waitFor(async () => {
-      await page.reload();
-      const row = page.locator(`tr[data-stack="${CLI_STACK}"]`);
-      return (await row.count()) === 1 && /swarm only \(CLI\)/.test(await row.innerText());
-    }, 30_000, 'the CLI stack listed');
+    await waitFor(
+      async () => {
+        await page.reload();
+        const row = page.locator(`tr[data-stack="${CLI_STACK}"]`);
+        return (await row.count()) === 1 && /swarm only \(CLI\)/.test(await row.innerText());
+      },
+      30_000,
+      'the CLI stack listed',
+    );
     assert.match(await page.locator(`tr[data-stack="${STACK}"]`).innerText(), /catalog/);
     await shot('stacks-04-list');
   });

@@ -12,7 +12,8 @@ const WEB = 't-web';
 const BAD = 't-bad';
 const CLI = 't-cli';
 const image = () => process.env.LAB_WEB_IMAGE;
-const definition = (foo) => `name: ${WEB}\ndescription: trust journeys\nimage: ${image()}\ncommand: ["sh", "-c", "while true; do echo tick; sleep 1; done"]\nenvironment:\n  FOO: "${foo}"\ndeploy:\n  replicas: 1\n`;
+const definition = (foo) =>
+  `name: ${WEB}\ndescription: trust journeys\nimage: ${image()}\ncommand: ["sh", "-c", "while true; do echo tick; sleep 1; done"]\nenvironment:\n  FOO: "${foo}"\ndeploy:\n  replicas: 1\n`;
 
 let app;
 let browser;
@@ -55,7 +56,11 @@ before(async () => {
   app = await startApp(TOKEN);
   await api('POST', '/api/services', definition('1'));
   await api('POST', `/api/services/${WEB}/deploy?wait=true&timeout=90`);
-  await api('POST', '/api/services', `name: ${BAD}\nimage: ${process.env.REGISTRY_URL.replace(/^https?:\/\//, '')}/nope/missing:1\ndeploy:\n  replicas: 1\n`);
+  await api(
+    'POST',
+    '/api/services',
+    `name: ${BAD}\nimage: ${process.env.REGISTRY_URL.replace(/^https?:\/\//, '')}/nope/missing:1\ndeploy:\n  replicas: 1\n`,
+  );
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   watchErrors(page);
@@ -155,7 +160,11 @@ describe('a dashboard an operator can trust', () => {
     await api('POST', `/api/services/${WEB}/deploy?wait=true&timeout=90`);
     await page.click('nav >> text=Services');
     await page.locator(`tr[data-service="${WEB}"]`).waitFor();
-    await waitFor(async () => (await page.locator(`tr[data-service="${WEB}"] [data-testid=drift-badge]`).count()) === 0, 10_000, 'the drift badge to go');
+    await waitFor(
+      async () => (await page.locator(`tr[data-service="${WEB}"] [data-testid=drift-badge]`).count()) === 0,
+      10_000,
+      'the drift badge to go',
+    );
   });
 
   it('follows a rollback to its end, header and panel agreeing', async () => {
@@ -172,7 +181,10 @@ describe('a dashboard an operator can trust', () => {
     await waitFor(
       async () => {
         // both read in one go: two reads could straddle a refresh
-        const [header, text] = await page.evaluate(() => [document.querySelector('[data-testid=service-status]')?.textContent ?? '', document.querySelector('[data-testid=rollback-progress]')?.textContent ?? '']);
+        const [header, text] = await page.evaluate(() => [
+          document.querySelector('[data-testid=service-status]')?.textContent ?? '',
+          document.querySelector('[data-testid=rollback-progress]')?.textContent ?? '',
+        ]);
         seen.push(`${header} | ${text.replace(/\s+/g, ' ')}`);
         if (/updating/.test(header) && /converged/.test(text)) contradictions.push(`${header} | ${text}`);
         return /converged/.test(text);
@@ -181,10 +193,15 @@ describe('a dashboard an operator can trust', () => {
       'the rollback to converge',
     ).catch(async (err) => {
       const s = await api('GET', `/api/services/${WEB}`);
-      throw new Error(`${err.message}; seen: ${[...new Set(seen)].join(' ; ')}; API: ${JSON.stringify({ status: s.status, running: s.replicasRunning, desired: s.replicasDesired, update: s.live?.updateStatus })}`);
+      throw new Error(
+        `${err.message}; seen: ${[...new Set(seen)].join(' ; ')}; API: ${JSON.stringify({ status: s.status, running: s.replicasRunning, desired: s.replicasDesired, update: s.live?.updateStatus })}`,
+      );
     });
     assert.deepEqual(contradictions, [], 'the header says updating while the panel says converged');
-    assert.ok(seen.some((s) => /rollback started/.test(s)), `the panel showed the rollback under way: ${[...new Set(seen)].join(' ; ')}`);
+    assert.ok(
+      seen.some((s) => /rollback started/.test(s)),
+      `the panel showed the rollback under way: ${[...new Set(seen)].join(' ; ')}`,
+    );
     assert.match(await page.locator('[data-testid=service-status]').innerText(), /running/);
     const running = /(\d+) \/ (\d+) replicas running/.exec(await panel.innerText());
     assert.ok(running && running[1] === running[2], `the panel ends all running: ${await panel.innerText()}`);
@@ -195,9 +212,18 @@ describe('a dashboard an operator can trust', () => {
     await page.click('nav >> text=Dashboard');
     await page.locator('article[data-node] [data-testid=tasks]').first().waitFor();
     const fromApi = async () => Object.fromEntries((await api('GET', '/api/nodes')).map((n) => [n.hostname, n.runningTasks]));
-    const fromUi = async () => Object.fromEntries(await page.locator('article[data-node]').evaluateAll((els) => els.map((e) => [e.dataset.node, Number(e.querySelector('[data-testid=tasks]').textContent)])));
+    const fromUi = async () =>
+      Object.fromEntries(
+        await page
+          .locator('article[data-node]')
+          .evaluateAll((els) => els.map((e) => [e.dataset.node, Number(e.querySelector('[data-testid=tasks]').textContent)])),
+      );
     const sum = (m) => Object.values(m).reduce((a, b) => a + b, 0);
-    await waitFor(async () => JSON.stringify(await fromUi()) === JSON.stringify(await fromApi()), 15_000, 'the cards to match the API before the scale');
+    await waitFor(
+      async () => JSON.stringify(await fromUi()) === JSON.stringify(await fromApi()),
+      15_000,
+      'the cards to match the API before the scale',
+    );
     const before = sum(await fromApi());
     const target = replicasOf(WEB) + 2;
     docker('service', 'scale', '--detach', `${WEB}=${target}`);
@@ -214,7 +240,11 @@ describe('a dashboard an operator can trust', () => {
       60_000,
       'the API to count the new tasks',
     );
-    await waitFor(async () => JSON.stringify(await fromUi()) === JSON.stringify(apiCounts), 2_000, `the cards to show ${JSON.stringify(apiCounts)} (they show ${JSON.stringify(await fromUi())})`);
+    await waitFor(
+      async () => JSON.stringify(await fromUi()) === JSON.stringify(apiCounts),
+      2_000,
+      `the cards to show ${JSON.stringify(apiCounts)} (they show ${JSON.stringify(await fromUi())})`,
+    );
     timings.nodeCountsAfterApiMs = Date.now() - apiAt;
     await shot(page, 't06-node-counts');
   });
@@ -230,7 +260,11 @@ describe('a dashboard an operator can trust', () => {
     assert.match(await row.innerText(), /not in the catalog/);
     await shot(page, 't07-cli-service-listed');
 
-    await waitFor(() => docker('service', 'ps', CLI, '--filter', 'desired-state=running', '--format', '{{.CurrentState}}').startsWith('Running'), 30_000, 'the CLI task to run');
+    await waitFor(
+      () => docker('service', 'ps', CLI, '--filter', 'desired-state=running', '--format', '{{.CurrentState}}').startsWith('Running'),
+      30_000,
+      'the CLI task to run',
+    );
     const node = docker('service', 'ps', CLI, '--filter', 'desired-state=running', '--format', '{{.Node}}').trim().split('\n')[0];
     await page.click('nav >> text=Nodes');
     await page.click(`a:has-text("${node}")`);
@@ -246,7 +280,18 @@ describe('a dashboard an operator can trust', () => {
 
   it('passes axe-core (no serious or critical violation) on every page, desktop', async () => {
     const nodeId = (await api('GET', '/api/nodes'))[0].id;
-    const pages = ['/', '/services', `/services/${WEB}`, `/services/live/${CLI}`, '/nodes', `/nodes/${nodeId}`, '/registry', '/tokens', '/audit', '/about'];
+    const pages = [
+      '/',
+      '/services',
+      `/services/${WEB}`,
+      `/services/live/${CLI}`,
+      '/nodes',
+      `/nodes/${nodeId}`,
+      '/registry',
+      '/tokens',
+      '/audit',
+      '/about',
+    ];
     const found = {};
     for (const path of pages) {
       await page.goto(`${app.base}${path}`);
@@ -302,7 +347,8 @@ describe('a dashboard an operator can trust', () => {
     assert.equal(await phone.locator('nav[aria-label=Main] a:has-text("Registry")').isVisible(), false);
     await phone.click('[data-testid=menu]');
     await shot(phone, 't09-phone-menu');
-    for (const label of ['Dashboard', 'Services', 'Nodes', 'Registry', 'Tokens', 'Audit', 'About']) assert.ok(await phone.locator(`nav[aria-label=Main] a:has-text("${label}")`).isVisible(), label);
+    for (const label of ['Dashboard', 'Services', 'Nodes', 'Registry', 'Tokens', 'Audit', 'About'])
+      assert.ok(await phone.locator(`nav[aria-label=Main] a:has-text("${label}")`).isVisible(), label);
     await phone.click('nav[aria-label=Main] a:has-text("Registry")');
     await phone.waitForURL('**/registry');
     assert.equal(await phone.locator('nav[aria-label=Main] a:has-text("Registry")').isVisible(), false, 'the menu closes after a choice');

@@ -13,6 +13,7 @@ setUnauthorizedHandler((reason) => {
   const auth = useAuthStore();
   // only a session that was on ends with a reason (App.vue then shows the sign-in page); a wrong token typed at sign-in is the form's business
   if (auth.token) auth.signOut(reason);
-  else if (router.currentRoute.value.name !== 'login') void router.push({ name: 'login', query: { next: router.currentRoute.value.fullPath } });
+  else if (router.currentRoute.value.name !== 'login')
+    void router.push({ name: 'login', query: { next: router.currentRoute.value.fullPath } });
 });
 app.mount('#app');

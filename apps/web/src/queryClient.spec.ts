@@ -5,7 +5,8 @@ import { ApiError } from './api/client';
 import { queryClient } from './queryClient';
 import { useToastStore } from './stores/toasts';
 
-const run = (options: ConstructorParameters<typeof MutationObserver>[1]) => new MutationObserver(queryClient, options).mutate(undefined).catch(() => undefined);
+const run = (options: ConstructorParameters<typeof MutationObserver>[1]) =>
+  new MutationObserver(queryClient, options).mutate(undefined).catch(() => undefined);
 
 describe('the global mutation path', () => {
   beforeEach(() => setActivePinia(createPinia()));

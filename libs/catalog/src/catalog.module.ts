@@ -12,7 +12,17 @@ import { StackStore } from './stack/stack.store';
 
 @Global()
 @Module({
-  providers: [CatalogService, DefinitionStore, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog, AlertStore, AlertRulesFile, StackStore],
+  providers: [
+    CatalogService,
+    DefinitionStore,
+    CatalogDatabase,
+    HealthHistory,
+    ApiTokenStore,
+    AuditLog,
+    AlertStore,
+    AlertRulesFile,
+    StackStore,
+  ],
   exports: [CatalogService, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog, AlertStore, AlertRulesFile, StackStore],
 })
 export class CatalogModule extends CatalogConfigurableModule {}

@@ -27,7 +27,9 @@ describe('CatalogService', () => {
   it('creates a definition file from JSON and reads it back, still listing with the database down', async () => {
     await catalog.create({ name: 'api', image: 'r:5000/api:1', deploy: { replicas: 1 } });
     expect(read('api')).toContain('image: r:5000/api:1');
-    expect((await catalog.list()).map((i) => [i.name, i.definition?.image, i.lastDeployedAt])).toEqual([['api', 'r:5000/api:1', undefined]]);
+    expect((await catalog.list()).map((i) => [i.name, i.definition?.image, i.lastDeployedAt])).toEqual([
+      ['api', 'r:5000/api:1', undefined],
+    ]);
   });
 
   it('patches fields keeping every comment and the key order', async () => {
@@ -47,15 +49,24 @@ describe('CatalogService', () => {
 
   it('refuses a patch whose result is not a valid definition, and leaves the file as it was', async () => {
     writeFileSync(join(dir, 'web.yaml'), FILE);
-    await expect(catalog.patch('web', [{ path: ['deploy', 'replicas'], value: -1 }])).rejects.toMatchObject({ code: 'INVALID', message: expect.stringContaining('deploy.replicas: must be 0 or more') });
+    await expect(catalog.patch('web', [{ path: ['deploy', 'replicas'], value: -1 }])).rejects.toMatchObject({
+      code: 'INVALID',
+      message: expect.stringContaining('deploy.replicas: must be 0 or more'),
+    });
     expect(read('web')).toBe(FILE);
   });
 
-  it('refuses a replace under another name, and names an invalid file\'s fault', async () => {
+  it("refuses a replace under another name, and names an invalid file's fault", async () => {
     writeFileSync(join(dir, 'web.yaml'), FILE);
-    await expect(catalog.replace('web', { name: 'other', image: 'x' })).rejects.toMatchObject({ code: 'INVALID', message: 'name: "other" does not match the service being updated ("web")' });
+    await expect(catalog.replace('web', { name: 'other', image: 'x' })).rejects.toMatchObject({
+      code: 'INVALID',
+      message: 'name: "other" does not match the service being updated ("web")',
+    });
     writeFileSync(join(dir, 'bad.yaml'), 'name: bad\n');
-    await expect(catalog.definition('bad')).rejects.toMatchObject({ code: 'INVALID', message: 'bad.yaml is not a valid definition: image: is required' });
+    await expect(catalog.definition('bad')).rejects.toMatchObject({
+      code: 'INVALID',
+      message: 'bad.yaml is not a valid definition: image: is required',
+    });
   });
 
   it('answers NOT_FOUND for a service the catalog lacks', async () => {

@@ -66,7 +66,10 @@ export class CatalogService implements OnApplicationBootstrap {
     this.db.onOpen(() => void this.sync().catch((err) => this.logger.warn(`catalog sync failed: ${(err as Error).message}`)));
     try {
       const repo = await this.db.repository(DeployRecordEntity);
-      const stuck = await repo.update({ status: 'in_progress' }, { status: 'interrupted', finishedAt: new Date().toISOString(), message: 'the app stopped before this finished' });
+      const stuck = await repo.update(
+        { status: 'in_progress' },
+        { status: 'interrupted', finishedAt: new Date().toISOString(), message: 'the app stopped before this finished' },
+      );
       if (stuck.affected) this.logger.warn(`${stuck.affected} deploy(s) left in progress by the last run marked interrupted`);
       await this.sync();
     } catch (err) {
@@ -107,7 +110,8 @@ export class CatalogService implements OnApplicationBootstrap {
 
   async replace(name: string, input: string | object): Promise<CatalogItem> {
     const { text, definition } = definitionText(input);
-    if (definition.name !== name) throw new DomainError('INVALID', `name: "${definition.name}" does not match the service being updated ("${name}")`);
+    if (definition.name !== name)
+      throw new DomainError('INVALID', `name: "${definition.name}" does not match the service being updated ("${name}")`);
     await this.store.replace(name, text);
     await this.syncAfterWrite(name);
     return this.get(name);
@@ -138,7 +142,9 @@ export class CatalogService implements OnApplicationBootstrap {
 
   async remove(name: string): Promise<void> {
     await this.store.remove(name);
-    await this.db.run('remove a catalog entry', async () => (await this.db.repository(CatalogEntryEntity)).delete({ name })).catch(() => undefined);
+    await this.db
+      .run('remove a catalog entry', async () => (await this.db.repository(CatalogEntryEntity)).delete({ name }))
+      .catch(() => undefined);
   }
 
   /** The file is written and is the truth: a database that cannot follow now catches up at the next sync. */
@@ -157,7 +163,13 @@ export class CatalogService implements OnApplicationBootstrap {
         const entry = await repo.findOneBy({ name: f.name });
         if (entry && entry.fileHash === f.hash) continue;
         await repo.save({
-          ...(entry ?? { createdAt: now, lastDeployedAt: null, lastDeployedSpecHash: null, lastDeployedImage: null, lastDeployedDigest: null }),
+          ...(entry ?? {
+            createdAt: now,
+            lastDeployedAt: null,
+            lastDeployedSpecHash: null,
+            lastDeployedImage: null,
+            lastDeployedDigest: null,
+          }),
           name: f.name,
           updatedAt: now,
           fileHash: f.hash,
@@ -174,7 +186,11 @@ export class CatalogService implements OnApplicationBootstrap {
     });
   }
 
-  async recordDeployStart(service: string, action: DeployAction, details: { image?: string; spec?: object; specHash?: string; actor?: string } = {}): Promise<number> {
+  async recordDeployStart(
+    service: string,
+    action: DeployAction,
+    details: { image?: string; spec?: object; specHash?: string; actor?: string } = {},
+  ): Promise<number> {
     return this.db.run('record a deploy', async () => {
       const repo = await this.db.repository(DeployRecordEntity);
       const saved = await repo.save({
@@ -219,7 +235,15 @@ export class CatalogService implements OnApplicationBootstrap {
   async markDeployed(name: string, deployed: { specHash: string | null; image: string | null; digest: string | null }): Promise<void> {
     await this.db.run('record a deploy', async () => {
       const repo = await this.db.repository(CatalogEntryEntity);
-      await repo.update({ name }, { lastDeployedAt: deployed.specHash ? new Date().toISOString() : null, lastDeployedSpecHash: deployed.specHash, lastDeployedImage: deployed.image, lastDeployedDigest: deployed.digest });
+      await repo.update(
+        { name },
+        {
+          lastDeployedAt: deployed.specHash ? new Date().toISOString() : null,
+          lastDeployedSpecHash: deployed.specHash,
+          lastDeployedImage: deployed.image,
+          lastDeployedDigest: deployed.digest,
+        },
+      );
     });
   }
 

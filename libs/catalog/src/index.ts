@@ -8,18 +8,50 @@ export type { DeployAction, DeployStatus } from './database/deploy-record.entity
 export { parseDefinition, parseComposeServices, validateDefinition, parseShortPort, type ShortPort } from './definition/definition.parser';
 export { serviceDefinitionSchema, type ServiceDefinition } from './definition/definition.schema';
 export {
-  SERVICE_NAME, SERVICE_NAME_RULE, REPLICAS, REPLICAS_RULES, BOOLEAN_FLAG_RULE, serviceNameSchema, replicasSchema, parseBooleanFlag,
+  SERVICE_NAME,
+  SERVICE_NAME_RULE,
+  REPLICAS,
+  REPLICAS_RULES,
+  BOOLEAN_FLAG_RULE,
+  serviceNameSchema,
+  replicasSchema,
+  parseBooleanFlag,
 } from './definition/input-rules';
 export { HealthHistory, type HealthEvent } from './health-history/health-history';
 export { ApiTokenStore, type ApiTokenRecord } from './tokens/api-token.store';
 export { AuditLog, type AuditEntry } from './audit/audit-log';
 export { loadStack, parseEnvFile, MAX_COMPOSE_BYTES, type LoadStackInput, type LoadedStack, type StackProblem } from './stack/stack.loader';
 export { StackStore, COMPOSE_FILE, VARIABLES_FILE, type StackDefinition, type StackInput } from './stack/stack.store';
-export { STACK_NAME, assertStackName, normalizeStackPath, type ComposeProject, type ComposeService, type ComposeFileObject } from './stack/stack.types';
+export {
+  STACK_NAME,
+  assertStackName,
+  normalizeStackPath,
+  type ComposeProject,
+  type ComposeService,
+  type ComposeFileObject,
+} from './stack/stack.types';
 export { interpolateString, InterpolationError } from './stack/stack.interpolation';
 export { warmComposeSchema } from './stack/stack.schema';
 export { maskStack, maskStackVariables, restoreMaskedStack, secretFilePaths, isSecretVariable, STACK_MASK } from './stack/stack.mask';
-export { AlertStore, type AlertRecord, type AlertState, type AlertEventRecord, type AlertEventKind, type AlertMute, type AlertChannelRecord, type DeployOutcome } from './alerts/alert.store';
+export {
+  AlertStore,
+  type AlertRecord,
+  type AlertState,
+  type AlertEventRecord,
+  type AlertEventKind,
+  type AlertMute,
+  type AlertChannelRecord,
+  type DeployOutcome,
+} from './alerts/alert.store';
 export { AlertRulesFile, type AlertRulesState } from './alerts/alert-rules.file';
-export { ALERT_RULE_IDS, ALERT_SEVERITIES, DEFAULT_ALERT_RULES, parseDuration, type AlertRule, type AlertRuleId, type AlertRules, type AlertSeverity } from './alerts/alert-rules.schema';
+export {
+  ALERT_RULE_IDS,
+  ALERT_SEVERITIES,
+  DEFAULT_ALERT_RULES,
+  parseDuration,
+  type AlertRule,
+  type AlertRuleId,
+  type AlertRules,
+  type AlertSeverity,
+} from './alerts/alert-rules.schema';
 export { withHistory, type HistoryOutcome } from './history/with-history';

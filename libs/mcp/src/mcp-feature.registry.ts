@@ -1,6 +1,14 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { MCP_PLAN, MCP_PROMPT, MCP_RESOURCE, MCP_RESOURCE_LIST, McpListedResource, McpPromptOptions, McpResourceOptions } from './mcp-features.decorator';
+import {
+  MCP_PLAN,
+  MCP_PROMPT,
+  MCP_RESOURCE,
+  MCP_RESOURCE_LIST,
+  McpListedResource,
+  McpPromptOptions,
+  McpResourceOptions,
+} from './mcp-features.decorator';
 import { forEachDecoratedMethod } from './mcp-scan';
 
 export interface RegisteredResource {

@@ -17,7 +17,13 @@ export type McpAccessWatch = (end: (reason: string) => void) => () => void;
 export class McpHttpHandler {
   constructor(private readonly factory: McpServerFactory) {}
 
-  async handle(req: IncomingMessage, res: ServerResponse, body: unknown, context: McpCallContext = {}, watchAccess?: McpAccessWatch): Promise<void> {
+  async handle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: unknown,
+    context: McpCallContext = {},
+    watchAccess?: McpAccessWatch,
+  ): Promise<void> {
     const server = this.factory.create(context);
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     // a call (POST) was authorized when it arrived and runs to its answer; a stream ends with the access
@@ -25,7 +31,11 @@ export class McpHttpHandler {
       req.method === 'GET' && watchAccess
         ? watchAccess((reason) => {
             void server
-              .sendLoggingMessage({ level: 'error', logger: 'access', data: { event: 'end', reason, message: `MCP session closed: ${reason}` } })
+              .sendLoggingMessage({
+                level: 'error',
+                logger: 'access',
+                data: { event: 'end', reason, message: `MCP session closed: ${reason}` },
+              })
               .catch(() => undefined)
               .finally(() => void transport.close());
           })

@@ -22,16 +22,41 @@ function tool(options: Partial<McpToolOptions> & { name: string }, call: (args: 
   };
 }
 
-const readTool = tool({ name: 'get_thing', input: z.object({ name: z.string() }).strict(), output: z.object({ name: z.string() }), annotations: { readOnlyHint: true } }, ({ name }) => {
-  if (name === 'missing') throw new DomainError('NOT_FOUND', `thing "${name}" is not there`);
-  if (name === 'bug') throw new TypeError('boom');
-  return { name };
-});
-const removeTool = tool({ name: 'remove_thing', input: z.object({ name: z.string() }).strict(), output: z.object({ removed: z.boolean() }), annotations: { destructiveHint: true }, role: 'operator' }, () => ({ removed: true }));
-const drainTool = tool({ name: 'drain_thing', input: z.object({ name: z.string(), dry_run: z.boolean().optional() }).strict(), annotations: { destructiveHint: true } }, ({ dry_run }) =>
-  dry_run ? { wouldMove: 2 } : { moved: 2 },
+const readTool = tool(
+  {
+    name: 'get_thing',
+    input: z.object({ name: z.string() }).strict(),
+    output: z.object({ name: z.string() }),
+    annotations: { readOnlyHint: true },
+  },
+  ({ name }) => {
+    if (name === 'missing') throw new DomainError('NOT_FOUND', `thing "${name}" is not there`);
+    if (name === 'bug') throw new TypeError('boom');
+    return { name };
+  },
 );
-const stopTool = tool({ name: 'stop_thing', input: z.object({ name: z.string() }).strict(), annotations: { destructiveHint: true } }, () => ({ stopped: true }));
+const removeTool = tool(
+  {
+    name: 'remove_thing',
+    input: z.object({ name: z.string() }).strict(),
+    output: z.object({ removed: z.boolean() }),
+    annotations: { destructiveHint: true },
+    role: 'operator',
+  },
+  () => ({ removed: true }),
+);
+const drainTool = tool(
+  {
+    name: 'drain_thing',
+    input: z.object({ name: z.string(), dry_run: z.boolean().optional() }).strict(),
+    annotations: { destructiveHint: true },
+  },
+  ({ dry_run }) => (dry_run ? { wouldMove: 2 } : { moved: 2 }),
+);
+const stopTool = tool(
+  { name: 'stop_thing', input: z.object({ name: z.string() }).strict(), annotations: { destructiveHint: true } },
+  () => ({ stopped: true }),
+);
 
 const resource: RegisteredResource = {
   options: { name: 'things', uriTemplate: 'test://things/{name}', description: 'a thing', mimeType: 'text/plain', role: 'viewer' },
@@ -42,7 +67,11 @@ const resource: RegisteredResource = {
   list: async () => [{ uri: 'test://things/a', name: 'a' }],
 };
 const prompt: RegisteredPrompt = {
-  options: { name: 'explain', description: 'explain a thing', args: z.object({ name: z.string().regex(/^[a-z]+$/, 'must be lowercase') }).strict() },
+  options: {
+    name: 'explain',
+    description: 'explain a thing',
+    args: z.object({ name: z.string().regex(/^[a-z]+$/, 'must be lowercase') }).strict(),
+  },
   build: async (args) => `explain ${(args as { name: string }).name}`,
 };
 
@@ -92,7 +121,10 @@ describe('McpServerFactory', () => {
     expect(bug.structuredContent).toEqual({ code: 'INTERNAL', message: 'get_thing failed unexpectedly; see the server log' });
     expect(logged.mock.calls[0][0]).toMatch(/TypeError: boom/);
     logged.mockRestore();
-    expect((await call(c, 'get_thing', { name: 7 })).structuredContent).toMatchObject({ code: 'INVALID', message: expect.stringMatching(/^invalid arguments: name: /) });
+    expect((await call(c, 'get_thing', { name: 7 })).structuredContent).toMatchObject({
+      code: 'INVALID',
+      message: expect.stringMatching(/^invalid arguments: name: /),
+    });
   });
 
   it('publishes each output schema as "the output or an error"', async () => {
@@ -119,7 +151,7 @@ describe('McpServerFactory', () => {
     expect(removeTool.calls).toEqual([{ name: 'a' }]);
   });
 
-  it('previews with the tool\'s @McpPlan, else with its own dry_run', async () => {
+  it("previews with the tool's @McpPlan, else with its own dry_run", async () => {
     const c = await connect();
     expect((await call(c, 'stop_thing', { name: 'b' })).structuredContent.plan).toEqual({ wouldStop: 'b' });
     expect(stopTool.calls).toEqual([]);
@@ -138,22 +170,34 @@ describe('McpServerFactory', () => {
     });
     const viewer = await connect({ authorize: (f) => (f.role === 'operator' ? 'forbidden: needs operator' : undefined), readOnly: true });
     expect((await viewer.listTools()).tools.map((t) => t.name)).toEqual(['get_thing']);
-    expect((await call(viewer, 'remove_thing', { name: 'a' })).structuredContent).toEqual({ code: 'FORBIDDEN', message: 'forbidden: needs operator' });
+    expect((await call(viewer, 'remove_thing', { name: 'a' })).structuredContent).toEqual({
+      code: 'FORBIDDEN',
+      message: 'forbidden: needs operator',
+    });
     expect(removeTool.calls).toEqual([]);
   });
 
-  it('reads resources by template, lists them, and answers a missing one with the protocol\'s not-found', async () => {
+  it("reads resources by template, lists them, and answers a missing one with the protocol's not-found", async () => {
     const c = await connect();
     expect((await c.listResources()).resources).toEqual([{ uri: 'test://things/a', name: 'a', mimeType: 'text/plain' }]);
-    expect((await c.readResource({ uri: 'test://things/b' })).contents).toEqual([{ uri: 'test://things/b', mimeType: 'text/plain', text: 'the thing b' }]);
-    await expect(c.readResource({ uri: 'test://things/missing' })).rejects.toMatchObject({ code: -32002, data: { code: 'NOT_FOUND', uri: 'test://things/missing' } });
+    expect((await c.readResource({ uri: 'test://things/b' })).contents).toEqual([
+      { uri: 'test://things/b', mimeType: 'text/plain', text: 'the thing b' },
+    ]);
+    await expect(c.readResource({ uri: 'test://things/missing' })).rejects.toMatchObject({
+      code: -32002,
+      data: { code: 'NOT_FOUND', uri: 'test://things/missing' },
+    });
     await expect(c.readResource({ uri: 'other://x' })).rejects.toMatchObject({ code: -32002 });
   });
 
   it('builds prompts from validated arguments', async () => {
     const c = await connect();
-    expect((await c.listPrompts()).prompts).toEqual([{ name: 'explain', description: 'explain a thing', arguments: [{ name: 'name', required: true }] }]);
-    expect((await c.getPrompt({ name: 'explain', arguments: { name: 'abc' } })).messages).toEqual([{ role: 'user', content: { type: 'text', text: 'explain abc' } }]);
+    expect((await c.listPrompts()).prompts).toEqual([
+      { name: 'explain', description: 'explain a thing', arguments: [{ name: 'name', required: true }] },
+    ]);
+    expect((await c.getPrompt({ name: 'explain', arguments: { name: 'abc' } })).messages).toEqual([
+      { role: 'user', content: { type: 'text', text: 'explain abc' } },
+    ]);
     await expect(c.getPrompt({ name: 'explain', arguments: { name: 'ABC' } })).rejects.toThrow(/name: must be lowercase/);
   });
 });

@@ -95,12 +95,20 @@ export class McpServerFactory {
     const hasPrompts = this.features.prompts().length > 0;
     const server = new Server(
       { name: this.options.name, version: this.options.version },
-      { capabilities: { tools: {}, logging: {}, ...(hasResources ? { resources: {} } : {}), ...(hasPrompts ? { prompts: {} } : {}) }, instructions: this.options.instructions },
+      {
+        capabilities: { tools: {}, logging: {}, ...(hasResources ? { resources: {} } : {}), ...(hasPrompts ? { prompts: {} } : {}) },
+        instructions: this.options.instructions,
+      },
     );
     server.setRequestHandler(ListToolsRequestSchema, async () => ({
-      tools: this.registry.list().filter((t) => !this.refusal(t.options, context)).map(({ options }) => this.describe(options)),
+      tools: this.registry
+        .list()
+        .filter((t) => !this.refusal(t.options, context))
+        .map(({ options }) => this.describe(options)),
     }));
-    server.setRequestHandler(CallToolRequestSchema, async (request) => this.callTool(request.params.name, request.params.arguments, context));
+    server.setRequestHandler(CallToolRequestSchema, async (request) =>
+      this.callTool(request.params.name, request.params.arguments, context),
+    );
     if (hasResources) this.serveResources(server, context);
     if (hasPrompts) this.servePrompts(server, context);
     return server;
@@ -165,7 +173,9 @@ export class McpServerFactory {
   private async confirmationRequired(tool: RegisteredTool, args: Record<string, unknown>): Promise<CallToolResult> {
     const name = tool.options.name;
     const send = { name, arguments: { ...args, confirm: true } };
-    const preview = this.features.plan(name) ?? ('dry_run' in tool.options.input.shape ? (a: unknown) => tool.call({ ...(a as object), dry_run: true }) : undefined);
+    const preview =
+      this.features.plan(name) ??
+      ('dry_run' in tool.options.input.shape ? (a: unknown) => tool.call({ ...(a as object), dry_run: true }) : undefined);
     let plan: unknown = { tool: name, arguments: args, note: 'no dry run for this tool: this is the call that would run' };
     if (preview) {
       try {
@@ -186,7 +196,13 @@ export class McpServerFactory {
 
   private serveResources(server: Server, context: McpCallContext): void {
     server.setRequestHandler(ListResourceTemplatesRequestSchema, async () => ({
-      resourceTemplates: this.visibleResources(context).map(({ options: o }) => ({ uriTemplate: o.uriTemplate, name: o.name, title: o.title, description: o.description, mimeType: o.mimeType })),
+      resourceTemplates: this.visibleResources(context).map(({ options: o }) => ({
+        uriTemplate: o.uriTemplate,
+        name: o.name,
+        title: o.title,
+        description: o.description,
+        mimeType: o.mimeType,
+      })),
     }));
     server.setRequestHandler(ListResourcesRequestSchema, async () => {
       const lists = await Promise.all(
@@ -231,7 +247,11 @@ export class McpServerFactory {
           name: o.name,
           title: o.title,
           description: o.description,
-          arguments: Object.entries(o.args.shape).map(([name, schema]) => ({ name, description: schema.description, required: !schema.isOptional() })),
+          arguments: Object.entries(o.args.shape).map(([name, schema]) => ({
+            name,
+            description: schema.description,
+            required: !schema.isOptional(),
+          })),
         })),
     }));
     server.setRequestHandler(GetPromptRequestSchema, async (request) => {
@@ -253,7 +273,11 @@ export class McpServerFactory {
   /** A resource or prompt failed: the protocol's error, with the domain code in its data. */
   private protocolError(err: unknown, uri?: string): McpError {
     if (isDomainError(err)) {
-      return new McpError(err.code === 'NOT_FOUND' ? RESOURCE_NOT_FOUND : err.code === 'INVALID' ? ErrorCode.InvalidParams : ErrorCode.InternalError, err.message, { code: err.code, ...(uri ? { uri } : {}) });
+      return new McpError(
+        err.code === 'NOT_FOUND' ? RESOURCE_NOT_FOUND : err.code === 'INVALID' ? ErrorCode.InvalidParams : ErrorCode.InternalError,
+        err.message,
+        { code: err.code, ...(uri ? { uri } : {}) },
+      );
     }
     this.logger.error(`MCP read failed: ${(err as Error)?.stack ?? String(err)}`);
     return new McpError(ErrorCode.InternalError, 'the read failed unexpectedly; see the server log', { code: 'INTERNAL' });

@@ -2,10 +2,12 @@ import { nextLink, parseChallenge } from './registry-auth';
 
 describe('registry protocol helpers', () => {
   it('reads a bearer challenge', () => {
-    expect(parseChallenge('Bearer realm="https://auth.example/token",service="registry.example",scope="repository:team/app:pull"')).toEqual({
-      scheme: 'bearer',
-      params: { realm: 'https://auth.example/token', service: 'registry.example', scope: 'repository:team/app:pull' },
-    });
+    expect(parseChallenge('Bearer realm="https://auth.example/token",service="registry.example",scope="repository:team/app:pull"')).toEqual(
+      {
+        scheme: 'bearer',
+        params: { realm: 'https://auth.example/token', service: 'registry.example', scope: 'repository:team/app:pull' },
+      },
+    );
     expect(parseChallenge('Basic realm="Registry"')).toEqual({ scheme: 'basic', params: { realm: 'Registry' } });
     expect(parseChallenge(null)).toBeUndefined();
   });

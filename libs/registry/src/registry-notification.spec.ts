@@ -6,7 +6,13 @@ const manifestPush = (over: Record<string, unknown> = {}) => ({
   id: 'e1',
   timestamp: '2026-11-30T09:00:00.123456789Z',
   action: 'push',
-  target: { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', digest: DIGEST, repository: 'busybox', tag: '1.0', size: 527 },
+  target: {
+    mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+    digest: DIGEST,
+    repository: 'busybox',
+    tag: '1.0',
+    size: 527,
+  },
   request: { method: 'PUT' },
   ...over,
 });
@@ -27,7 +33,15 @@ describe('parseNotificationEnvelope', () => {
     const { events, ignored } = parseNotificationEnvelope(JSON.stringify({ events: [manifestPush()] }));
     expect(ignored).toBe(0);
     expect(events).toEqual([
-      { id: 'e1', action: 'push', repository: 'busybox', tag: '1.0', digest: DIGEST, mediaType: 'application/vnd.docker.distribution.manifest.v2+json', timestamp: '2026-11-30T09:00:00.123Z' },
+      {
+        id: 'e1',
+        action: 'push',
+        repository: 'busybox',
+        tag: '1.0',
+        digest: DIGEST,
+        mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+        timestamp: '2026-11-30T09:00:00.123Z',
+      },
     ]);
   });
 
@@ -63,12 +77,18 @@ describe('parseNotificationEnvelope', () => {
     expect(invalid({ events: [manifestPush(), 3] })).toBe('events[1]: must be an object');
     expect(invalid({ events: [manifestPush({ action: 7 })] })).toBe('events[0].action: must be a non-empty string');
     expect(invalid({ events: [manifestPush({ target: null })] })).toBe('events[0].target: must be an object');
-    expect(invalid({ events: [manifestPush({ target: { digest: DIGEST } })] })).toBe('events[0].target.repository: must be a non-empty string');
-    expect(invalid({ events: [manifestPush({ target: { repository: 'x', digest: 'md5:1' } })] })).toMatch(/^events\[0\]\.target\.digest: must be sha256/);
+    expect(invalid({ events: [manifestPush({ target: { digest: DIGEST } })] })).toBe(
+      'events[0].target.repository: must be a non-empty string',
+    );
+    expect(invalid({ events: [manifestPush({ target: { repository: 'x', digest: 'md5:1' } })] })).toMatch(
+      /^events\[0\]\.target\.digest: must be sha256/,
+    );
     expect(invalid({ events: [manifestPush({ target: { repository: 'x', tag: 1 } })] })).toBe('events[0].target.tag: must be a string');
     expect(invalid({ events: [manifestPush({ timestamp: 'yesterday' })] })).toBe('events[0].timestamp: must be an RFC 3339 time');
-    expect(invalid({ events: [manifestPush({ target: { repository: 'x', tag: '1', mediaType: 'application/vnd.oci.image.manifest.v1+json' } })] })).toBe(
-      'events[0].target.digest: a manifest push must name its digest',
-    );
+    expect(
+      invalid({
+        events: [manifestPush({ target: { repository: 'x', tag: '1', mediaType: 'application/vnd.oci.image.manifest.v1+json' } })],
+      }),
+    ).toBe('events[0].target.digest: a manifest push must name its digest');
   });
 });

@@ -59,11 +59,13 @@ export function parseNotificationEnvelope(body: unknown, now = new Date()): Pars
     if (typeof e.action !== 'string' || !e.action) throw new DomainError('INVALID', `${at}.action: must be a non-empty string`);
     if (!isObject(e.target)) throw new DomainError('INVALID', `${at}.target: must be an object`);
     const t = e.target;
-    if (typeof t.repository !== 'string' || !t.repository) throw new DomainError('INVALID', `${at}.target.repository: must be a non-empty string`);
+    if (typeof t.repository !== 'string' || !t.repository)
+      throw new DomainError('INVALID', `${at}.target.repository: must be a non-empty string`);
     for (const key of ['digest', 'tag', 'mediaType'] as const) {
       if (t[key] !== undefined && typeof t[key] !== 'string') throw new DomainError('INVALID', `${at}.target.${key}: must be a string`);
     }
-    if (typeof t.digest === 'string' && !/^sha256:[a-f0-9]{64}$/.test(t.digest)) throw new DomainError('INVALID', `${at}.target.digest: must be sha256:<64 hex digits>`);
+    if (typeof t.digest === 'string' && !/^sha256:[a-f0-9]{64}$/.test(t.digest))
+      throw new DomainError('INVALID', `${at}.target.digest: must be sha256:<64 hex digits>`);
     if (e.timestamp !== undefined && (typeof e.timestamp !== 'string' || Number.isNaN(Date.parse(e.timestamp)))) {
       throw new DomainError('INVALID', `${at}.timestamp: must be an RFC 3339 time`);
     }
@@ -73,7 +75,8 @@ export function parseNotificationEnvelope(body: unknown, now = new Date()): Pars
       ignored++;
       return;
     }
-    if (e.action === 'push' && typeof t.digest !== 'string') throw new DomainError('INVALID', `${at}.target.digest: a manifest push must name its digest`);
+    if (e.action === 'push' && typeof t.digest !== 'string')
+      throw new DomainError('INVALID', `${at}.target.digest: a manifest push must name its digest`);
     out.push({
       id: typeof e.id === 'string' ? e.id : `${at}@${now.toISOString()}`,
       action: e.action,

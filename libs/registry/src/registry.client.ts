@@ -72,12 +72,22 @@ export class RegistryClient {
         platform: m.platform ? toPlatform(m.platform) : undefined,
       }));
       const images = entries.filter((e) => e.platform && e.platform.os !== 'unknown');
-      const children = await Promise.all(images.map((e) => this.manifest(repository, e.digest).then((c) => ({ e, c })).catch(() => undefined)));
+      const children = await Promise.all(
+        images.map((e) =>
+          this.manifest(repository, e.digest)
+            .then((c) => ({ e, c }))
+            .catch(() => undefined),
+        ),
+      );
       const size = children.reduce((sum, c) => sum + (c ? imageSize(c.c.manifest) : 0), 0);
       const firstConfig = children.find((c) => c)?.c.manifest.config;
       const config = firstConfig ? await this.blobJson(repository, firstConfig.digest).catch(() => undefined) : undefined;
       return {
-        repository, tag, digest, mediaType, size,
+        repository,
+        tag,
+        digest,
+        mediaType,
+        size,
         platforms: images.map((e) => e.platform!),
         created: config?.created,
         labels: config?.config?.Labels ?? {},
@@ -87,7 +97,10 @@ export class RegistryClient {
     }
     const config = manifest.config ? await this.blobJson(repository, manifest.config.digest) : {};
     return {
-      repository, tag, digest, mediaType,
+      repository,
+      tag,
+      digest,
+      mediaType,
       size: imageSize(manifest),
       platforms: [toPlatform(config)],
       created: config.created,
@@ -102,7 +115,11 @@ export class RegistryClient {
     this.checkRepository(repository);
     this.checkTag(tag);
     try {
-      const head = await this.request(`/v2/${repository}/manifests/${tag}`, { method: 'HEAD', headers: { accept: ACCEPT } }, `tag "${repository}:${tag}"`);
+      const head = await this.request(
+        `/v2/${repository}/manifests/${tag}`,
+        { method: 'HEAD', headers: { accept: ACCEPT } },
+        `tag "${repository}:${tag}"`,
+      );
       return head.headers.get('docker-content-digest');
     } catch (err) {
       if (err instanceof DomainError && err.code === 'NOT_FOUND') return null;
@@ -119,12 +136,19 @@ export class RegistryClient {
   async deleteTag(repository: string, tag: string): Promise<{ digest: string }> {
     this.checkRepository(repository);
     this.checkTag(tag);
-    const head = await this.request(`/v2/${repository}/manifests/${tag}`, { method: 'HEAD', headers: { accept: ACCEPT } }, `tag "${repository}:${tag}"`);
+    const head = await this.request(
+      `/v2/${repository}/manifests/${tag}`,
+      { method: 'HEAD', headers: { accept: ACCEPT } },
+      `tag "${repository}:${tag}"`,
+    );
     const digest = head.headers.get('docker-content-digest');
     if (!digest) throw new DomainError('UNAVAILABLE', `the registry gave no digest for "${repository}:${tag}"`);
     const res = await this.request(`/v2/${repository}/manifests/${digest}`, { method: 'DELETE' }, `tag "${repository}:${tag}"`, [405]);
     if (res.status === 405) {
-      throw new DomainError('FORBIDDEN', `the registry does not allow deletes (start it with storage.delete.enabled: true); "${repository}:${tag}" was kept`);
+      throw new DomainError(
+        'FORBIDDEN',
+        `the registry does not allow deletes (start it with storage.delete.enabled: true); "${repository}:${tag}" was kept`,
+      );
     }
     return { digest };
   }
@@ -135,7 +159,8 @@ export class RegistryClient {
    */
   async resolveImage(reference: string): Promise<ResolvedImage | null> {
     const host = this.host;
-    if (!host || !reference.startsWith(`${host}/`)) throw new DomainError('INVALID', `"${reference}" does not name the configured registry ${host ?? '(none)'}`);
+    if (!host || !reference.startsWith(`${host}/`))
+      throw new DomainError('INVALID', `"${reference}" does not name the configured registry ${host ?? '(none)'}`);
     const rest = reference.slice(host.length + 1);
     const at = rest.indexOf('@');
     const nameTag = at >= 0 ? rest.slice(0, at) : rest;
@@ -154,7 +179,11 @@ export class RegistryClient {
   private async manifest(repository: string, reference: string): Promise<{ manifest: Json; digest: string; mediaType: string }> {
     const cached = reference.startsWith('sha256:') ? this.cache.get(`m:${reference}`) : undefined;
     if (cached) return cached as { manifest: Json; digest: string; mediaType: string };
-    const res = await this.request(`/v2/${repository}/manifests/${reference}`, { headers: { accept: ACCEPT } }, reference.startsWith('sha256:') ? `manifest ${reference} of "${repository}"` : `tag "${repository}:${reference}"`);
+    const res = await this.request(
+      `/v2/${repository}/manifests/${reference}`,
+      { headers: { accept: ACCEPT } },
+      reference.startsWith('sha256:') ? `manifest ${reference} of "${repository}"` : `tag "${repository}:${reference}"`,
+    );
     const manifest = (await res.json()) as Json;
     const digest = res.headers.get('docker-content-digest') ?? reference;
     const mediaType = manifest.mediaType ?? res.headers.get('content-type') ?? '';
@@ -213,7 +242,9 @@ export class RegistryClient {
     const scopeKey = path.split('/').slice(2, -2).join('/') || 'registry';
     let res = await send(this.cachedAuth(scopeKey));
     if (res.status === 401) {
-      res = await send(await this.authorize(res.headers.get('www-authenticate'), scopeKey, init.method === 'DELETE' ? 'pull,push,delete' : 'pull'));
+      res = await send(
+        await this.authorize(res.headers.get('www-authenticate'), scopeKey, init.method === 'DELETE' ? 'pull,push,delete' : 'pull'),
+      );
     }
     if (res.ok || allow.includes(res.status)) return res;
     const body = await res.text().catch(() => '');
@@ -223,7 +254,10 @@ export class RegistryClient {
         throw new DomainError('NOT_FOUND', `${what} not found in the registry`);
       case 401:
       case 403:
-        throw new DomainError('FORBIDDEN', `the registry refused access to ${what}${detail ? `: ${detail}` : ''} (check REGISTRY_USERNAME / REGISTRY_PASSWORD)`);
+        throw new DomainError(
+          'FORBIDDEN',
+          `the registry refused access to ${what}${detail ? `: ${detail}` : ''} (check REGISTRY_USERNAME / REGISTRY_PASSWORD)`,
+        );
       case 400:
         throw new DomainError('INVALID', `the registry rejected the request for ${what}${detail ? `: ${detail}` : ''}`);
       default:
@@ -252,8 +286,15 @@ export class RegistryClient {
     const scope = challenge.params.scope ?? (repository === 'registry' ? 'registry:catalog:*' : `repository:${repository}:${actions}`);
     tokenUrl.searchParams.set('scope', scope);
     try {
-      const res = await fetch(tokenUrl, { headers: this.basic() ? { authorization: this.basic()! } : {}, signal: AbortSignal.timeout(this.options.timeoutMs) });
-      if (!res.ok) throw new DomainError('FORBIDDEN', `the registry's token service refused ${scope} (${res.status}); check REGISTRY_USERNAME / REGISTRY_PASSWORD`);
+      const res = await fetch(tokenUrl, {
+        headers: this.basic() ? { authorization: this.basic()! } : {},
+        signal: AbortSignal.timeout(this.options.timeoutMs),
+      });
+      if (!res.ok)
+        throw new DomainError(
+          'FORBIDDEN',
+          `the registry's token service refused ${scope} (${res.status}); check REGISTRY_USERNAME / REGISTRY_PASSWORD`,
+        );
       const body = (await res.json()) as Json;
       const token = body.token ?? body.access_token;
       this.tokens.set(repository, { token, expires: Date.now() + Math.max(30, (body.expires_in ?? 60) - 10) * 1000 });
@@ -265,7 +306,8 @@ export class RegistryClient {
   }
 
   private checkRepository(name: string): void {
-    if (!REPO_NAME.test(name) || name.length > 255) throw new DomainError('INVALID', `repository "${name}" is not a valid repository name (lowercase path components separated by "/")`);
+    if (!REPO_NAME.test(name) || name.length > 255)
+      throw new DomainError('INVALID', `repository "${name}" is not a valid repository name (lowercase path components separated by "/")`);
   }
 
   private checkTag(tag: string): void {

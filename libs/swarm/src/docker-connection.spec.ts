@@ -13,7 +13,11 @@ describe('parseDockerHost', () => {
   it('uses 2375 for plain tcp and 2376 with DOCKER_TLS_VERIFY', () => {
     expect(parseDockerHost('tcp://10.0.0.5')).toEqual({ kind: 'tcp', host: '10.0.0.5', port: 2375, tls: false });
     expect(parseDockerHost('tcp://mini2', '1', '/certs')).toEqual({
-      kind: 'tcp', host: 'mini2', port: 2376, tls: true, certPath: '/certs',
+      kind: 'tcp',
+      host: 'mini2',
+      port: 2376,
+      tls: true,
+      certPath: '/certs',
     });
     expect(parseDockerHost('tcp://mini2:1234', '')).toMatchObject({ port: 1234, tls: false });
   });

@@ -16,11 +16,7 @@ export type DockerConnection =
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
 
 /** Parses a DOCKER_HOST value; throws an Error whose message says what is wrong. */
-export function parseDockerHost(
-  value: string | undefined,
-  tlsVerify?: string,
-  certPath?: string,
-): DockerConnection {
+export function parseDockerHost(value: string | undefined, tlsVerify?: string, certPath?: string): DockerConnection {
   const raw = value && value.trim() !== '' ? value.trim() : DEFAULT_DOCKER_HOST;
   const match = /^([a-z]+):\/\/(.*)$/.exec(raw);
   if (!match) throw new Error(`"${raw}" is not a Docker host: expected unix://, tcp:// or ssh://`);

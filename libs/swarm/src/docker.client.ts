@@ -57,7 +57,12 @@ export class DockerClient {
   }
 
   private timedOut(what: string, bound: number, cause?: unknown): DomainError {
-    return new DomainError('UNAVAILABLE', `Docker at ${this.endpoint} did not answer within ${bound} ms (${what})`, undefined, cause ? { cause } : undefined);
+    return new DomainError(
+      'UNAVAILABLE',
+      `Docker at ${this.endpoint} did not answer within ${bound} ms (${what})`,
+      undefined,
+      cause ? { cause } : undefined,
+    );
   }
 
   private counted(docker: Docker): Docker {

@@ -57,7 +57,13 @@ export interface EngineTask {
   CreatedAt?: string;
   UpdatedAt?: string;
   Spec?: { ContainerSpec?: { Image?: string }; Resources?: { Reservations?: { NanoCPUs?: number; MemoryBytes?: number } } };
-  Status?: { State?: string; Message?: string; Err?: string; Timestamp?: string; ContainerStatus?: { ExitCode?: number; ContainerID?: string } };
+  Status?: {
+    State?: string;
+    Message?: string;
+    Err?: string;
+    Timestamp?: string;
+    ContainerStatus?: { ExitCode?: number; ContainerID?: string };
+  };
 }
 
 /** What the Engine answers to a create or an update. */

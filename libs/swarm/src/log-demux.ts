@@ -42,7 +42,10 @@ export class LogDemuxer {
  * Reads one service log line as the Engine writes it with details=true:
  * `[<timestamp> ]com.docker.swarm.node.id=…,com.docker.swarm.service.id=…,com.docker.swarm.task.id=… <message>`.
  */
-export function parseServiceLogLine(text: string, timestamps: boolean): { timestamp?: string; attrs: Record<string, string>; message: string } {
+export function parseServiceLogLine(
+  text: string,
+  timestamps: boolean,
+): { timestamp?: string; attrs: Record<string, string>; message: string } {
   let rest = text;
   let timestamp: string | undefined;
   if (timestamps) {

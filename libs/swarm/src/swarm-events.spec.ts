@@ -37,9 +37,18 @@ describe('SwarmEvents', () => {
     await until(() => events.connected, 'the first connection');
     const taskAttrs = { 'com.docker.swarm.task.id': 't1', 'com.docker.swarm.service.name': 'web', name: 'web.1.t1' };
     // one event split across two chunks, then a node event and a line that is not JSON
-    const first = line({ Type: 'container', Action: 'die', Actor: { ID: 'c1', Attributes: taskAttrs }, timeNano: 1_700_000_000_123_000_000 });
+    const first = line({
+      Type: 'container',
+      Action: 'die',
+      Actor: { ID: 'c1', Attributes: taskAttrs },
+      timeNano: 1_700_000_000_123_000_000,
+    });
     streams[0].write(first.slice(0, 20));
-    streams[0].write(first.slice(20) + line({ Type: 'node', Action: 'update', Actor: { ID: 'n1', Attributes: { name: 'rog1' } }, time: 1_700_000_001 }) + 'garbage\n');
+    streams[0].write(
+      first.slice(20) +
+        line({ Type: 'node', Action: 'update', Actor: { ID: 'n1', Attributes: { name: 'rog1' } }, time: 1_700_000_001 }) +
+        'garbage\n',
+    );
     await until(() => seen.length === 2, 'two events');
     expect(seen[0]).toEqual({ kind: 'task', action: 'die', id: 'c1', name: 'web.1.t1', attributes: taskAttrs, time: 1_700_000_000_123 });
     expect(seen[1]).toMatchObject({ kind: 'node', action: 'update', id: 'n1', name: 'rog1', time: 1_700_000_001_000 });
@@ -51,7 +60,9 @@ describe('SwarmEvents', () => {
     // 250 ms after the loss, then 500 ms after the refused attempt
     expect(Date.now() - lostAt).toBeGreaterThanOrEqual(700);
     expect(attempts).toBe(3);
-    expect(getEvents.mock.calls[2]).toEqual([expect.objectContaining({ filters: JSON.stringify({ type: ['node', 'service', 'container'] }) })]);
+    expect(getEvents.mock.calls[2]).toEqual([
+      expect.objectContaining({ filters: JSON.stringify({ type: ['node', 'service', 'container'] }) }),
+    ]);
 
     streams[1].write(line({ Type: 'service', Action: 'create', Actor: { ID: 's1', Attributes: { name: 'web' } }, time: 1_700_000_002 }));
     await until(() => seen.length === 3, 'an event after the reconnection');

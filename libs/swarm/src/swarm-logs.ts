@@ -28,7 +28,10 @@ export class SwarmLogs {
     const what = `service "${name}"`;
     const service = await this.docker.run(what, (d) => d.getService(name).inspect() as Promise<EngineService>);
     const [tasks, nodes] = await Promise.all([
-      this.docker.run(`tasks of ${what}`, (d) => d.listTasks({ filters: JSON.stringify({ service: [service.ID] }) }) as Promise<EngineTask[]>),
+      this.docker.run(
+        `tasks of ${what}`,
+        (d) => d.listTasks({ filters: JSON.stringify({ service: [service.ID] }) }) as Promise<EngineTask[]>,
+      ),
       this.docker.run('nodes', (d) => d.listNodes() as Promise<unknown> as Promise<EngineNode[]>),
     ]);
     const slots = new Map(tasks.map((t) => [t.ID, t.Slot]));
@@ -47,7 +50,9 @@ export class SwarmLogs {
     let stream: Readable;
     try {
       // the Engine takes tail "all", which dockerode's types do not know
-      const res: unknown = await client.getService(service.ID).logs(params as unknown as Parameters<ReturnType<typeof client.getService>['logs']>[0]);
+      const res: unknown = await client
+        .getService(service.ID)
+        .logs(params as unknown as Parameters<ReturnType<typeof client.getService>['logs']>[0]);
       stream = Buffer.isBuffer(res) ? Readable.from([res]) : (res as Readable);
     } catch (err) {
       throw toSwarmError(err, what, this.docker.endpoint);
@@ -73,7 +78,15 @@ export class SwarmLogs {
       const { timestamp, attrs, message } = parseServiceLogLine(text, Boolean(opts.timestamps));
       const taskId = attrs['com.docker.swarm.task.id'];
       const nodeId = attrs['com.docker.swarm.node.id'];
-      return { timestamp, stream: s, taskId, taskSlot: taskId ? slots.get(taskId) : undefined, nodeId, nodeHostname: nodeId ? hostnames.get(nodeId) : undefined, message };
+      return {
+        timestamp,
+        stream: s,
+        taskId,
+        taskSlot: taskId ? slots.get(taskId) : undefined,
+        nodeId,
+        nodeHostname: nodeId ? hostnames.get(nodeId) : undefined,
+        message,
+      };
     };
     try {
       for await (const chunk of stream) {

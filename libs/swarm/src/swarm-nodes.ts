@@ -25,13 +25,20 @@ export class SwarmNodes {
 
   /** Per node: running tasks and what they reserve (one task list for the whole swarm). */
   async usage(): Promise<Map<string, NodeUsage>> {
-    const tasks = await this.docker.run('tasks', (d) => d.listTasks({ filters: JSON.stringify({ 'desired-state': ['running'] }) }) as Promise<EngineTask[]>);
+    const tasks = await this.docker.run(
+      'tasks',
+      (d) => d.listTasks({ filters: JSON.stringify({ 'desired-state': ['running'] }) }) as Promise<EngineTask[]>,
+    );
     const out = new Map<string, NodeUsage>();
     for (const t of tasks) {
       if (!t.NodeID || t.Status?.State !== 'running') continue;
       const u = out.get(t.NodeID) ?? { runningTasks: 0, reservedCpus: 0, reservedMemoryBytes: 0 };
       const r = t.Spec?.Resources?.Reservations ?? {};
-      out.set(t.NodeID, { runningTasks: u.runningTasks + 1, reservedCpus: u.reservedCpus + (r.NanoCPUs ?? 0) / 1e9, reservedMemoryBytes: u.reservedMemoryBytes + (r.MemoryBytes ?? 0) });
+      out.set(t.NodeID, {
+        runningTasks: u.runningTasks + 1,
+        reservedCpus: u.reservedCpus + (r.NanoCPUs ?? 0) / 1e9,
+        reservedMemoryBytes: u.reservedMemoryBytes + (r.MemoryBytes ?? 0),
+      });
     }
     return out;
   }
@@ -102,7 +109,8 @@ export class SwarmNodes {
     const nodes = await this.listRaw();
     const byName = nodes.filter((n) => n.Description?.Hostname === idOrHostname);
     if (byName.length === 1) return byName[0];
-    if (byName.length > 1) throw new DomainError('CONFLICT', `${what} is ambiguous: ${byName.length} nodes have that hostname; use the node id`);
+    if (byName.length > 1)
+      throw new DomainError('CONFLICT', `${what} is ambiguous: ${byName.length} nodes have that hostname; use the node id`);
     throw new DomainError('NOT_FOUND', `${what} not found`);
   }
 }

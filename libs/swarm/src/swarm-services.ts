@@ -5,7 +5,15 @@ import { withVersionRetry } from './swarm-error';
 import { isEligible, type EligibilityNode } from './stack/node-eligibility';
 import type { EngineNode, EngineService, EngineTask, EngineWriteResponse } from './engine.types';
 import { sortTasks, toLiveServices, toServiceState, toTaskSummary } from './swarm.mappers';
-import type { ConvergenceProgress, ConvergenceResult, LiveService, ReplicaState, ServiceSpec, ServiceState, TaskSummary } from './swarm.types';
+import type {
+  ConvergenceProgress,
+  ConvergenceResult,
+  LiveService,
+  ReplicaState,
+  ServiceSpec,
+  ServiceState,
+  TaskSummary,
+} from './swarm.types';
 
 export interface RegistryAuth {
   username: string;
@@ -69,7 +77,10 @@ export class SwarmServices {
   async tasks(name: string): Promise<TaskSummary[]> {
     const service = await this.inspect(name);
     const [tasks, nodes] = await Promise.all([
-      this.docker.run(`tasks of service "${name}"`, (d) => d.listTasks({ filters: JSON.stringify({ service: [service.id] }) }) as Promise<EngineTask[]>),
+      this.docker.run(
+        `tasks of service "${name}"`,
+        (d) => d.listTasks({ filters: JSON.stringify({ service: [service.id] }) }) as Promise<EngineTask[]>,
+      ),
       this.listNodes(),
     ]);
     const hostnames = hostnamesOf(nodes);
@@ -80,12 +91,17 @@ export class SwarmServices {
   /** What runs (or is meant to run) on one node, with each task's service name. */
   async tasksOnNode(nodeId: string, hostname?: string): Promise<TaskSummary[]> {
     const [tasks, services] = await Promise.all([
-      this.docker.run(`tasks on node "${hostname ?? nodeId}"`, (d) => d.listTasks({ filters: JSON.stringify({ node: [nodeId], 'desired-state': ['running'] }) }) as Promise<EngineTask[]>),
+      this.docker.run(
+        `tasks on node "${hostname ?? nodeId}"`,
+        (d) => d.listTasks({ filters: JSON.stringify({ node: [nodeId], 'desired-state': ['running'] }) }) as Promise<EngineTask[]>,
+      ),
       this.docker.run('services', (d) => d.listServices() as Promise<unknown> as Promise<EngineService[]>),
     ]);
     const names = new Map(services.map((s) => [s.ID, s.Spec?.Name]));
     const hostnames = new Map<string, string>(hostname ? [[nodeId, hostname]] : []);
-    return sortTasks(tasks.map((t) => toTaskSummary(t, hostnames, names.get(t.ServiceID)))).sort((a, b) => (a.serviceName ?? '').localeCompare(b.serviceName ?? ''));
+    return sortTasks(tasks.map((t) => toTaskSummary(t, hostnames, names.get(t.ServiceID)))).sort((a, b) =>
+      (a.serviceName ?? '').localeCompare(b.serviceName ?? ''),
+    );
   }
 
   async create(spec: ServiceSpec, opts: { registryAuth?: RegistryAuth } = {}): Promise<{ id: string; warnings: string[] }> {
@@ -109,7 +125,10 @@ export class SwarmServices {
       const body: Record<string, unknown> = { ...spec, version: current.version };
       if (opts.registryAuth) body.authconfig = opts.registryAuth;
       if (opts.rollback) body.rollback = 'previous';
-      const res = await this.docker.run(`service "${name}"`, (d) => d.getService(current.id).update(body) as Promise<EngineWriteResponse | undefined>);
+      const res = await this.docker.run(
+        `service "${name}"`,
+        (d) => d.getService(current.id).update(body) as Promise<EngineWriteResponse | undefined>,
+      );
       return { warnings: res?.Warnings ?? [] };
     });
   }
@@ -132,7 +151,10 @@ export class SwarmServices {
 
   /** Restarts every task, as `docker service update --force`. */
   async forceUpdate(name: string): Promise<void> {
-    await this.update(name, (spec) => ({ ...spec, TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate?.ForceUpdate ?? 0) + 1 } }));
+    await this.update(name, (spec) => ({
+      ...spec,
+      TaskTemplate: { ...spec.TaskTemplate, ForceUpdate: (spec.TaskTemplate?.ForceUpdate ?? 0) + 1 },
+    }));
   }
 
   /** Back to the previous spec, as `docker service rollback`. */
@@ -174,7 +196,13 @@ export class SwarmServices {
       const current = tasks.filter((t) => t.desiredState === 'running' || t.desiredState === 'ready');
       const desired = global ? await this.eligibleNodes(service) : (service.replicas ?? 0);
       const replicas: ReplicaState[] = current.map((t) => ({
-        slot: t.slot, nodeId: t.nodeId, nodeHostname: t.nodeHostname, taskId: t.id, state: t.state, desiredState: t.desiredState, error: t.error,
+        slot: t.slot,
+        nodeId: t.nodeId,
+        nodeHostname: t.nodeHostname,
+        taskId: t.id,
+        state: t.state,
+        desiredState: t.desiredState,
+        error: t.error,
       }));
       const running = current.filter((t) => t.state === 'running').length;
       last = { service: name, desired, running, replicas };
@@ -183,26 +211,45 @@ export class SwarmServices {
       const updating = updateState === 'updating' || updateState === 'rollback_started';
       const oldRunning = tasks.some((t) => t.desiredState === 'shutdown' && t.state === 'running');
       const stableMs = opts.stableMs ?? monitorMs(service);
-      const set = current.filter((t) => t.state === 'running').map((t) => t.id).sort().join(',');
+      const set = current
+        .filter((t) => t.state === 'running')
+        .map((t) => t.id)
+        .sort()
+        .join(',');
       if (set !== runningSet) [runningSet, runningSince] = [set, Date.now()];
       // a global service with no eligible node has nothing to converge to: never "0/0 converged"
       const allRunning = running === desired && current.length === desired && !updating && !oldRunning && !(global && desired === 0);
       if (allRunning && (desired === 0 || Date.now() - runningSince >= stableMs)) {
         const stable = desired === 0 || stableMs === 0 ? '' : `, stable for ${formatSeconds(stableMs)}`;
-        return { ...last, outcome: 'converged', message: `${running}/${desired} replicas running${stable}`, elapsedMs: Date.now() - started };
+        return {
+          ...last,
+          outcome: 'converged',
+          message: `${running}/${desired} replicas running${stable}`,
+          elapsedMs: Date.now() - started,
+        };
       }
       const since = opts.since?.toISOString() ?? new Date(started - 1000).toISOString();
       // a task that completes while the service wants it running exited: for a service that is a failure too
       const failures = tasks.filter((t) => FAILED.has(t.state) && (t.createdAt ?? '') >= since);
       if (updateState === 'paused' || updateState === 'rollback_paused' || failures.length >= Math.max(3, desired * 2)) {
         const reason = service.updateStatus?.message ?? failures[0]?.error ?? failures[0]?.message ?? 'tasks keep failing';
-        return { ...last, outcome: 'failed', message: `${running}/${desired} replicas running; ${reason}`, elapsedMs: Date.now() - started };
+        return {
+          ...last,
+          outcome: 'failed',
+          message: `${running}/${desired} replicas running; ${reason}`,
+          elapsedMs: Date.now() - started,
+        };
       }
       if (Date.now() - started + interval > opts.timeoutMs) {
         const reason = allRunning
           ? `not yet stable for ${formatSeconds(stableMs)}`
           : (failures[0]?.error ?? current.find((t) => t.state !== 'running')?.message ?? 'not all replicas running yet');
-        return { ...last, outcome: 'timeout', message: `${running}/${desired} replicas running after ${opts.timeoutMs} ms; ${reason}`, elapsedMs: Date.now() - started };
+        return {
+          ...last,
+          outcome: 'timeout',
+          message: `${running}/${desired} replicas running after ${opts.timeoutMs} ms; ${reason}`,
+          elapsedMs: Date.now() - started,
+        };
       }
       await new Promise((r) => setTimeout(r, interval));
     }

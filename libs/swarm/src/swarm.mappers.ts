@@ -1,5 +1,13 @@
 import type { EngineGenericResource, EngineNode, EngineService, EngineTask } from './engine.types';
-import type { GenericResource, LiveService, NodeSummary, PublishedPort, ServiceState, ServiceUpdateStatus, TaskSummary } from './swarm.types';
+import type {
+  GenericResource,
+  LiveService,
+  NodeSummary,
+  PublishedPort,
+  ServiceState,
+  ServiceUpdateStatus,
+  TaskSummary,
+} from './swarm.types';
 
 /* Pure mappings from Engine API objects (as JSON) to the library's types. */
 
@@ -142,6 +150,9 @@ export function toTaskSummary(t: EngineTask, hostnames: Map<string, string>, ser
 /** Newest first within a slot, slots in order: how `docker service ps` reads. */
 export function sortTasks(tasks: TaskSummary[]): TaskSummary[] {
   return [...tasks].sort(
-    (a, b) => (a.slot ?? 0) - (b.slot ?? 0) || (a.nodeHostname ?? '').localeCompare(b.nodeHostname ?? '') || (b.createdAt ?? '').localeCompare(a.createdAt ?? ''),
+    (a, b) =>
+      (a.slot ?? 0) - (b.slot ?? 0) ||
+      (a.nodeHostname ?? '').localeCompare(b.nodeHostname ?? '') ||
+      (b.createdAt ?? '').localeCompare(a.createdAt ?? ''),
   );
 }

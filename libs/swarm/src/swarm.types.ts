@@ -14,7 +14,12 @@ export interface ServiceSpecMount {
   ReadOnly?: boolean;
   Consistency?: string;
   BindOptions?: { Propagation?: string; NonRecursive?: boolean; CreateMountpoint?: boolean };
-  VolumeOptions?: { NoCopy?: boolean; Labels?: Record<string, string>; Subpath?: string; DriverConfig?: { Name?: string; Options?: Record<string, string> } };
+  VolumeOptions?: {
+    NoCopy?: boolean;
+    Labels?: Record<string, string>;
+    Subpath?: string;
+    DriverConfig?: { Name?: string; Options?: Record<string, string> };
+  };
   TmpfsOptions?: { SizeBytes?: number; Mode?: number };
 }
 
@@ -25,7 +30,14 @@ export interface ServiceSpecContainer {
   Env?: string[];
   Labels?: Record<string, string>;
   Mounts?: ServiceSpecMount[];
-  Healthcheck?: { Test?: string[]; Interval?: Nanoseconds; Timeout?: Nanoseconds; Retries?: number; StartPeriod?: Nanoseconds; StartInterval?: Nanoseconds };
+  Healthcheck?: {
+    Test?: string[];
+    Interval?: Nanoseconds;
+    Timeout?: Nanoseconds;
+    Retries?: number;
+    StartPeriod?: Nanoseconds;
+    StartInterval?: Nanoseconds;
+  };
   User?: string;
   Dir?: string;
   Hostname?: string;

@@ -49,15 +49,35 @@ export function evaluateConditions({ snapshot: s, rules, now, tasks, deploys }: 
   if (!s.docker.reachable) {
     for (const r of ['node_down', 'node_drained', 'replicas_below', 'task_failed'] as const) frozen.add(r);
     if (on('docker_unreachable')) {
-      out.push({ key: 'docker_unreachable', rule: 'docker_unreachable', subject: s.docker.endpoint, message: `Docker unreachable at ${s.docker.endpoint}: ${s.docker.error ?? 'no answer'}`, details: { endpoint: s.docker.endpoint, error: s.docker.error } });
+      out.push({
+        key: 'docker_unreachable',
+        rule: 'docker_unreachable',
+        subject: s.docker.endpoint,
+        message: `Docker unreachable at ${s.docker.endpoint}: ${s.docker.error ?? 'no answer'}`,
+        details: { endpoint: s.docker.endpoint, error: s.docker.error },
+      });
     }
   } else {
     for (const n of s.nodes) {
       if (on('node_down') && !n.ok) {
-        out.push({ key: `node_down:${n.id}`, rule: 'node_down', subject: n.hostname, node: n.hostname, message: `node ${n.hostname} is ${n.state}`, details: { nodeId: n.id, state: n.state, role: n.role } });
+        out.push({
+          key: `node_down:${n.id}`,
+          rule: 'node_down',
+          subject: n.hostname,
+          node: n.hostname,
+          message: `node ${n.hostname} is ${n.state}`,
+          details: { nodeId: n.id, state: n.state, role: n.role },
+        });
       }
       if (on('node_drained') && n.availability === 'drain') {
-        out.push({ key: `node_drained:${n.id}`, rule: 'node_drained', subject: n.hostname, node: n.hostname, message: `node ${n.hostname} is drained: it runs no tasks`, details: { nodeId: n.id, availability: n.availability } });
+        out.push({
+          key: `node_drained:${n.id}`,
+          rule: 'node_drained',
+          subject: n.hostname,
+          node: n.hostname,
+          message: `node ${n.hostname} is drained: it runs no tasks`,
+          details: { nodeId: n.id, availability: n.availability },
+        });
       }
     }
     for (const svc of s.services) {
@@ -86,19 +106,41 @@ export function evaluateConditions({ snapshot: s, rules, now, tasks, deploys }: 
             service: svc.name,
             node: task.nodeHostname,
             message: `service ${svc.name}: ${explained.kind === 'scheduling' ? 'a task' : `${count} task${count === 1 ? '' : 's'} failed recently, the last`} ${explained.reason}`,
-            details: { reason: explained.reason, kind: explained.kind, exitCode: explained.exitCode, error: explained.error, constraints: explained.constraints, taskId: task.id, node: task.nodeHostname, failures: count },
+            details: {
+              reason: explained.reason,
+              kind: explained.kind,
+              exitCode: explained.exitCode,
+              error: explained.error,
+              constraints: explained.constraints,
+              taskId: task.id,
+              node: task.nodeHostname,
+              failures: count,
+            },
           });
         }
       }
     }
   }
   if (on('registry_unreachable') && s.registry.configured && !s.registry.reachable) {
-    out.push({ key: 'registry_unreachable', rule: 'registry_unreachable', subject: s.registry.url ?? 'registry', message: `registry unreachable at ${s.registry.url}: ${s.registry.error ?? 'no answer'}`, details: { url: s.registry.url, error: s.registry.error } });
+    out.push({
+      key: 'registry_unreachable',
+      rule: 'registry_unreachable',
+      subject: s.registry.url ?? 'registry',
+      message: `registry unreachable at ${s.registry.url}: ${s.registry.error ?? 'no answer'}`,
+      details: { url: s.registry.url, error: s.registry.error },
+    });
   }
   if (on('deploy_failed')) {
     for (const d of deploys.values()) {
       if (d.status !== 'failed') continue;
-      out.push({ key: `deploy_failed:${d.service}`, rule: 'deploy_failed', subject: d.service, service: d.service, message: `${d.action} of ${d.service} failed${d.message ? `: ${d.message}` : ''}`, details: { action: d.action, recordId: d.id, at: d.at } });
+      out.push({
+        key: `deploy_failed:${d.service}`,
+        rule: 'deploy_failed',
+        subject: d.service,
+        service: d.service,
+        message: `${d.action} of ${d.service} failed${d.message ? `: ${d.message}` : ''}`,
+        details: { action: d.action, recordId: d.id, at: d.at },
+      });
     }
   }
   return { conditions: out, frozen };

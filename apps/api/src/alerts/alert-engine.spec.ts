@@ -21,7 +21,17 @@ function snapshot(over: Partial<HealthSnapshot> = {}): HealthSnapshot {
   };
 }
 
-const service = (over: Partial<ServiceHealth>): ServiceHealth => ({ id: 's1', name: 'web', mode: 'replicated', desired: 2, running: 2, recentFailures: 0, version: 1, ok: true, ...over });
+const service = (over: Partial<ServiceHealth>): ServiceHealth => ({
+  id: 's1',
+  name: 'web',
+  mode: 'replicated',
+  desired: 2,
+  running: 2,
+  recentFailures: 0,
+  version: 1,
+  ok: true,
+  ...over,
+});
 
 /** The engine over in-memory fakes of its adapters; every method it may call is stubbed, anything else throws. */
 function setup(rules: Partial<AlertRules> = {}) {
@@ -48,7 +58,10 @@ function setup(rules: Partial<AlertRules> = {}) {
   };
   const engine = new AlertEngine(
     { snapshot: () => snap, changes$: new Subject() } as any,
-    { tasks: jest.fn(async (name: string) => tasks.get(name) ?? []), inspect: jest.fn(async () => ({ Spec: { TaskTemplate: { Placement: { Constraints: ['node.labels.gpu==true'] } } } })) } as any,
+    {
+      tasks: jest.fn(async (name: string) => tasks.get(name) ?? []),
+      inspect: jest.fn(async () => ({ Spec: { TaskTemplate: { Placement: { Constraints: ['node.labels.gpu==true'] } } } })),
+    } as any,
     store as any,
     { read: async () => ({ rules: { ...structuredClone(DEFAULT_ALERT_RULES), ...rules } }) } as any,
     { notify: (n: AlertNotification) => sent.push(n) } as any,
@@ -74,7 +87,16 @@ function setup(rules: Partial<AlertRules> = {}) {
 }
 
 const failedTask = (id: string, at: number, exitCode = 137): TaskSummary => ({
-  id, serviceId: 's1', serviceName: 'web', slot: 1, nodeHostname: 'rog1', desiredState: 'shutdown', state: 'failed', exitCode, error: `task: non-zero exit (${exitCode})`, timestamp: new Date(at).toISOString(),
+  id,
+  serviceId: 's1',
+  serviceName: 'web',
+  slot: 1,
+  nodeHostname: 'rog1',
+  desiredState: 'shutdown',
+  state: 'failed',
+  exitCode,
+  error: `task: non-zero exit (${exitCode})`,
+  timestamp: new Date(at).toISOString(),
 });
 
 afterEach(() => jest.restoreAllMocks());
@@ -91,7 +113,9 @@ describe('AlertEngine', () => {
     await e.flush();
     e.at(45);
     await e.flush();
-    expect(e.sent.map((n) => [n.event, n.alert.rule, n.alert.message])).toEqual([['fired', 'replicas_below', 'service web: 1 of 2 replicas running']]);
+    expect(e.sent.map((n) => [n.event, n.alert.rule, n.alert.message])).toEqual([
+      ['fired', 'replicas_below', 'service web: 1 of 2 replicas running'],
+    ]);
     expect(e.sent[0].alert.startedAt).toBe(new Date(T0).toISOString());
     e.set({ services: [service({})] });
     e.at(50);
@@ -126,7 +150,9 @@ describe('AlertEngine', () => {
     }
     const fired = e.sent.filter((n) => n.alert.rule === 'task_failed');
     expect(fired).toHaveLength(1);
-    expect(fired[0].alert.message).toBe('service web: 1 task failed recently, the last exit code 137: stopped by signal 9 (SIGKILL: killed, most often for running out of memory (the memory limit or the node) or stopped by force)');
+    expect(fired[0].alert.message).toBe(
+      'service web: 1 task failed recently, the last exit code 137: stopped by signal 9 (SIGKILL: killed, most often for running out of memory (the memory limit or the node) or stopped by force)',
+    );
     expect(fired[0].alert.details).toMatchObject({ exitCode: 137, node: 'rog1' });
     // quiet for resolve_after (120 s) after the last failure: resolved
     e.at(18 + 121);
@@ -137,17 +163,37 @@ describe('AlertEngine', () => {
 
   it('names the failing constraint of a task no node can take', async () => {
     const e = setup();
-    e.tasks.set('web', [{ id: 't1', serviceId: 's1', desiredState: 'running', state: 'pending', error: 'no suitable node (scheduling constraints not satisfied on 3 nodes)' }]);
+    e.tasks.set('web', [
+      {
+        id: 't1',
+        serviceId: 's1',
+        desiredState: 'running',
+        state: 'pending',
+        error: 'no suitable node (scheduling constraints not satisfied on 3 nodes)',
+      },
+    ]);
     e.set({ services: [service({ running: 0, desired: 1, ok: false })] });
     await e.flush();
     const fired = e.sent.find((n) => n.alert.rule === 'task_failed')!;
-    expect(fired.alert.message).toBe('service web: a task cannot be scheduled: no suitable node (scheduling constraints not satisfied on 3 nodes); constraints: node.labels.gpu==true');
+    expect(fired.alert.message).toBe(
+      'service web: a task cannot be scheduled: no suitable node (scheduling constraints not satisfied on 3 nodes); constraints: node.labels.gpu==true',
+    );
   });
 
   it('a muted service fires nothing and records who muted; once the mute ends, the alert is sent', async () => {
     const e = setup();
-    e.mutes.push({ id: 1, scope: 'service', target: 'web', until: new Date(T0 + 60_000).toISOString(), createdAt: new Date(T0).toISOString(), actor: 'alice' });
-    e.set({ nodes: [{ id: 'n1', hostname: 'mini2', role: 'manager', state: 'ready', availability: 'active', ok: true }], services: [service({ running: 0, ok: false })] });
+    e.mutes.push({
+      id: 1,
+      scope: 'service',
+      target: 'web',
+      until: new Date(T0 + 60_000).toISOString(),
+      createdAt: new Date(T0).toISOString(),
+      actor: 'alice',
+    });
+    e.set({
+      nodes: [{ id: 'n1', hostname: 'mini2', role: 'manager', state: 'ready', availability: 'active', ok: true }],
+      services: [service({ running: 0, ok: false })],
+    });
     await e.flush();
     e.at(31);
     await e.flush();
@@ -188,9 +234,18 @@ describe('AlertEngine', () => {
 
   it('fires when the latest deploy or rollback of a service failed (from the deploy history), and resolves on a later success', async () => {
     const e = setup();
-    e.deploys.push({ id: 1, service: 'web', action: 'deploy', status: 'failed', at: '2026-11-30T10:00:00Z', message: 'did not converge: task exited with 1' });
+    e.deploys.push({
+      id: 1,
+      service: 'web',
+      action: 'deploy',
+      status: 'failed',
+      at: '2026-11-30T10:00:00Z',
+      message: 'did not converge: task exited with 1',
+    });
     await e.flush();
-    expect(e.sent.map((n) => [n.event, n.alert.rule, n.alert.severity, n.alert.message])).toEqual([['fired', 'deploy_failed', 'warning', 'deploy of web failed: did not converge: task exited with 1']]);
+    expect(e.sent.map((n) => [n.event, n.alert.rule, n.alert.severity, n.alert.message])).toEqual([
+      ['fired', 'deploy_failed', 'warning', 'deploy of web failed: did not converge: task exited with 1'],
+    ]);
     e.deploys.push({ id: 2, service: 'web', action: 'rollback', status: 'succeeded', at: '2026-11-30T10:01:00Z' });
     await e.flush();
     expect(e.sent.map((n) => n.event)).toEqual(['fired', 'resolved']);

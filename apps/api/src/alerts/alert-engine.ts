@@ -105,7 +105,13 @@ export class AlertEngine implements OnApplicationBootstrap, OnModuleDestroy {
     const now = Date.now();
     await this.readDeploys();
     this.refreshTasks(snapshot, rules, now);
-    const { conditions, frozen } = evaluateConditions({ snapshot, rules, now, tasks: new Map([...this.taskFacts].filter(([, f]) => f.facts).map(([k, f]) => [k, f.facts!])), deploys: this.deploys });
+    const { conditions, frozen } = evaluateConditions({
+      snapshot,
+      rules,
+      now,
+      tasks: new Map([...this.taskFacts].filter(([, f]) => f.facts).map(([k, f]) => [k, f.facts!])),
+      deploys: this.deploys,
+    });
     const mutes = await this.store.activeMutes(new Date(now).toISOString());
     const active = new Map(conditions.map((c) => [c.key, c]));
     for (const key of [...this.pending.keys()]) if (!active.has(key) || this.firing.has(key)) this.pending.delete(key);
@@ -145,7 +151,14 @@ export class AlertEngine implements OnApplicationBootstrap, OnModuleDestroy {
     });
     this.firing.set(c.key, alert);
     this.pending.delete(c.key);
-    await this.store.addEvents([{ alertId: alert.id, at, kind: 'fired', message: mute ? `${c.message} (muted by ${mute.actor} until ${mute.until}: not sent)` : c.message }]);
+    await this.store.addEvents([
+      {
+        alertId: alert.id,
+        at,
+        kind: 'fired',
+        message: mute ? `${c.message} (muted by ${mute.actor} until ${mute.until}: not sent)` : c.message,
+      },
+    ]);
     if (!mute) await this.send(alert, 'fired', at);
   }
 

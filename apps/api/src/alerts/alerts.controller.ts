@@ -3,13 +3,28 @@ import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from
 import type { FastifyRequest } from 'fastify';
 import { RequireRole } from '../auth/roles';
 import {
-  AlertChannelDto, AlertChannelInputDto, AlertDetailDto, AlertHistoryDto, AlertHistoryQuery, AlertIdParams, AlertMuteDto, AlertRulesDto, AlertsPageDto, AlertsQuery,
-  ChannelTestResultDto, CreateMuteDto, MuteAlertDto, MuteIdParams, UpdateAlertRulesDto,
+  AlertChannelDto,
+  AlertChannelInputDto,
+  AlertDetailDto,
+  AlertHistoryDto,
+  AlertHistoryQuery,
+  AlertIdParams,
+  AlertMuteDto,
+  AlertRulesDto,
+  AlertsPageDto,
+  AlertsQuery,
+  ChannelTestResultDto,
+  CreateMuteDto,
+  MuteAlertDto,
+  MuteIdParams,
+  UpdateAlertRulesDto,
 } from './alerts.dto';
 import { AlertsService } from './alerts.service';
 
 /** The caller's token name, for "who muted". */
-const Actor = createParamDecorator((_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<FastifyRequest>().principal?.name ?? 'anonymous');
+const Actor = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext) => ctx.switchToHttp().getRequest<FastifyRequest>().principal?.name ?? 'anonymous',
+);
 
 @ApiTags('alerts')
 @Controller('api/alerts')

@@ -1,7 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, IsArray, IsBoolean, IsEmail, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateIf,
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
 } from 'class-validator';
 import { ALERT_RULE_IDS, ALERT_SEVERITIES } from '@app/catalog';
 import type { AlertChannelRecord, AlertEventRecord, AlertMute, AlertRecord, AlertRule } from '@app/catalog';
@@ -125,7 +138,10 @@ export class AlertChannelInputDto {
   @IsIn(ALERT_RULE_IDS, { each: true, message: `each must be one of ${ALERT_RULE_IDS.join(', ')}` })
   rules?: string[];
 
-  @ApiPropertyOptional({ example: 'https://hooks.example.com/alerts', description: 'webhook, ntfy (the topic URL), slack (the incoming webhook URL)' })
+  @ApiPropertyOptional({
+    example: 'https://hooks.example.com/alerts',
+    description: 'webhook, ntfy (the topic URL), slack (the incoming webhook URL)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(2000)
@@ -156,7 +172,11 @@ export class AlertChannelInputDto {
   @Max(65535)
   port?: number;
 
-  @ApiPropertyOptional({ enum: EMAIL_TLS, default: 'starttls', description: 'email: starttls (required), tls (implicit, port 465) or none' })
+  @ApiPropertyOptional({
+    enum: EMAIL_TLS,
+    default: 'starttls',
+    description: 'email: starttls (required), tls (implicit, port 465) or none',
+  })
   @IsOptional()
   @IsIn(EMAIL_TLS, { message: `must be one of ${EMAIL_TLS.join(', ')}` })
   tls?: (typeof EMAIL_TLS)[number];
@@ -215,7 +235,8 @@ export class AlertRulesDto {
 export class UpdateAlertRulesDto {
   @ApiProperty({
     example: 'rules:\n  replicas_below:\n    for: 60s\n  node_drained:\n    enabled: false\n',
-    description: 'the whole file: `rules.<id>.enabled / severity / for / repeat / resolve_after`; a rule left out keeps its built-in values',
+    description:
+      'the whole file: `rules.<id>.enabled / severity / for / repeat / resolve_after`; a rule left out keeps its built-in values',
   })
   @IsString({ message: 'must be the YAML text of the rules file' })
   @MaxLength(65536)
@@ -231,7 +252,8 @@ export class AlertDto {
   @ApiPropertyOptional() service?: string;
   @ApiPropertyOptional() node?: string;
   @ApiProperty({ example: 'service web: 3 tasks failed recently, the last exit code 137: …' }) message: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'exit code, reason, constraints, replicas…' }) details?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'exit code, reason, constraints, replicas…' })
+  details?: Record<string, unknown>;
   @ApiProperty({ description: 'when the condition began to hold' }) startedAt: string;
   @ApiProperty() firedAt: string;
   @ApiPropertyOptional() resolvedAt?: string;
@@ -261,7 +283,10 @@ export class AlertMuteDto {
 }
 
 export class AlertChannelStatusDto {
-  @ApiProperty({ enum: ['ok', 'failing', 'untested', 'disabled'], description: 'failing: the last delivery failed (after its retries, or while they go on)' })
+  @ApiProperty({
+    enum: ['ok', 'failing', 'untested', 'disabled'],
+    description: 'failing: the last delivery failed (after its retries, or while they go on)',
+  })
   state: 'ok' | 'failing' | 'untested' | 'disabled';
   @ApiPropertyOptional() lastSuccessAt?: string;
   @ApiPropertyOptional() lastFailureAt?: string;
@@ -277,7 +302,11 @@ export class AlertChannelDto {
   @ApiProperty() enabled: boolean;
   @ApiProperty({ type: [String] }) severities: string[];
   @ApiProperty({ type: [String] }) rules: string[];
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'url, host, port, from, to, tls…; secrets (secret, token, password, a Slack URL\'s path) as ********' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: "url, host, port, from, to, tls…; secrets (secret, token, password, a Slack URL's path) as ********",
+  })
   config: Record<string, unknown>;
   @ApiProperty({ type: AlertChannelStatusDto }) status: AlertChannelStatusDto;
   @ApiProperty() createdAt: string;
@@ -345,7 +374,16 @@ export function toAlertEventDto(e: AlertEventRecord): AlertEventDto {
 }
 
 export function toAlertMuteDto(m: AlertMute): AlertMuteDto {
-  return { id: m.id, scope: m.scope, target: m.target, rule: m.rule, until: m.until, createdAt: m.createdAt, actor: m.actor, reason: m.reason };
+  return {
+    id: m.id,
+    scope: m.scope,
+    target: m.target,
+    rule: m.rule,
+    until: m.until,
+    createdAt: m.createdAt,
+    actor: m.actor,
+    reason: m.reason,
+  };
 }
 
 export function channelStatus(c: AlertChannelRecord, queued: number): AlertChannelStatusDto {

@@ -5,8 +5,22 @@ import { MASK } from '../common/mask-secrets';
 import { AlertDispatcher } from './alert-dispatcher';
 import { AlertEngine, toNotification } from './alert-engine';
 import {
-  AlertChannelDto, AlertChannelInputDto, AlertDetailDto, AlertHistoryDto, AlertMuteDto, AlertRulesDto, AlertRuleSetDto, AlertsPageDto, ChannelTestResultDto,
-  channelStatus, CreateMuteDto, MuteAlertDto, toAlertDto, toAlertEventDto, toAlertMuteDto, toAlertRuleDto,
+  AlertChannelDto,
+  AlertChannelInputDto,
+  AlertDetailDto,
+  AlertHistoryDto,
+  AlertMuteDto,
+  AlertRulesDto,
+  AlertRuleSetDto,
+  AlertsPageDto,
+  ChannelTestResultDto,
+  channelStatus,
+  CreateMuteDto,
+  MuteAlertDto,
+  toAlertDto,
+  toAlertEventDto,
+  toAlertMuteDto,
+  toAlertRuleDto,
 } from './alerts.dto';
 import { CHANNEL_ADAPTERS, ChannelType } from './channels';
 
@@ -62,14 +76,25 @@ export class AlertsService {
     const scope = body.scope ?? 'subject';
     const onlyRule = scope === 'rule' || (scope === 'subject' && !alert.service && !alert.node);
     const target: Pick<AlertMute, 'scope' | 'target'> =
-      scope === 'global' ? { scope: 'global' } : alert.service ? { scope: 'service', target: alert.service } : alert.node ? { scope: 'node', target: alert.node } : { scope: 'global' };
+      scope === 'global'
+        ? { scope: 'global' }
+        : alert.service
+          ? { scope: 'service', target: alert.service }
+          : alert.node
+            ? { scope: 'node', target: alert.node }
+            : { scope: 'global' };
     const mute = await this.addMute({ ...target, rule: onlyRule ? alert.rule : undefined }, body.duration, actor, body.reason, alert.id);
     await this.engine.evaluate();
     return mute;
   }
 
   async createMute(body: CreateMuteDto, actor: string): Promise<AlertMuteDto> {
-    const mute = await this.addMute({ scope: body.scope, target: body.scope === 'global' ? undefined : body.target, rule: body.rule }, body.duration, actor, body.reason);
+    const mute = await this.addMute(
+      { scope: body.scope, target: body.scope === 'global' ? undefined : body.target, rule: body.rule },
+      body.duration,
+      actor,
+      body.reason,
+    );
     await this.engine.evaluate();
     return mute;
   }
@@ -86,12 +111,32 @@ export class AlertsService {
     return toAlertMuteDto(mute);
   }
 
-  private async addMute(m: Pick<AlertMute, 'scope' | 'target' | 'rule'>, duration: string, actor: string, reason?: string, alertId?: number): Promise<AlertMuteDto> {
+  private async addMute(
+    m: Pick<AlertMute, 'scope' | 'target' | 'rule'>,
+    duration: string,
+    actor: string,
+    reason?: string,
+    alertId?: number,
+  ): Promise<AlertMuteDto> {
     const seconds = parseDuration(duration);
     if (!seconds || seconds > MAX_MUTE_SECONDS) throw new DomainError('INVALID', 'duration: must be more than 0 and at most 30 days');
     const now = new Date();
-    const mute = await this.store.addMute({ ...m, until: new Date(now.getTime() + seconds * 1000).toISOString(), createdAt: now.toISOString(), actor, reason });
-    await this.store.addEvents([{ alertId, at: mute.createdAt, kind: 'muted', actor, message: `${describeMute(mute)} muted by ${actor} until ${mute.until}${reason ? `: ${reason}` : ''}` }]);
+    const mute = await this.store.addMute({
+      ...m,
+      until: new Date(now.getTime() + seconds * 1000).toISOString(),
+      createdAt: now.toISOString(),
+      actor,
+      reason,
+    });
+    await this.store.addEvents([
+      {
+        alertId,
+        at: mute.createdAt,
+        kind: 'muted',
+        actor,
+        message: `${describeMute(mute)} muted by ${actor} until ${mute.until}${reason ? `: ${reason}` : ''}`,
+      },
+    ]);
     return toAlertMuteDto(mute);
   }
 
@@ -126,7 +171,18 @@ export class AlertsService {
     return this.dispatcher.sendOnce(
       channel,
       toNotification(
-        { id: 0, key: 'test', rule: 'test', severity: 'info', state: 'firing', subject: channel.name, message: `test of alert channel "${channel.name}", sent by ${actor}`, startedAt: at, firedAt: at, notifications: 0 },
+        {
+          id: 0,
+          key: 'test',
+          rule: 'test',
+          severity: 'info',
+          state: 'firing',
+          subject: channel.name,
+          message: `test of alert channel "${channel.name}", sent by ${actor}`,
+          startedAt: at,
+          firedAt: at,
+          notifications: 0,
+        },
         'test',
         at,
       ),
@@ -160,7 +216,10 @@ function describeMute(m: AlertMute): string {
 }
 
 /** A channel record from the request, checked by its adapter (INVALID naming each field); masked secrets take `stored`'s values. */
-function channelFrom(body: AlertChannelInputDto, stored?: Record<string, unknown>): Omit<AlertChannelRecord, 'id' | 'createdAt' | 'updatedAt' | 'consecutiveFailures'> {
+function channelFrom(
+  body: AlertChannelInputDto,
+  stored?: Record<string, unknown>,
+): Omit<AlertChannelRecord, 'id' | 'createdAt' | 'updatedAt' | 'consecutiveFailures'> {
   const adapter = CHANNEL_ADAPTERS[body.type as ChannelType];
   const config: Record<string, unknown> = {};
   for (const k of CONFIG_KEYS) if (body[k] !== undefined) config[k] = body[k];
@@ -173,7 +232,14 @@ function channelFrom(body: AlertChannelInputDto, stored?: Record<string, unknown
   }
   const errors = adapter.check(config);
   if (errors.length) throw new DomainError('INVALID', errors.join('; '));
-  return { name: body.name, type: body.type, enabled: body.enabled ?? true, severities: body.severities ?? [], rules: body.rules ?? [], config };
+  return {
+    name: body.name,
+    type: body.type,
+    enabled: body.enabled ?? true,
+    severities: body.severities ?? [],
+    rules: body.rules ?? [],
+    config,
+  };
 }
 
 /** Secrets as MASK; a URL that is itself the credential keeps its origin so the operator can tell which it is. */

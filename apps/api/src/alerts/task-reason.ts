@@ -31,7 +31,8 @@ export interface TaskFailureReason {
   error?: string;
 }
 
-const IMAGE_ERROR = /No such image|pull access denied|manifest unknown|manifest for .* not found|failed to resolve reference|error pulling image|repository does not exist|not found: manifest|toomanyrequests|unauthorized: /i;
+const IMAGE_ERROR =
+  /No such image|pull access denied|manifest unknown|manifest for .* not found|failed to resolve reference|error pulling image|repository does not exist|not found: manifest|toomanyrequests|unauthorized: /i;
 
 /** The plain reason a task failed, rejected or cannot be scheduled; `constraints` are the service's placement constraints. */
 export function explainTask(task: TaskSummary, constraints: string[] = []): TaskFailureReason {
@@ -40,7 +41,8 @@ export function explainTask(task: TaskSummary, constraints: string[] = []): Task
     const why = constraints.length ? `; constraints: ${constraints.join(', ')}` : '';
     return { kind: 'scheduling', reason: `cannot be scheduled: ${error}${why}`, constraints, error };
   }
-  if (error && IMAGE_ERROR.test(error)) return { kind: 'image', reason: `image pull failed (${task.image ?? 'the image'}): ${error}`, error };
+  if (error && IMAGE_ERROR.test(error))
+    return { kind: 'image', reason: `image pull failed (${task.image ?? 'the image'}): ${error}`, error };
   if (task.exitCode !== undefined && task.exitCode !== null && (task.state === 'failed' || task.exitCode !== 0)) {
     return { kind: 'exit', exitCode: task.exitCode, reason: `exit code ${task.exitCode}: ${exitCodeMeaning(task.exitCode)}`, error };
   }

@@ -28,7 +28,11 @@ export class AuditEntryDto {
   @ApiProperty({ example: 'operator' }) role: string;
   @ApiProperty({ example: 'POST /api/services/:name/deploy', description: 'the route, or the MCP tool' }) action: string;
   @ApiPropertyOptional({ example: 'web' }) target?: string;
-  @ApiPropertyOptional({ description: 'path, query and body (REST) or the tool arguments (MCP), secrets masked', type: 'object', additionalProperties: true })
+  @ApiPropertyOptional({
+    description: 'path, query and body (REST) or the tool arguments (MCP), secrets masked',
+    type: 'object',
+    additionalProperties: true,
+  })
   params?: unknown;
   @ApiPropertyOptional({ example: 200 }) status?: number;
   @ApiProperty({ enum: ['ok', 'error'] }) outcome: 'ok' | 'error';

@@ -87,6 +87,8 @@ function targetOf(params: Record<string, unknown>): string | undefined {
 
 function withoutEmpty(parts: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(parts).filter(([, v]) => v !== undefined && v !== null && v !== '' && !(typeof v === 'object' && Object.keys(v as object).length === 0)),
+    Object.entries(parts).filter(
+      ([, v]) => v !== undefined && v !== null && v !== '' && !(typeof v === 'object' && Object.keys(v as object).length === 0),
+    ),
   );
 }

@@ -16,7 +16,11 @@ export class AuditService {
   constructor(private readonly log: AuditLog) {}
 
   async record(input: AuditInput): Promise<void> {
-    const entry: AuditEntry = { ...input, at: input.at ?? new Date().toISOString(), params: input.params === undefined ? undefined : maskSecrets(input.params) };
+    const entry: AuditEntry = {
+      ...input,
+      at: input.at ?? new Date().toISOString(),
+      params: input.params === undefined ? undefined : maskSecrets(input.params),
+    };
     try {
       await this.log.append(entry);
     } catch (err) {

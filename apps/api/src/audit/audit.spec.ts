@@ -25,14 +25,23 @@ const flush = () => new Promise((r) => setImmediate(r));
 describe('AuditService', () => {
   it('masks the parameters before they are stored', async () => {
     const { appended, audit } = setup();
-    await audit.record({ source: 'rest', actor: 'a', role: 'operator', action: 'POST /x', outcome: 'ok', params: { body: { environment: ['DB_PASSWORD=hunter2'] } } });
+    await audit.record({
+      source: 'rest',
+      actor: 'a',
+      role: 'operator',
+      action: 'POST /x',
+      outcome: 'ok',
+      params: { body: { environment: ['DB_PASSWORD=hunter2'] } },
+    });
     expect(appended[0].params).toEqual({ body: { environment: ['DB_PASSWORD=********'] } });
     expect(appended[0].at).toMatch(/^\d{4}-\d\d-\d\dT/);
   });
 
   it('never fails the call when the log cannot be written', async () => {
     const log = { append: jest.fn(async () => Promise.reject(new Error('disk full'))) } as unknown as AuditLog;
-    await expect(new AuditService(log).record({ source: 'mcp', actor: 'a', role: 'admin', action: 't', outcome: 'ok' })).resolves.toBeUndefined();
+    await expect(
+      new AuditService(log).record({ source: 'mcp', actor: 'a', role: 'admin', action: 't', outcome: 'ok' }),
+    ).resolves.toBeUndefined();
   });
 });
 
@@ -53,10 +62,22 @@ describe('MCP call hooks', () => {
     const ctx = contexts.forPrincipal({ name: 'bot', role: 'operator' }, 'req-1');
     ctx.onCall!(tool('list_services', 'viewer', true), {}, { content: [] });
     ctx.onCall!(tool('scale_service', 'operator'), { name: 'web', replicas: 3 }, { content: [{ type: 'text', text: 'ok' }] });
-    ctx.onCall!(tool('stop_service', 'operator'), { name: 'db' }, { isError: true, content: [{ type: 'text', text: 'service db not found' }] });
+    ctx.onCall!(
+      tool('stop_service', 'operator'),
+      { name: 'db' },
+      { isError: true, content: [{ type: 'text', text: 'service db not found' }] },
+    );
     await flush();
     expect(appended.map((e) => e.action)).toEqual(['scale_service', 'stop_service']);
-    expect(appended[0]).toMatchObject({ source: 'mcp', actor: 'bot', role: 'operator', target: 'web', params: { name: 'web', replicas: 3 }, outcome: 'ok', requestId: 'req-1' });
+    expect(appended[0]).toMatchObject({
+      source: 'mcp',
+      actor: 'bot',
+      role: 'operator',
+      target: 'web',
+      params: { name: 'web', replicas: 3 },
+      outcome: 'ok',
+      requestId: 'req-1',
+    });
     expect(appended[1]).toMatchObject({ target: 'db', outcome: 'error', error: 'service db not found' });
   });
 

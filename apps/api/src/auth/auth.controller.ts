@@ -30,7 +30,11 @@ export class AuthController {
   @RequireRole('admin')
   @ApiCreatedResponse({ type: CreatedTokenDto })
   async createToken(@Body() body: CreateTokenDto): Promise<CreatedTokenDto> {
-    const { record, token } = await this.tokens.create({ name: body.name, role: body.role, expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined });
+    const { record, token } = await this.tokens.create({
+      name: body.name,
+      role: body.role,
+      expiresAt: body.expiresAt ? new Date(body.expiresAt) : undefined,
+    });
     return { ...toApiTokenDto(record), token };
   }
 

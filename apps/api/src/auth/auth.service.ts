@@ -45,7 +45,9 @@ export class AuthService {
     if (request.principal) return request.principal;
     const token = bearerToken(request);
     if (token === undefined) {
-      throw new UnauthorizedException('missing bearer token: send "Authorization: Bearer <token>" (an admin issues tokens at POST /api/auth/tokens)');
+      throw new UnauthorizedException(
+        'missing bearer token: send "Authorization: Bearer <token>" (an admin issues tokens at POST /api/auth/tokens)',
+      );
     }
     const address = request.ip;
     const wait = this.limiter.blockedFor(address);

@@ -56,7 +56,9 @@ describe('the guard’s decision', () => {
   });
 
   it('refuses a role below the route’s, naming both', () => {
-    expect(forbiddenReason({ kind: 'role', role: 'operator' }, viewer, 'POST /x')).toBe('forbidden: needs operator; the token "reader" is viewer');
+    expect(forbiddenReason({ kind: 'role', role: 'operator' }, viewer, 'POST /x')).toBe(
+      'forbidden: needs operator; the token "reader" is viewer',
+    );
     expect(forbiddenReason({ kind: 'role', role: 'operator' }, admin, 'POST /x')).toBeNull();
   });
 
@@ -73,7 +75,9 @@ describe('the guard’s decision', () => {
         switchToHttp: () => ({ getRequest: () => request, getResponse: () => ({ header: jest.fn() }) }),
       }) as unknown as ExecutionContext;
     const authAs = (principal: object | Error) =>
-      ({ authenticate: jest.fn(async () => (principal instanceof Error ? Promise.reject(principal) : principal)) }) as unknown as AuthService;
+      ({
+        authenticate: jest.fn(async () => (principal instanceof Error ? Promise.reject(principal) : principal)),
+      }) as unknown as AuthService;
     const request = { method: 'POST', url: '/x', routeOptions: { url: '/x' } };
 
     it('lets a public route through without authenticating', async () => {
@@ -83,10 +87,16 @@ describe('the guard’s decision', () => {
     });
 
     it('passes on the 401 of a missing token, then checks the role', async () => {
-      await expect(new AuthGuard(reflector, authAs(new UnauthorizedException('missing'))).canActivate(context('deploy', request))).rejects.toBeInstanceOf(UnauthorizedException);
-      await expect(new AuthGuard(reflector, authAs(viewer)).canActivate(context('deploy', request))).rejects.toBeInstanceOf(ForbiddenException);
+      await expect(
+        new AuthGuard(reflector, authAs(new UnauthorizedException('missing'))).canActivate(context('deploy', request)),
+      ).rejects.toBeInstanceOf(UnauthorizedException);
+      await expect(new AuthGuard(reflector, authAs(viewer)).canActivate(context('deploy', request))).rejects.toBeInstanceOf(
+        ForbiddenException,
+      );
       await expect(new AuthGuard(reflector, authAs(admin)).canActivate(context('deploy', request))).resolves.toBe(true);
-      await expect(new AuthGuard(reflector, authAs(admin)).canActivate(context('forgotten', request))).rejects.toBeInstanceOf(ForbiddenException);
+      await expect(new AuthGuard(reflector, authAs(admin)).canActivate(context('forgotten', request))).rejects.toBeInstanceOf(
+        ForbiddenException,
+      );
     });
   });
 });

@@ -36,7 +36,11 @@ export class RouteRoles {
         if (method === undefined) continue;
         const paths = [Reflect.getMetadata(PATH_METADATA, handler) as string | string[] | undefined].flat();
         for (const sub of paths) {
-          routes.push({ method: RequestMethod[method], path: openApiPath(prefix, sub ?? ''), access: routeAccess(this.reflector, [handler, type]) });
+          routes.push({
+            method: RequestMethod[method],
+            path: openApiPath(prefix, sub ?? ''),
+            access: routeAccess(this.reflector, [handler, type]),
+          });
         }
       }
     }
@@ -45,6 +49,9 @@ export class RouteRoles {
 }
 
 function openApiPath(prefix: string, sub: string): string {
-  const joined = `/${[prefix, sub].map((p) => p.replace(/^\/+|\/+$/g, '')).filter(Boolean).join('/')}`;
+  const joined = `/${[prefix, sub]
+    .map((p) => p.replace(/^\/+|\/+$/g, ''))
+    .filter(Boolean)
+    .join('/')}`;
   return joined.replace(/:(\w+)/g, '{$1}');
 }

@@ -77,7 +77,10 @@ export class TokenService implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const active = (await this.store.list()).filter((t) => isUsable(t, now));
     if (active.some((t) => t.name === input.name)) {
-      throw new DomainError('CONFLICT', `a usable token named "${input.name}" exists; revoke it or choose another name (the audit log tells tokens apart by name)`);
+      throw new DomainError(
+        'CONFLICT',
+        `a usable token named "${input.name}" exists; revoke it or choose another name (the audit log tells tokens apart by name)`,
+      );
     }
     const token = generateToken();
     const record = await this.store.insert({
@@ -165,7 +168,8 @@ export class TokenService implements OnApplicationBootstrap, OnModuleDestroy {
     // the lookup is by hash (an index); compare again in constant time so no path depends on a byte-wise compare
     if (!record || !hashesEqual(hash, record.hash) || !isRole(record.role)) throw new TokenRefused('invalid token');
     if (record.revokedAt) throw new TokenRefused(`token "${record.name}" was revoked at ${record.revokedAt}`);
-    if (record.expiresAt && record.expiresAt <= now.toISOString()) throw new TokenRefused(`token "${record.name}" expired at ${record.expiresAt}`);
+    if (record.expiresAt && record.expiresAt <= now.toISOString())
+      throw new TokenRefused(`token "${record.name}" expired at ${record.expiresAt}`);
     if (!record.lastUsedAt || now.getTime() - Date.parse(record.lastUsedAt) > TOUCH_EVERY_MS) {
       void this.store.touch(record.id, now).catch(() => undefined);
     }

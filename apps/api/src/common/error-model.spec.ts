@@ -103,7 +103,12 @@ describe('the error model', () => {
   });
 
   it('answers malformed JSON with a 400, not a 500', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/probe/scale', headers: { 'content-type': 'application/json' }, payload: '{"replicas":' });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/probe/scale',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"replicas":',
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json()).toMatchObject({ statusCode: 400, error: 'Bad Request' });
     expect(res.json().message).toMatch(/JSON/i);

@@ -2,13 +2,22 @@ import { isSecretKey, MASK, maskEnvironment, maskSecrets, maskYamlText, restoreM
 
 describe('mask-secrets', () => {
   it('recognises secret-looking keys in any case and position', () => {
-    for (const k of ['DB_PASSWORD', 'password', 'GITHUB_TOKEN', 'client_secret', 'API_KEY', 'apiKey', 'PASSWD']) expect(isSecretKey(k)).toBe(true);
+    for (const k of ['DB_PASSWORD', 'password', 'GITHUB_TOKEN', 'client_secret', 'API_KEY', 'apiKey', 'PASSWD'])
+      expect(isSecretKey(k)).toBe(true);
     for (const k of ['PATH', 'NODE_ENV', 'replicas', 'image', 'USER']) expect(isSecretKey(k)).toBe(false);
   });
 
   it('masks the values of a map and of a KEY=value list, keeping the keys and the rest', () => {
-    expect(maskEnvironment({ DB_PASSWORD: 'hunter2', MODE: 'prod', EMPTY_TOKEN: '' })).toEqual({ DB_PASSWORD: MASK, MODE: 'prod', EMPTY_TOKEN: '' });
-    expect(maskEnvironment(['API_KEY=abc=def', 'MODE=prod', 'SECRET_FROM_HOST'])).toEqual([`API_KEY=${MASK}`, 'MODE=prod', 'SECRET_FROM_HOST']);
+    expect(maskEnvironment({ DB_PASSWORD: 'hunter2', MODE: 'prod', EMPTY_TOKEN: '' })).toEqual({
+      DB_PASSWORD: MASK,
+      MODE: 'prod',
+      EMPTY_TOKEN: '',
+    });
+    expect(maskEnvironment(['API_KEY=abc=def', 'MODE=prod', 'SECRET_FROM_HOST'])).toEqual([
+      `API_KEY=${MASK}`,
+      'MODE=prod',
+      'SECRET_FROM_HOST',
+    ]);
   });
 
   it('masks deep: environment maps, Engine Env lists and secret-named fields, without touching the input', () => {
@@ -28,7 +37,15 @@ describe('mask-secrets', () => {
   });
 
   it('masks YAML text sent as a definition, both map and list forms', () => {
-    const yaml = ['name: db', 'image: postgres:16', 'environment:', '  POSTGRES_PASSWORD: s3cret', '  - "API_TOKEN=abc"', '  MODE: prod', 'secrets: [db_password]'].join('\n');
+    const yaml = [
+      'name: db',
+      'image: postgres:16',
+      'environment:',
+      '  POSTGRES_PASSWORD: s3cret',
+      '  - "API_TOKEN=abc"',
+      '  MODE: prod',
+      'secrets: [db_password]',
+    ].join('\n');
     const out = maskYamlText(yaml);
     expect(out).toContain(`POSTGRES_PASSWORD: ${MASK}`);
     expect(out).toContain(`- "API_TOKEN=${MASK}"`);
@@ -39,8 +56,17 @@ describe('mask-secrets', () => {
   });
 
   it('restores masked values from the stored definition, so an edit round trip keeps secrets', () => {
-    const stored = { name: 'db', environment: { DB_PASSWORD: 's3cret', MODE: 'prod' }, command: ['run'], deploy: { labels: ['API_KEY=k1', 'X=1'] } };
-    const edited = { ...maskSecrets(stored), deploy: { labels: [`API_KEY=${MASK}`, 'X=2', `NEW_KEY=${MASK}`] }, environment: { DB_PASSWORD: MASK, MODE: 'dev' } };
+    const stored = {
+      name: 'db',
+      environment: { DB_PASSWORD: 's3cret', MODE: 'prod' },
+      command: ['run'],
+      deploy: { labels: ['API_KEY=k1', 'X=1'] },
+    };
+    const edited = {
+      ...maskSecrets(stored),
+      deploy: { labels: [`API_KEY=${MASK}`, 'X=2', `NEW_KEY=${MASK}`] },
+      environment: { DB_PASSWORD: MASK, MODE: 'dev' },
+    };
     expect(restoreMaskedSecrets(edited, stored)).toEqual({
       name: 'db',
       environment: { DB_PASSWORD: 's3cret', MODE: 'dev' },
@@ -59,6 +85,8 @@ describe('restoreMaskedYamlText', () => {
     const masked = maskYamlText(stored);
     expect(masked).not.toContain('s3cret');
     const edited = masked.replace('MODE: prod', 'MODE: test').replace('API_TOKEN: ********', 'API_TOKEN: new-one');
-    expect(restoreMaskedYamlText(edited, stored)).toBe('name: db\nenvironment:\n  DB_PASSWORD: s3cret # kept\n  MODE: test\n  API_TOKEN: new-one\n');
+    expect(restoreMaskedYamlText(edited, stored)).toBe(
+      'name: db\nenvironment:\n  DB_PASSWORD: s3cret # kept\n  MODE: test\n  API_TOKEN: new-one\n',
+    );
   });
 });

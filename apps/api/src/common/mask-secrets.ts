@@ -24,7 +24,10 @@ export function maskEnvironment<T>(env: T): T {
   if (Array.isArray(env)) return env.map((e) => (typeof e === 'string' ? maskEnvEntry(e) : e)) as T;
   if (env && typeof env === 'object') {
     return Object.fromEntries(
-      Object.entries(env as Record<string, unknown>).map(([k, v]) => [k, isSecretKey(k) && v !== null && v !== undefined && v !== '' ? MASK : v]),
+      Object.entries(env as Record<string, unknown>).map(([k, v]) => [
+        k,
+        isSecretKey(k) && v !== null && v !== undefined && v !== '' ? MASK : v,
+      ]),
     ) as T;
   }
   return env;
@@ -85,7 +88,9 @@ function restore(incoming: unknown, stored: unknown, depth: number): unknown {
   if (depth > 32 || stored === undefined || stored === null) return incoming;
   if (Array.isArray(incoming)) {
     const storedList = Array.isArray(stored) ? stored : [];
-    const byKey = new Map(storedList.filter((s): s is string => typeof s === 'string' && s.includes('=')).map((s) => [s.slice(0, s.indexOf('=')), s]));
+    const byKey = new Map(
+      storedList.filter((s): s is string => typeof s === 'string' && s.includes('=')).map((s) => [s.slice(0, s.indexOf('=')), s]),
+    );
     return incoming.map((item, i) => {
       if (typeof item === 'string' && item.endsWith(`=${MASK}`)) return byKey.get(item.slice(0, -MASK.length - 1)) ?? item;
       return restore(item, storedList[i], depth + 1);
@@ -94,7 +99,10 @@ function restore(incoming: unknown, stored: unknown, depth: number): unknown {
   if (incoming && typeof incoming === 'object') {
     const from = stored && typeof stored === 'object' ? (stored as Record<string, unknown>) : {};
     return Object.fromEntries(
-      Object.entries(incoming as Record<string, unknown>).map(([k, v]) => [k, v === MASK && k in from ? from[k] : restore(v, from[k], depth + 1)]),
+      Object.entries(incoming as Record<string, unknown>).map(([k, v]) => [
+        k,
+        v === MASK && k in from ? from[k] : restore(v, from[k], depth + 1),
+      ]),
     );
   }
   return incoming;

@@ -5,7 +5,11 @@ import { BOOLEAN_FLAG_RULE, parseBooleanFlag } from '@app/catalog';
 
 /** An optional true/false flag, from a query string ("true"/"false") or a JSON body; anything else is a 400 naming it. */
 export function OptionalBooleanFlag(): PropertyDecorator {
-  return applyDecorators(IsOptional(), Transform(({ value }) => parseBooleanFlag(value)), IsBoolean({ message: `$property ${BOOLEAN_FLAG_RULE}` }));
+  return applyDecorators(
+    IsOptional(),
+    Transform(({ value }) => parseBooleanFlag(value)),
+    IsBoolean({ message: `$property ${BOOLEAN_FLAG_RULE}` }),
+  );
 }
 
 /** Flattens nested class-validator errors into "path.to.field: rule; …" so a 400 names the field. */

@@ -48,7 +48,10 @@ export class AppConfig {
       pollIntervalSeconds: env.REGISTRY_POLL_INTERVAL ?? (env.REGISTRY_NOTIFY_SECRET ? 0 : 300),
       redeployDebounceMs: env.REGISTRY_REDEPLOY_DEBOUNCE_MS,
     };
-    this.corsOrigins = (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+    this.corsOrigins = (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean);
     this.mcp = { readOnly: env.MCP_READ_ONLY === 'true' };
   }
 }

@@ -3,8 +3,7 @@ import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min,
 import { parseDockerHost } from '@app/swarm';
 import { isSecretKey, MASK } from '../common/mask-secrets';
 
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 
 /**
  * Every environment variable the app reads, with its rule and default. Parsed
@@ -55,7 +54,9 @@ export class Environment {
 
   /** Comma-separated origins allowed to call the API from a browser; unset: no CORS headers at all. */
   @IsOptional()
-  @Matches(/^\s*https?:\/\/[^\s,/]+\s*(,\s*https?:\/\/[^\s,/]+\s*)*$/, { message: 'must be comma-separated origins like https://ops.example.com' })
+  @Matches(/^\s*https?:\/\/[^\s,/]+\s*(,\s*https?:\/\/[^\s,/]+\s*)*$/, {
+    message: 'must be comma-separated origins like https://ops.example.com',
+  })
   CORS_ORIGINS?: string;
 
   @Transform(toInt)
@@ -103,7 +104,8 @@ export function validateEnvironment(raw: Record<string, unknown>): Environment {
   const defined = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined && v !== ''));
   const env = plainToInstance(Environment, defined, { exposeDefaultValues: true });
   const problems = validateSync(env, { stopAtFirstError: true }).map(
-    (e) => `  ${e.property}=${isSecretKey(e.property) ? JSON.stringify(MASK) : JSON.stringify(defined[e.property] ?? '')}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+    (e) =>
+      `  ${e.property}=${isSecretKey(e.property) ? JSON.stringify(MASK) : JSON.stringify(defined[e.property] ?? '')}: ${Object.values(e.constraints ?? {}).join('; ')}`,
   );
   try {
     parseDockerHost(env.DOCKER_HOST, env.DOCKER_TLS_VERIFY, env.DOCKER_CERT_PATH);

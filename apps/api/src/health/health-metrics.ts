@@ -8,14 +8,49 @@ import type { HealthSnapshot } from './health-snapshot';
 @Injectable()
 export class HealthMetrics implements OnModuleInit {
   readonly registry = new Registry();
-  private readonly nodes = new Gauge({ name: 'swarm_nodes', help: 'Nodes by state and availability', labelNames: ['state', 'availability'], registers: [this.registry] });
-  private readonly desired = new Gauge({ name: 'swarm_service_replicas_desired', help: 'Desired replicas per service', labelNames: ['service'], registers: [this.registry] });
-  private readonly running = new Gauge({ name: 'swarm_service_replicas_running', help: 'Running replicas per service', labelNames: ['service'], registers: [this.registry] });
-  private readonly pollDuration = new Histogram({ name: 'swarm_health_poll_duration_seconds', help: 'Duration of a health poll', buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry] });
+  private readonly nodes = new Gauge({
+    name: 'swarm_nodes',
+    help: 'Nodes by state and availability',
+    labelNames: ['state', 'availability'],
+    registers: [this.registry],
+  });
+  private readonly desired = new Gauge({
+    name: 'swarm_service_replicas_desired',
+    help: 'Desired replicas per service',
+    labelNames: ['service'],
+    registers: [this.registry],
+  });
+  private readonly running = new Gauge({
+    name: 'swarm_service_replicas_running',
+    help: 'Running replicas per service',
+    labelNames: ['service'],
+    registers: [this.registry],
+  });
+  private readonly pollDuration = new Histogram({
+    name: 'swarm_health_poll_duration_seconds',
+    help: 'Duration of a health poll',
+    buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
   private readonly dockerUp = new Gauge({ name: 'swarm_docker_up', help: '1 when the Docker Engine answers', registers: [this.registry] });
-  private readonly registryUp = new Gauge({ name: 'swarm_registry_up', help: '1 when the registry answers (0 also when none is configured)', registers: [this.registry] });
-  private readonly requests = new Counter({ name: 'http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
-  private readonly latency = new Histogram({ name: 'http_request_duration_seconds', help: 'HTTP request latency', labelNames: ['method', 'route'], buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry] });
+  private readonly registryUp = new Gauge({
+    name: 'swarm_registry_up',
+    help: '1 when the registry answers (0 also when none is configured)',
+    registers: [this.registry],
+  });
+  private readonly requests = new Counter({
+    name: 'http_requests_total',
+    help: 'HTTP requests',
+    labelNames: ['method', 'route', 'status'],
+    registers: [this.registry],
+  });
+  private readonly latency = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency',
+    labelNames: ['method', 'route'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
 
   constructor(private readonly http: HttpAdapterHost) {
     collectDefaultMetrics({ register: this.registry });

@@ -11,11 +11,29 @@ import { HealthMonitor, type HealthMonitorMode } from './health-monitor';
 import type { ChangeEvent } from './health-snapshot';
 
 const node: NodeSummary = {
-  id: 'n1', hostname: 'mini2', role: 'manager', leader: true, availability: 'active', state: 'ready', cpus: 2, memoryBytes: 1e9,
-  genericResources: [], labels: {}, engineLabels: {}, version: 1,
+  id: 'n1',
+  hostname: 'mini2',
+  role: 'manager',
+  leader: true,
+  availability: 'active',
+  state: 'ready',
+  cpus: 2,
+  memoryBytes: 1e9,
+  genericResources: [],
+  labels: {},
+  engineLabels: {},
+  version: 1,
 };
 const web = (running: number): LiveService => ({
-  id: 's1', name: 'web', image: 'x', mode: 'replicated', replicasDesired: 2, replicasRunning: running, ports: [], labels: {}, version: 4,
+  id: 's1',
+  name: 'web',
+  image: 'x',
+  mode: 'replicated',
+  replicasDesired: 2,
+  replicasRunning: running,
+  ports: [],
+  labels: {},
+  version: 4,
 });
 
 /** A monitor over loud mocks; `swarm` says what each poll finds (an Error: Docker is unreachable). */
@@ -37,7 +55,11 @@ function setup(mode: HealthMonitorMode, swarm: Array<LiveService[] | Error>) {
       },
       recentTaskFailures: async () => new Map(),
     }),
-    strictMock<SwarmEvents>('SwarmEvents', { connected: true, events$: events$.asObservable(), connected$: new Subject<boolean>().asObservable() }),
+    strictMock<SwarmEvents>('SwarmEvents', {
+      connected: true,
+      events$: events$.asObservable(),
+      connected$: new Subject<boolean>().asObservable(),
+    }),
     strictMock<RegistryClient>('RegistryClient', { url: undefined }),
     strictMock<HealthHistory>('HealthHistory', { record: jest.fn(async (events: unknown[]) => void recorded.push(...events)) }),
     strictMock<HealthMetrics>('HealthMetrics', { observe: jest.fn() }),
@@ -51,16 +73,27 @@ function setup(mode: HealthMonitorMode, swarm: Array<LiveService[] | Error>) {
 describe('HealthMonitor', () => {
   it('says the first poll has not finished before it has', () => {
     const { monitor } = setup('background', [[web(2)]]);
-    expect(monitor.snapshot()).toMatchObject({ status: 'degraded', reasons: ['the first health poll has not finished yet'], docker: { endpoint: 'tcp://10.99.1.2:2375' } });
+    expect(monitor.snapshot()).toMatchObject({
+      status: 'degraded',
+      reasons: ['the first health poll has not finished yet'],
+      docker: { endpoint: 'tcp://10.99.1.2:2375' },
+    });
   });
 
   it('turns polls into a snapshot, change events and (in the app) history transitions', async () => {
     const { monitor, changes, recorded } = setup('background', [[web(2)], [web(1)]]);
     await monitor.poll();
-    expect(monitor.snapshot()).toMatchObject({ status: 'healthy', reasons: [], services: [{ name: 'web', running: 2, desired: 2, ok: true }] });
+    expect(monitor.snapshot()).toMatchObject({
+      status: 'healthy',
+      reasons: [],
+      services: [{ name: 'web', running: 2, desired: 2, ok: true }],
+    });
     await monitor.poll();
     expect(monitor.snapshot()).toMatchObject({ status: 'degraded', reasons: ['service web: 1 of 2 replicas running'] });
-    expect(changes.map((c) => [c.type, c.subject, c.action])).toEqual([['health', 'cluster', 'degraded'], ['replicas', 'web', 'changed']]);
+    expect(changes.map((c) => [c.type, c.subject, c.action])).toEqual([
+      ['health', 'cluster', 'degraded'],
+      ['replicas', 'web', 'changed'],
+    ]);
     expect(recorded).toEqual([
       expect.objectContaining({ kind: 'cluster', status: 'degraded', previous: 'healthy' }),
       expect.objectContaining({ kind: 'service', subject: 'web', status: 'degraded', message: 'service web: 1 of 2 running' }),
@@ -68,7 +101,10 @@ describe('HealthMonitor', () => {
   });
 
   it('with Docker unreachable keeps the last known services, says why, and records the loss', async () => {
-    const { monitor, recorded } = setup('background', [[web(2)], new DomainError('UNAVAILABLE', 'Docker at tcp://10.99.1.2:2375 is unreachable')]);
+    const { monitor, recorded } = setup('background', [
+      [web(2)],
+      new DomainError('UNAVAILABLE', 'Docker at tcp://10.99.1.2:2375 is unreachable'),
+    ]);
     await monitor.poll();
     await monitor.poll();
     expect(monitor.snapshot()).toMatchObject({

@@ -156,7 +156,8 @@ export class HealthMonitor implements OnApplicationBootstrap, OnModuleDestroy {
     this.metrics.observe(next);
     for (const change of diffSnapshots(previous, next, result.at)) this.changes.next(change);
     const moved = this.mode === 'background' ? transitions(previous, next, result.at) : [];
-    if (moved.length) await this.history.record(moved).catch((err) => this.logger.warn(`health history not recorded: ${(err as Error).message}`));
+    if (moved.length)
+      await this.history.record(moved).catch((err) => this.logger.warn(`health history not recorded: ${(err as Error).message}`));
   }
 }
 

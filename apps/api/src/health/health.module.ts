@@ -4,5 +4,9 @@ import { HealthMetrics } from './health-metrics';
 import { HealthMonitor } from './health-monitor';
 import { HealthService } from './health.service';
 
-@Module({ controllers: [HealthController], providers: [HealthMonitor, HealthMetrics, HealthService], exports: [HealthService, HealthMonitor] })
+@Module({
+  controllers: [HealthController],
+  providers: [HealthMonitor, HealthMetrics, HealthService],
+  exports: [HealthService, HealthMonitor],
+})
 export class HealthModule {}

@@ -14,11 +14,29 @@ const NEW = d('b');
 const NEWER = d('c');
 
 function live(name: string, digest: string, image = `${HOST}/busybox:1.0`): LiveService {
-  return { id: name, name, image, imageDigest: digest, mode: 'replicated', replicasDesired: 1, replicasRunning: 1, ports: [], labels: {}, version: 1 };
+  return {
+    id: name,
+    name,
+    image,
+    imageDigest: digest,
+    mode: 'replicated',
+    replicasDesired: 1,
+    replicasRunning: 1,
+    ports: [],
+    labels: {},
+    version: 1,
+  };
 }
 
 const push = (digest: string, timestamp: string, tag = '1.0') => ({
-  events: [{ id: `${digest}-${timestamp}`, action: 'push', timestamp, target: { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', repository: 'busybox', tag, digest } }],
+  events: [
+    {
+      id: `${digest}-${timestamp}`,
+      action: 'push',
+      timestamp,
+      target: { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', repository: 'busybox', tag, digest },
+    },
+  ],
 });
 
 /** Every dependency a strict mock: a call the test did not expect fails loudly. */
@@ -31,7 +49,14 @@ function setup(opts: { policy?: string; services?: LiveService[]; debounceMs?: n
   const deployments = {
     deployService: jest.fn(async (name: string) => {
       state.services = state.services.map((s) => (s.name === name ? live(name, state.tag!) : s));
-      return { name, action: 'updated', image: '', historyId: 7, warnings: [], convergence: { outcome: 'converged', message: '1/1 replicas running' } };
+      return {
+        name,
+        action: 'updated',
+        image: '',
+        historyId: 7,
+        warnings: [],
+        convergence: { outcome: 'converged', message: '1/1 replicas running' },
+      };
     }),
     rollbackService: jest.fn(),
   };
@@ -83,7 +108,7 @@ describe('ImageUpdates', () => {
     expect(events.filter((e) => e.action === 'available')).toHaveLength(1);
   });
 
-  it('clears the update once the service runs the tag\'s digest', async () => {
+  it("clears the update once the service runs the tag's digest", async () => {
     const { updates, events, state } = setup();
     state.tag = NEW;
     await updates.evaluate();
@@ -103,7 +128,9 @@ describe('ImageUpdates', () => {
   });
 
   it('follows only services on the configured registry with a pinned digest', async () => {
-    const { updates, state, registry } = setup({ services: [live('hub', OLD, 'docker.io/library/nginx:1'), { ...live('unpinned', OLD), imageDigest: undefined }] });
+    const { updates, state, registry } = setup({
+      services: [live('hub', OLD, 'docker.io/library/nginx:1'), { ...live('unpinned', OLD), imageDigest: undefined }],
+    });
     state.tag = NEW;
     await updates.evaluate();
     expect(updates.list()).toEqual([]);
@@ -128,7 +155,14 @@ describe('ImageUpdates', () => {
     const { updates, state, deployments } = setup({ policy: 'redeploy', debounceMs: 20 });
     deployments.deployService.mockImplementationOnce(async (name: string) => {
       state.services = [live(name, NEW)];
-      return { name, action: 'updated', image: '', historyId: 8, warnings: [], convergence: { outcome: 'failed', message: '0/1 replicas running; task: non-zero exit (1)' } };
+      return {
+        name,
+        action: 'updated',
+        image: '',
+        historyId: 8,
+        warnings: [],
+        convergence: { outcome: 'failed', message: '0/1 replicas running; task: non-zero exit (1)' },
+      };
     });
     deployments.rollbackService.mockImplementationOnce(async () => {
       state.services = [live('web', OLD)];
@@ -139,7 +173,9 @@ describe('ImageUpdates', () => {
     expect(deployments.rollbackService).toHaveBeenCalledWith('web', 'registry');
     const update = updates.get('web')!;
     expect(update.redeploy).toMatchObject({ state: 'rolled-back', historyId: 8 });
-    expect(update.redeploy!.message).toBe(`redeploy to ${'b'.repeat(12)} failed (failed: 0/1 replicas running; task: non-zero exit (1)); rolled back to ${'a'.repeat(12)}`);
+    expect(update.redeploy!.message).toBe(
+      `redeploy to ${'b'.repeat(12)} failed (failed: 0/1 replicas running; task: non-zero exit (1)); rolled back to ${'a'.repeat(12)}`,
+    );
     await updates.notify(push(NEW, new Date().toISOString()));
     await settle(200);
     expect(deployments.deployService).toHaveBeenCalledTimes(1);
@@ -162,7 +198,11 @@ describe('ImageUpdates', () => {
     state.tag = NEW;
     await updates.evaluate();
     expect(updates.get('web')?.policy).toBe('notify');
-    (updates as unknown as { catalog: { definition: jest.Mock } }).catalog.definition.mockImplementation(async (name: string) => ({ name, image: `${HOST}/busybox:1.0`, 'x-update': 'redeploy' }));
+    (updates as unknown as { catalog: { definition: jest.Mock } }).catalog.definition.mockImplementation(async (name: string) => ({
+      name,
+      image: `${HOST}/busybox:1.0`,
+      'x-update': 'redeploy',
+    }));
     await updates.evaluate();
     await settle(100);
     expect(deployments.deployService).toHaveBeenCalledTimes(1);

@@ -217,11 +217,19 @@ export class ImageUpdates implements OnApplicationBootstrap, OnModuleDestroy {
     let failure: string;
     let historyId: number | undefined;
     try {
-      const result = await this.deployments.deployService(service, { wait: true, timeoutSeconds: REDEPLOY_WAIT_SECONDS, actor: 'registry' });
+      const result = await this.deployments.deployService(service, {
+        wait: true,
+        timeoutSeconds: REDEPLOY_WAIT_SECONDS,
+        actor: 'registry',
+      });
       historyId = result.historyId;
       if (result.convergence?.outcome === 'converged') {
         this.failed.delete(service);
-        this.setRedeploy(service, { state: 'converged', at: new Date().toISOString(), historyId, message: result.convergence.message }, 'redeployed');
+        this.setRedeploy(
+          service,
+          { state: 'converged', at: new Date().toISOString(), historyId, message: result.convergence.message },
+          'redeployed',
+        );
         // the service runs the new digest now: clear its update without waiting for the monitor's next look
         await this.evaluate();
         return;
@@ -230,7 +238,12 @@ export class ImageUpdates implements OnApplicationBootstrap, OnModuleDestroy {
     } catch (err) {
       failure = (err as Error).message;
     }
-    let state: RedeployStateDto = { state: 'failed', at: new Date().toISOString(), historyId, message: `redeploy to ${shortDigest(target)} failed (${failure})` };
+    let state: RedeployStateDto = {
+      state: 'failed',
+      at: new Date().toISOString(),
+      historyId,
+      message: `redeploy to ${shortDigest(target)} failed (${failure})`,
+    };
     try {
       const live = (await this.swarm.listLive()).find((s) => s.name === service);
       // the swarm may have rolled back by itself (update_config.failure_action: rollback)
@@ -238,7 +251,11 @@ export class ImageUpdates implements OnApplicationBootstrap, OnModuleDestroy {
         await this.deployments.rollbackService(service, 'registry');
         state = { ...state, state: 'rolled-back', message: `${state.message}; rolled back to ${shortDigest(update.currentDigest)}` };
       } else if (live) {
-        state = { ...state, state: 'rolled-back', message: `${state.message}; the swarm runs ${live.imageDigest ? shortDigest(live.imageDigest) : live.image} again` };
+        state = {
+          ...state,
+          state: 'rolled-back',
+          message: `${state.message}; the swarm runs ${live.imageDigest ? shortDigest(live.imageDigest) : live.image} again`,
+        };
       }
     } catch (err) {
       state = { ...state, message: `${state.message}; rollback failed: ${(err as Error).message}` };
@@ -255,6 +272,12 @@ export class ImageUpdates implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private announce(update: ImageUpdateDto, action: string, redeploy?: RedeployStateDto): void {
-    this.monitor.announce({ type: 'image-update', at: new Date().toISOString(), subject: update.service, action, data: { ...update, ...(redeploy ? { redeploy } : {}) } });
+    this.monitor.announce({
+      type: 'image-update',
+      at: new Date().toISOString(),
+      subject: update.service,
+      action,
+      data: { ...update, ...(redeploy ? { redeploy } : {}) },
+    });
   }
 }

@@ -27,7 +27,11 @@ export class ImageUsage {
         let inRegistry: boolean | undefined;
         if (ref && s.imageDigest) {
           const key = `${ref.repository}@${s.imageDigest}`;
-          if (!exists.has(key)) exists.set(key, this.registry.hasManifest(ref.repository, s.imageDigest).catch(() => undefined));
+          if (!exists.has(key))
+            exists.set(
+              key,
+              this.registry.hasManifest(ref.repository, s.imageDigest).catch(() => undefined),
+            );
           inRegistry = await exists.get(key);
         }
         return {
@@ -47,7 +51,9 @@ export class ImageUsage {
 
   /** The live services that run `digest` of `repository`, with their nodes. */
   async usersOf(repository: string, digests: string[]): Promise<Map<string, TagUserDto[]>> {
-    const live = (await this.swarm.listLive()).filter((s) => s.imageDigest && digests.includes(s.imageDigest) && splitImageRef(s.image, this.registry.host)?.repository === repository);
+    const live = (await this.swarm.listLive()).filter(
+      (s) => s.imageDigest && digests.includes(s.imageDigest) && splitImageRef(s.image, this.registry.host)?.repository === repository,
+    );
     const nodes = await this.nodesOf(live);
     const out = new Map<string, TagUserDto[]>();
     for (const s of live) {
@@ -66,8 +72,13 @@ export class ImageUsage {
       for (let i = next++; i < live.length; i = next++) {
         const tasks = await this.swarm.tasks(live[i].name).catch(() => []);
         const counts = new Map<string, number>();
-        for (const t of tasks) if (t.state === 'running') counts.set(t.nodeHostname ?? t.nodeId ?? '?', (counts.get(t.nodeHostname ?? t.nodeId ?? '?') ?? 0) + 1);
-        out.set(live[i].name, [...counts].map(([node, n]) => ({ node, tasks: n })).sort((a, b) => a.node.localeCompare(b.node)));
+        for (const t of tasks)
+          if (t.state === 'running')
+            counts.set(t.nodeHostname ?? t.nodeId ?? '?', (counts.get(t.nodeHostname ?? t.nodeId ?? '?') ?? 0) + 1);
+        out.set(
+          live[i].name,
+          [...counts].map(([node, n]) => ({ node, tasks: n })).sort((a, b) => a.node.localeCompare(b.node)),
+        );
       }
     };
     await Promise.all(Array.from({ length: Math.min(TASK_CONCURRENCY, live.length) }, worker));

@@ -8,7 +8,10 @@ describe('image lifecycle configuration', () => {
     expect(images({})).toEqual({ notifySecret: undefined, pollIntervalSeconds: 300, redeployDebounceMs: 1000 });
     expect(images({ REGISTRY_NOTIFY_SECRET: 's'.repeat(16) })).toMatchObject({ notifySecret: 's'.repeat(16), pollIntervalSeconds: 0 });
     expect(images({ REGISTRY_NOTIFY_SECRET: 's'.repeat(16), REGISTRY_POLL_INTERVAL: '60' }).pollIntervalSeconds).toBe(60);
-    expect(images({ REGISTRY_POLL_INTERVAL: '0', REGISTRY_REDEPLOY_DEBOUNCE_MS: '250' })).toMatchObject({ pollIntervalSeconds: 0, redeployDebounceMs: 250 });
+    expect(images({ REGISTRY_POLL_INTERVAL: '0', REGISTRY_REDEPLOY_DEBOUNCE_MS: '250' })).toMatchObject({
+      pollIntervalSeconds: 0,
+      redeployDebounceMs: 250,
+    });
   });
 
   it('names every bad variable, without showing the secret', () => {

@@ -4,7 +4,8 @@ export const UPDATE_POLICIES = ['off', 'notify', 'redeploy'] as const;
 export type UpdatePolicy = (typeof UPDATE_POLICIES)[number];
 
 export class RedeployStateDto {
-  @ApiProperty({ enum: ['pending', 'running', 'converged', 'rolled-back', 'failed'] }) state: 'pending' | 'running' | 'converged' | 'rolled-back' | 'failed';
+  @ApiProperty({ enum: ['pending', 'running', 'converged', 'rolled-back', 'failed'] }) state:
+    'pending' | 'running' | 'converged' | 'rolled-back' | 'failed';
   @ApiProperty() at: string;
   @ApiPropertyOptional({ description: 'why a redeploy failed, and what was done' }) message?: string;
   @ApiPropertyOptional({ description: 'the deploy history entry' }) historyId?: number;
@@ -19,7 +20,8 @@ export class ImageUpdateDto {
   @ApiProperty({ example: 'sha256:…', description: 'the digest the service runs' }) currentDigest: string;
   @ApiProperty({ example: 'sha256:…', description: 'the digest the tag resolves to now' }) availableDigest: string;
   @ApiProperty({ description: 'when it was pushed, from the registry notification; else when the app first saw it' }) pushedAt: string;
-  @ApiProperty({ enum: UPDATE_POLICIES, description: 'the service definition\'s x-update (notify for a service outside the catalog)' }) policy: UpdatePolicy;
+  @ApiProperty({ enum: UPDATE_POLICIES, description: "the service definition's x-update (notify for a service outside the catalog)" })
+  policy: UpdatePolicy;
   @ApiProperty({ example: 'update available: 0123456789ab → ba9876543210, pushed 2026-11-30T09:00:00.000Z' }) summary: string;
   @ApiPropertyOptional({ type: RedeployStateDto }) redeploy?: RedeployStateDto;
 }
@@ -42,7 +44,10 @@ export class ServiceImageUsageDto {
   @ApiPropertyOptional() tag?: string;
   @ApiPropertyOptional({ description: 'the digest the service runs' }) digest?: string;
   @ApiProperty({ type: [NodeTasksDto], description: 'where its tasks run' }) nodes: NodeTasksDto[];
-  @ApiPropertyOptional({ description: 'whether the running digest still exists in the registry (unset: not on the configured registry, or unknown)' }) inRegistry?: boolean;
+  @ApiPropertyOptional({
+    description: 'whether the running digest still exists in the registry (unset: not on the configured registry, or unknown)',
+  })
+  inRegistry?: boolean;
   @ApiPropertyOptional({ type: ImageUpdateDto }) update?: ImageUpdateDto;
 }
 

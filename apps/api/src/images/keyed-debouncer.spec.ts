@@ -34,7 +34,17 @@ describe('KeyedDebouncer', () => {
     const d = new KeyedDebouncer(100);
     const log: string[] = [];
     let release!: () => void;
-    d.schedule('web', () => new Promise<void>((r) => { log.push('start 1'); release = () => { log.push('end 1'); r(); }; }));
+    d.schedule(
+      'web',
+      () =>
+        new Promise<void>((r) => {
+          log.push('start 1');
+          release = () => {
+            log.push('end 1');
+            r();
+          };
+        }),
+    );
     await jest.advanceTimersByTimeAsync(100);
     expect(log).toEqual(['start 1']);
     d.schedule('web', async () => void log.push('start 2'));
@@ -51,7 +61,9 @@ describe('KeyedDebouncer', () => {
   it('reports a failing task and keeps working', async () => {
     const errors: string[] = [];
     const d = new KeyedDebouncer(10, (key, err) => errors.push(`${key}: ${(err as Error).message}`));
-    d.schedule('web', async () => { throw new Error('boom'); });
+    d.schedule('web', async () => {
+      throw new Error('boom');
+    });
     await jest.advanceTimersByTimeAsync(10);
     const ran: string[] = [];
     d.schedule('web', async () => void ran.push('ok'));

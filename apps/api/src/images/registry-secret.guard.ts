@@ -19,9 +19,13 @@ export class RegistrySecretGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const secret = this.config.images.notifySecret;
-    if (!secret) throw new ForbiddenException('registry notifications are off: set REGISTRY_NOTIFY_SECRET and send it in the X-Registry-Secret header');
+    if (!secret)
+      throw new ForbiddenException(
+        'registry notifications are off: set REGISTRY_NOTIFY_SECRET and send it in the X-Registry-Secret header',
+      );
     const given = context.switchToHttp().getRequest<FastifyRequest>().headers[REGISTRY_SECRET_HEADER];
-    if (typeof given !== 'string' || !given) throw new UnauthorizedException('missing X-Registry-Secret header (the shared secret REGISTRY_NOTIFY_SECRET)');
+    if (typeof given !== 'string' || !given)
+      throw new UnauthorizedException('missing X-Registry-Secret header (the shared secret REGISTRY_NOTIFY_SECRET)');
     // compared as hashes: equal lengths, and no timing hint about the secret
     if (!timingSafeEqual(digest(given), digest(secret))) throw new UnauthorizedException('wrong X-Registry-Secret header');
     return true;

@@ -62,10 +62,27 @@ export class McpCallContexts {
     };
   }
 
-  private recordCall(actor: string, role: string, tool: McpToolOptions, args: unknown, result: { isError?: boolean; content?: unknown[] }, requestId?: string): void {
+  private recordCall(
+    actor: string,
+    role: string,
+    tool: McpToolOptions,
+    args: unknown,
+    result: { isError?: boolean; content?: unknown[] },
+    requestId?: string,
+  ): void {
     if (tool.annotations?.readOnlyHint) return;
     const error = result.isError ? textOf(result.content) : undefined;
-    void this.audit.record({ source: 'mcp', actor, role, action: tool.name, target: targetOf(args), params: args, outcome: result.isError ? 'error' : 'ok', error, requestId });
+    void this.audit.record({
+      source: 'mcp',
+      actor,
+      role,
+      action: tool.name,
+      target: targetOf(args),
+      params: args,
+      outcome: result.isError ? 'error' : 'ok',
+      error,
+      requestId,
+    });
   }
 }
 

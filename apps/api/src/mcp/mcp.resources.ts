@@ -34,7 +34,11 @@ export class McpResources {
 
   @McpResourceList(DEFINITIONS)
   async listDefinitions(): Promise<McpListedResource[]> {
-    return (await this.entries.listServices()).map((s) => ({ uri: `swarm://definitions/${s.name}`, name: s.name, description: s.description || undefined }));
+    return (await this.entries.listServices()).map((s) => ({
+      uri: `swarm://definitions/${s.name}`,
+      name: s.name,
+      description: s.description || undefined,
+    }));
   }
 
   @McpResource({
@@ -76,7 +80,12 @@ export class McpResources {
     name: 'roll_out_image',
     title: 'Roll out an image safely',
     description: 'Roll out a new image to a service: check the image first, deploy, watch it converge, and roll back if it does not.',
-    args: z.object({ service: serviceName, image: z.string({ required_error: 'is required' }).min(1).max(512).regex(/^\S+$/, 'must be an image reference without spaces') }).strict(),
+    args: z
+      .object({
+        service: serviceName,
+        image: z.string({ required_error: 'is required' }).min(1).max(512).regex(/^\S+$/, 'must be an image reference without spaces'),
+      })
+      .strict(),
     role: 'viewer',
   })
   rollOutImage({ service, image }: { service: string; image: string }): string {

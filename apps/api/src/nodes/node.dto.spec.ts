@@ -5,22 +5,49 @@ import type { NodeSummary } from '@app/swarm';
 import { DrainNodeQuery, labelProblems, NodeIdParams, toNodeDto, UpdateNodeLabelsDto } from './node.dto';
 
 const node: NodeSummary = {
-  id: 'n1', hostname: 'spark1', role: 'worker', leader: false, availability: 'active', state: 'ready', address: '10.99.0.3',
-  engineVersion: '27.3.1', os: 'linux', architecture: 'x86_64', cpus: 8, memoryBytes: 16e9,
-  genericResources: [{ kind: 'NVIDIA-GPU', value: 'GPU-0' }], labels: { gpu: 'true' }, engineLabels: { secret: 'engine-only' },
-  version: 42, createdAt: '2026-11-01T00:00:00Z', updatedAt: '2026-11-02T00:00:00Z',
+  id: 'n1',
+  hostname: 'spark1',
+  role: 'worker',
+  leader: false,
+  availability: 'active',
+  state: 'ready',
+  address: '10.99.0.3',
+  engineVersion: '27.3.1',
+  os: 'linux',
+  architecture: 'x86_64',
+  cpus: 8,
+  memoryBytes: 16e9,
+  genericResources: [{ kind: 'NVIDIA-GPU', value: 'GPU-0' }],
+  labels: { gpu: 'true' },
+  engineLabels: { secret: 'engine-only' },
+  version: 42,
+  createdAt: '2026-11-01T00:00:00Z',
+  updatedAt: '2026-11-02T00:00:00Z',
 };
 
 const errors = <T extends object>(cls: new () => T, plain: object) =>
-  validateSync(plainToInstance(cls, plain), { whitelist: true, forbidNonWhitelisted: true }).flatMap((e) => Object.values(e.constraints ?? {}));
+  validateSync(plainToInstance(cls, plain), { whitelist: true, forbidNonWhitelisted: true }).flatMap((e) =>
+    Object.values(e.constraints ?? {}),
+  );
 
 describe('node DTOs', () => {
   it('maps a node with its usage, leaving engine labels out', () => {
     const dto = toNodeDto(node, { runningTasks: 3, reservedCpus: 1.5, reservedMemoryBytes: 1e9 });
     expect(dto).toMatchObject({
-      id: 'n1', hostname: 'spark1', role: 'worker', leader: false, availability: 'active', state: 'ready', architecture: 'x86_64',
-      cpus: 8, memoryBytes: 16e9, genericResources: [{ kind: 'NVIDIA-GPU', value: 'GPU-0' }], labels: { gpu: 'true' },
-      runningTasks: 3, reservedCpus: 1.5, reservedMemoryBytes: 1e9,
+      id: 'n1',
+      hostname: 'spark1',
+      role: 'worker',
+      leader: false,
+      availability: 'active',
+      state: 'ready',
+      architecture: 'x86_64',
+      cpus: 8,
+      memoryBytes: 16e9,
+      genericResources: [{ kind: 'NVIDIA-GPU', value: 'GPU-0' }],
+      labels: { gpu: 'true' },
+      runningTasks: 3,
+      reservedCpus: 1.5,
+      reservedMemoryBytes: 1e9,
     });
     expect(dto).not.toHaveProperty('engineLabels');
   });

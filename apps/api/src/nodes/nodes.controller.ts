@@ -42,7 +42,11 @@ export class NodesController {
   @RequireRole('admin')
   @ApiBody({ type: DrainNodeBody, required: false })
   @ApiOkResponse({ type: NodeDto })
-  drainNode(@Param() { id }: NodeIdParams, @Query() query: DrainNodeQuery, @Body() body: DrainNodeBody): Promise<NodeDto | DeploymentPlanDto> {
+  drainNode(
+    @Param() { id }: NodeIdParams,
+    @Query() query: DrainNodeQuery,
+    @Body() body: DrainNodeBody,
+  ): Promise<NodeDto | DeploymentPlanDto> {
     const force = query.force ?? body.force;
     return (query.dry_run ?? body.dry_run) ? this.nodes.planDrain(id, force) : this.nodes.drainNode(id, force);
   }

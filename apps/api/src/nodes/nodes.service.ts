@@ -43,7 +43,9 @@ export class NodesService {
     const losing = [...perService].map(([service, n]) => `${service} (${n})`).join(', ');
     const summary = !changes.length
       ? `node ${node.hostname} is already drained`
-      : tasks.length ? `would move ${tasks.length} task(s) off ${node.hostname}: ${losing}` : `would drain ${node.hostname}; no task runs there`;
+      : tasks.length
+        ? `would move ${tasks.length} task(s) off ${node.hostname}: ${losing}`
+        : `would drain ${node.hostname}; no task runs there`;
     return { dryRun: true, name: node.hostname, action: changes.length ? 'drain' : 'none', summary, changes, tasks: tasks.map(toTaskDto) };
   }
 

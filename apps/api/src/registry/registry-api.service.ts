@@ -8,7 +8,7 @@ import { DeletedTagDto, RepositoryDto, TagDetailsDto, TagSummaryDto, toTagDetail
 const TAG_CONCURRENCY = 8;
 /** What a delete answer says about space: a registry frees blobs only in its garbage collection. */
 export const GARBAGE_COLLECTION_NOTE =
-  'the manifest is deleted; the space comes back only after the registry\'s garbage collection (registry garbage-collect --delete-untagged <config.yml>, with the registry stopped or read-only; see the README)';
+  "the manifest is deleted; the space comes back only after the registry's garbage collection (registry garbage-collect --delete-untagged <config.yml>, with the registry stopped or read-only; see the README)";
 
 /** The registry for the REST API and the MCP tools. */
 @Injectable()
@@ -56,13 +56,29 @@ export class RegistryApiService {
     ]);
     if (!force && (users.length || sharing.length)) {
       const reasons = [
-        ...(users.length ? [`running service(s) use it: ${users.map((u) => `"${u.service}"${u.nodes.length ? ` (on ${u.nodes.join(', ')})` : ''}`).join(', ')}`] : []),
-        ...(sharing.length ? [`other tags name the same digest and would be deleted too: ${sharing.map((t) => `"${repository}:${t}"`).join(', ')}`] : []),
+        ...(users.length
+          ? [
+              `running service(s) use it: ${users.map((u) => `"${u.service}"${u.nodes.length ? ` (on ${u.nodes.join(', ')})` : ''}`).join(', ')}`,
+            ]
+          : []),
+        ...(sharing.length
+          ? [`other tags name the same digest and would be deleted too: ${sharing.map((t) => `"${repository}:${t}"`).join(', ')}`]
+          : []),
       ];
-      throw new DomainError('CONFLICT', `"${repository}:${tag}" (${shortDigest(digest)}) was kept: ${reasons.join('; ')}; delete with force=true to go ahead`);
+      throw new DomainError(
+        'CONFLICT',
+        `"${repository}:${tag}" (${shortDigest(digest)}) was kept: ${reasons.join('; ')}; delete with force=true to go ahead`,
+      );
     }
     await this.registry.deleteTag(repository, digest);
-    return { repository, tag, digest, alsoDeletedTags: sharing, servicesUsingIt: users.map((u) => u.service), note: GARBAGE_COLLECTION_NOTE };
+    return {
+      repository,
+      tag,
+      digest,
+      alsoDeletedTags: sharing,
+      servicesUsingIt: users.map((u) => u.service),
+      note: GARBAGE_COLLECTION_NOTE,
+    };
   }
 
   /** The tags of a repository that name `digest` now. */

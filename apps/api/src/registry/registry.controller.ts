@@ -2,7 +2,17 @@ import { Controller, Delete, Get, NotFoundException, Param, Query, Req } from '@
 import { ApiConflictResponse, ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { RequireRole } from '../auth/roles';
-import { DeletedTagDto, DeleteTagQuery, RepositoryDto, RepositoryParams, RepositoryQuery, splitRepositoryPath, TagDetailsDto, TagParams, TagSummaryDto } from './registry.dto';
+import {
+  DeletedTagDto,
+  DeleteTagQuery,
+  RepositoryDto,
+  RepositoryParams,
+  RepositoryQuery,
+  splitRepositoryPath,
+  TagDetailsDto,
+  TagParams,
+  TagSummaryDto,
+} from './registry.dto';
 import { RegistryApiService } from './registry-api.service';
 
 @ApiTags('registry')

@@ -21,7 +21,8 @@ export class TagSummaryDto {
   @ApiProperty({ description: 'compressed bytes: config + layers (summed over platforms for an index)' }) size: number;
   @ApiProperty({ type: [PlatformDto] }) platforms: PlatformDto[];
   @ApiPropertyOptional() created?: string;
-  @ApiPropertyOptional({ type: [TagUserDto], description: 'the live services that run this digest, and their nodes (tag listings only)' }) usedBy?: TagUserDto[];
+  @ApiPropertyOptional({ type: [TagUserDto], description: 'the live services that run this digest, and their nodes (tag listings only)' })
+  usedBy?: TagUserDto[];
 }
 
 export class LayerDto {
@@ -50,8 +51,9 @@ export class DeletedTagDto {
   @ApiProperty() tag: string;
   @ApiProperty({ description: 'the manifest deleted; other tags on it are gone too' }) digest: string;
   @ApiProperty({ type: [String], description: 'the other tags that named the digest, deleted with it' }) alsoDeletedTags: string[];
-  @ApiProperty({ type: [String], description: 'services that ran the digest (a forced delete): new tasks of theirs cannot pull it' }) servicesUsingIt: string[];
-  @ApiProperty({ description: 'space comes back only after the registry\'s garbage collection' }) note: string;
+  @ApiProperty({ type: [String], description: 'services that ran the digest (a forced delete): new tasks of theirs cannot pull it' })
+  servicesUsingIt: string[];
+  @ApiProperty({ description: "space comes back only after the registry's garbage collection" }) note: string;
 }
 
 export class DeleteTagQuery {
@@ -63,7 +65,14 @@ export class DeleteTagQuery {
 }
 
 export function toTagSummaryDto(d: TagDetails): TagSummaryDto {
-  return { tag: d.tag, digest: d.digest, mediaType: d.mediaType, size: d.size, platforms: d.platforms.map(toPlatformDto), created: d.created };
+  return {
+    tag: d.tag,
+    digest: d.digest,
+    mediaType: d.mediaType,
+    size: d.size,
+    platforms: d.platforms.map(toPlatformDto),
+    created: d.created,
+  };
 }
 
 export function toTagDetailsDto(d: TagDetails): TagDetailsDto {
@@ -83,7 +92,10 @@ export class RepositoryQuery {
 }
 
 export class RepositoryParams {
-  @ApiProperty({ description: 'repository name; a name with slashes is URL-encoded (team%2Fweb) or written plainly', example: 'team%2Fweb' })
+  @ApiProperty({
+    description: 'repository name; a name with slashes is URL-encoded (team%2Fweb) or written plainly',
+    example: 'team%2Fweb',
+  })
   @IsString()
   @MaxLength(255)
   name: string;

@@ -7,8 +7,22 @@ import { CatalogEntriesService } from './catalog-entries.service';
 import type { DeploymentService } from './deployment.service';
 
 const TEXT = 'name: web\nimage: r:5000/web:1\nenvironment:\n  DB_PASSWORD: hunter2\n  MODE: prod\n';
-const item = (): CatalogItem => ({ name: 'web', text: TEXT, definition: validateDefinition({ name: 'web', image: 'r:5000/web:1', environment: { DB_PASSWORD: 'hunter2', MODE: 'prod' } }) });
-const web: LiveService = { id: 's1', name: 'web', image: 'r:5000/web', mode: 'replicated', replicasDesired: 2, replicasRunning: 1, ports: [], labels: {}, version: 3 };
+const item = (): CatalogItem => ({
+  name: 'web',
+  text: TEXT,
+  definition: validateDefinition({ name: 'web', image: 'r:5000/web:1', environment: { DB_PASSWORD: 'hunter2', MODE: 'prod' } }),
+});
+const web: LiveService = {
+  id: 's1',
+  name: 'web',
+  image: 'r:5000/web',
+  mode: 'replicated',
+  replicasDesired: 2,
+  replicasRunning: 1,
+  ports: [],
+  labels: {},
+  version: 3,
+};
 
 function setup(swarm: Partial<SwarmServices> = {}) {
   const created: unknown[] = [];
@@ -24,7 +38,9 @@ function setup(swarm: Partial<SwarmServices> = {}) {
     remove: jest.fn(async () => undefined),
   });
   const services = strictMock<SwarmServices>('SwarmServices', swarm);
-  const deployments = strictMock<DeploymentService>('DeploymentService', { stopService: jest.fn(async (name: string) => ({ name, stopped: true })) });
+  const deployments = strictMock<DeploymentService>('DeploymentService', {
+    stopService: jest.fn(async (name: string) => ({ name, stopped: true })),
+  });
   return { entries: new CatalogEntriesService(catalog, services, deployments), catalog, deployments, created };
 }
 
@@ -64,7 +80,9 @@ describe('CatalogEntriesService', () => {
 
   it('imports a compose file: one entry per valid service, each refusal with its reason', async () => {
     const { entries, created } = setup();
-    const report = await entries.importCompose('services:\n  api:\n    image: r:5000/api:1\n  bad:\n    image: r:5000/bad:1\n    privileged: true\n');
+    const report = await entries.importCompose(
+      'services:\n  api:\n    image: r:5000/api:1\n  bad:\n    image: r:5000/bad:1\n    privileged: true\n',
+    );
     expect(created).toEqual(['api']);
     expect(report.created).toEqual(['api']);
     expect(report.refused).toEqual([{ name: 'bad', reason: 'privileged: unknown key (not supported in a service definition)' }]);
@@ -72,6 +90,9 @@ describe('CatalogEntriesService', () => {
 
   it('refuses a compose file without a services mapping', async () => {
     const { entries } = setup();
-    await expect(entries.importCompose('version: "3"\n')).rejects.toMatchObject({ code: 'INVALID', message: 'services: a compose file needs a services mapping' });
+    await expect(entries.importCompose('version: "3"\n')).rejects.toMatchObject({
+      code: 'INVALID',
+      message: 'services: a compose file needs a services mapping',
+    });
   });
 });

@@ -77,7 +77,10 @@ export class CatalogEntriesService {
     const report: ImportReportDto = { created: [], refused: [] };
     const services = parseComposeServices(text);
     // a file with several services is a stack: offer it whole instead of splitting it, unless asked to split
-    const stack = stackSuggestion(services.map((s) => s.name), split);
+    const stack = stackSuggestion(
+      services.map((s) => s.name),
+      split,
+    );
     if (stack) return { ...report, stack };
     for (const { name, value } of services) {
       try {

@@ -8,13 +8,15 @@ import { LiveServiceDto, TaskDto } from './live-service.dto';
 
 export type ServiceStatus = 'invalid' | 'not_deployed' | 'running' | 'updating' | 'degraded' | 'unknown';
 
-
 export class CatalogServiceDto {
   @ApiProperty({ example: 'web' }) name: string;
   @ApiPropertyOptional() description?: string;
   @ApiProperty({ type: [String] }) tags: string[];
   @ApiPropertyOptional({ example: '10.0.0.1:5000/web:1.4' }) image?: string;
-  @ApiProperty({ enum: ['invalid', 'not_deployed', 'running', 'updating', 'degraded', 'unknown'], description: 'unknown: Docker is unreachable' })
+  @ApiProperty({
+    enum: ['invalid', 'not_deployed', 'running', 'updating', 'degraded', 'unknown'],
+    description: 'unknown: Docker is unreachable',
+  })
   status: ServiceStatus;
   @ApiProperty({ example: 'running 3 of 3' }) statusText: string;
   @ApiPropertyOptional() replicasDesired?: number;
@@ -33,8 +35,10 @@ export function toCatalogServiceDto(item: CatalogItem, live: LiveService | undef
   if (!def) [status, statusText] = ['invalid', `invalid: ${item.error}`];
   else if (!dockerReachable) [status, statusText] = ['unknown', 'unknown: Docker is unreachable'];
   else if (!live) [status, statusText] = ['not_deployed', 'not deployed'];
-  else if (live.updateStatus?.state === 'updating' || live.updateStatus?.state === 'rollback_started') [status, statusText] = ['updating', `updating: ${live.replicasRunning} of ${live.replicasDesired} running`];
-  else if (live.replicasRunning < live.replicasDesired) [status, statusText] = ['degraded', `running ${live.replicasRunning} of ${live.replicasDesired}`];
+  else if (live.updateStatus?.state === 'updating' || live.updateStatus?.state === 'rollback_started')
+    [status, statusText] = ['updating', `updating: ${live.replicasRunning} of ${live.replicasDesired} running`];
+  else if (live.replicasRunning < live.replicasDesired)
+    [status, statusText] = ['degraded', `running ${live.replicasRunning} of ${live.replicasDesired}`];
   else [status, statusText] = ['running', `running ${live.replicasRunning} of ${live.replicasDesired}`];
   return {
     name: item.name,
@@ -61,10 +65,16 @@ export class DriftItemDto {
 
 export class ServiceDetailDto extends CatalogServiceDto {
   @ApiProperty({ description: 'the definition file, YAML' }) yaml: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'the parsed definition' }) definition?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'the parsed definition' }) definition?: Record<
+    string,
+    unknown
+  >;
   @ApiPropertyOptional({ type: LiveServiceDto }) live?: LiveServiceDto;
   @ApiProperty({ type: [TaskDto] }) tasks: TaskDto[];
-  @ApiProperty({ type: [DriftItemDto], description: 'fields where the deployed spec differs from the definition; empty when in sync or not deployed' })
+  @ApiProperty({
+    type: [DriftItemDto],
+    description: 'fields where the deployed spec differs from the definition; empty when in sync or not deployed',
+  })
   drift: DriftItemDto[];
 }
 

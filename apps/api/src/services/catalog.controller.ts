@@ -9,7 +9,11 @@ import { SplitQuery } from '../stacks/stack.dto';
 
 const DEFINITION_BODY = {
   description: 'a service definition: YAML (application/yaml, comments kept) or the same as JSON',
-  schema: { type: 'object', additionalProperties: true, example: { name: 'web', image: 'mini2:5000/web:1.4', ports: ['8080:80'], deploy: { replicas: 2 } } },
+  schema: {
+    type: 'object',
+    additionalProperties: true,
+    example: { name: 'web', image: 'mini2:5000/web:1.4', ports: ['8080:80'], deploy: { replicas: 2 } },
+  },
 } as const;
 
 /** The service catalog's entries: list, read, create, edit, delete, import a compose file. */

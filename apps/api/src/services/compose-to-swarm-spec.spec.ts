@@ -31,7 +31,10 @@ describe('composeToSwarmSpec', () => {
       replicas: 2,
       labels: ['team=ml'],
       placement: { constraints: ['node.labels.gpu == true'], preferences: [{ spread: 'node.hostname' }] },
-      resources: { limits: { cpus: '1.5', memory: '1G' }, reservations: { generic_resources: [{ discrete_resource_spec: { kind: 'NVIDIA-GPU', value: 1 } }] } },
+      resources: {
+        limits: { cpus: '1.5', memory: '1G' },
+        reservations: { generic_resources: [{ discrete_resource_spec: { kind: 'NVIDIA-GPU', value: 1 } }] },
+      },
       update_config: { parallelism: 1, delay: '5s', order: 'start-first', failure_action: 'rollback' },
       restart_policy: { condition: 'on-failure', max_attempts: 3, delay: '2s' },
     },
@@ -43,7 +46,11 @@ describe('composeToSwarmSpec', () => {
     expect(spec.Labels).toEqual({ team: 'ml', 'io.swarm-orchestrator.managed': 'true' });
     expect(spec.Mode).toEqual({ Replicated: { Replicas: 2 } });
     expect(spec.TaskTemplate.ContainerSpec).toMatchObject({
-      Image: 'mini2:5000/ml/app:2', Command: ['/serve'], Args: ['--port', '9000'], Env: ['B=2', 'A=1'], Labels: { tier: 'ml' },
+      Image: 'mini2:5000/ml/app:2',
+      Command: ['/serve'],
+      Args: ['--port', '9000'],
+      Env: ['B=2', 'A=1'],
+      Labels: { tier: 'ml' },
       Healthcheck: { Test: ['CMD-SHELL', 'curl -f localhost'], Interval: 10e9, Retries: 2 },
     });
     expect(spec.TaskTemplate.ContainerSpec.Mounts).toEqual([
@@ -55,7 +62,10 @@ describe('composeToSwarmSpec', () => {
       Limits: { NanoCPUs: 1.5e9, MemoryBytes: 1024 ** 3 },
       Reservations: { GenericResources: [{ DiscreteResourceSpec: { Kind: 'NVIDIA-GPU', Value: 1 } }] },
     });
-    expect(spec.TaskTemplate.Placement).toEqual({ Constraints: ['node.labels.gpu == true'], Preferences: [{ Spread: { SpreadDescriptor: 'node.hostname' } }] });
+    expect(spec.TaskTemplate.Placement).toEqual({
+      Constraints: ['node.labels.gpu == true'],
+      Preferences: [{ Spread: { SpreadDescriptor: 'node.hostname' } }],
+    });
     expect(spec.TaskTemplate.RestartPolicy).toEqual({ Condition: 'on-failure', MaxAttempts: 3, Delay: 2e9 });
     expect(spec.UpdateConfig).toEqual({ Parallelism: 1, Delay: 5e9, FailureAction: 'rollback', Order: 'start-first' });
     expect(spec.EndpointSpec.Ports).toEqual([
@@ -83,7 +93,11 @@ describe('placement checks', () => {
     ({ id: hostname, hostname, role: 'worker', architecture, labels, availability, engineLabels: {} }) as any;
 
   it('finds the nodes a service may run on, and their platform', () => {
-    const nodes = [node('mini2', 'x86_64'), node('spark1', 'x86_64', { gpu: 'true', arch: 'aarch64' }), node('rog1', 'x86_64', {}, 'drain')];
+    const nodes = [
+      node('mini2', 'x86_64'),
+      node('spark1', 'x86_64', { gpu: 'true', arch: 'aarch64' }),
+      node('rog1', 'x86_64', {}, 'drain'),
+    ];
     expect(eligibleNodes(nodes, ['node.labels.gpu == true']).map((n) => n.hostname)).toEqual(['spark1']);
     expect(eligibleNodes(nodes, ['node.labels.gpu != true']).map((n) => n.hostname)).toEqual(['mini2']);
     expect(nodes.map(nodeArch)).toEqual(['amd64', 'arm64', 'amd64']);

@@ -41,7 +41,9 @@ function mounts(volumes: ServiceDefinition['volumes']): Json[] | undefined {
       ReadOnly: v.read_only,
       BindOptions: v.bind?.propagation ? { Propagation: v.bind.propagation } : undefined,
       VolumeOptions: v.volume?.nocopy !== undefined ? { NoCopy: v.volume.nocopy } : undefined,
-      TmpfsOptions: v.tmpfs ? prune({ SizeBytes: v.tmpfs.size !== undefined ? sizeToBytes(v.tmpfs.size) : undefined, Mode: v.tmpfs.mode }) : undefined,
+      TmpfsOptions: v.tmpfs
+        ? prune({ SizeBytes: v.tmpfs.size !== undefined ? sizeToBytes(v.tmpfs.size) : undefined, Mode: v.tmpfs.mode })
+        : undefined,
     });
   });
 }
@@ -62,7 +64,12 @@ function healthcheck(h: ServiceDefinition['healthcheck']): Json | undefined {
 export function ports(def: ServiceDefinition): Json[] {
   return (def.ports ?? []).map((p) => {
     if (typeof p === 'object') {
-      return prune({ Protocol: p.protocol ?? 'tcp', TargetPort: p.target, PublishedPort: p.published !== undefined ? Number(p.published) : undefined, PublishMode: p.mode ?? 'ingress' });
+      return prune({
+        Protocol: p.protocol ?? 'tcp',
+        TargetPort: p.target,
+        PublishedPort: p.published !== undefined ? Number(p.published) : undefined,
+        PublishMode: p.mode ?? 'ingress',
+      });
     }
     const s = parseShortPort(p);
     return prune({ Protocol: s.protocol, TargetPort: s.target, PublishedPort: s.published, PublishMode: 'ingress' });
@@ -105,18 +112,27 @@ export function composeToSwarmSpec(def: ServiceDefinition, image = def.image): S
         CapabilityAdd: def.cap_add,
         CapabilityDrop: def.cap_drop,
       }),
-      Resources: limits || reservations
-        ? prune({
-            Limits: limits ? prune({ NanoCPUs: limits.cpus !== undefined ? cpusToNano(limits.cpus) : undefined, MemoryBytes: limits.memory !== undefined ? sizeToBytes(limits.memory) : undefined, Pids: limits.pids }) : undefined,
-            Reservations: reservations
-              ? prune({
-                  NanoCPUs: reservations.cpus !== undefined ? cpusToNano(reservations.cpus) : undefined,
-                  MemoryBytes: reservations.memory !== undefined ? sizeToBytes(reservations.memory) : undefined,
-                  GenericResources: reservations.generic_resources?.map((g) => ({ DiscreteResourceSpec: { Kind: g.discrete_resource_spec.kind, Value: g.discrete_resource_spec.value } })),
-                })
-              : undefined,
-          })
-        : undefined,
+      Resources:
+        limits || reservations
+          ? prune({
+              Limits: limits
+                ? prune({
+                    NanoCPUs: limits.cpus !== undefined ? cpusToNano(limits.cpus) : undefined,
+                    MemoryBytes: limits.memory !== undefined ? sizeToBytes(limits.memory) : undefined,
+                    Pids: limits.pids,
+                  })
+                : undefined,
+              Reservations: reservations
+                ? prune({
+                    NanoCPUs: reservations.cpus !== undefined ? cpusToNano(reservations.cpus) : undefined,
+                    MemoryBytes: reservations.memory !== undefined ? sizeToBytes(reservations.memory) : undefined,
+                    GenericResources: reservations.generic_resources?.map((g) => ({
+                      DiscreteResourceSpec: { Kind: g.discrete_resource_spec.kind, Value: g.discrete_resource_spec.value },
+                    })),
+                  })
+                : undefined,
+            })
+          : undefined,
       RestartPolicy: d.restart_policy
         ? prune({
             Condition: d.restart_policy.condition,
@@ -137,7 +153,10 @@ export function composeToSwarmSpec(def: ServiceDefinition, image = def.image): S
     Mode: d.mode === 'global' ? { Global: {} } : { Replicated: { Replicas: d.replicas ?? 1 } },
     UpdateConfig: updateConfig(d.update_config),
     RollbackConfig: updateConfig(d.rollback_config),
-    EndpointSpec: def.ports?.length || d.endpoint_mode ? prune({ Mode: d.endpoint_mode, Ports: def.ports?.length ? ports(def) : undefined }) : undefined,
+    EndpointSpec:
+      def.ports?.length || d.endpoint_mode
+        ? prune({ Mode: d.endpoint_mode, Ports: def.ports?.length ? ports(def) : undefined })
+        : undefined,
   };
   return prune(spec) as ServiceSpec;
 }
@@ -152,7 +171,10 @@ export function specHash(spec: ServiceSpec): string {
 export function stableStringify(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${stableStringify((value as Json)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableStringify((value as Json)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }

@@ -3,11 +3,30 @@ import type { LiveService, NodeSummary } from '@app/swarm';
 import { deployVerdicts, firstRefusal } from './deploy-checks';
 
 const node = (hostname: string, architecture: string, extra: Partial<NodeSummary> = {}): NodeSummary => ({
-  id: hostname, hostname, role: 'worker', leader: false, availability: 'active', state: 'ready', architecture, cpus: 2, memoryBytes: 1e9,
-  genericResources: [], labels: {}, engineLabels: {}, version: 1, ...extra,
+  id: hostname,
+  hostname,
+  role: 'worker',
+  leader: false,
+  availability: 'active',
+  state: 'ready',
+  architecture,
+  cpus: 2,
+  memoryBytes: 1e9,
+  genericResources: [],
+  labels: {},
+  engineLabels: {},
+  version: 1,
+  ...extra,
 });
 const live = (name: string, published: number): LiveService => ({
-  id: name, name, image: 'x', mode: 'replicated', replicasDesired: 1, replicasRunning: 1, labels: {}, version: 1,
+  id: name,
+  name,
+  image: 'x',
+  mode: 'replicated',
+  replicasDesired: 1,
+  replicasRunning: 1,
+  labels: {},
+  version: 1,
   ports: [{ published, target: 80, protocol: 'tcp', mode: 'ingress' }],
 });
 const nodes = [node('mini2', 'x86_64', { role: 'manager' }), node('spark1', 'aarch64')];
@@ -15,8 +34,18 @@ const web = (extra: object = {}) => validateDefinition({ name: 'web', image: 'r:
 
 describe('pre-deploy checks', () => {
   it('passes an image our registry has, for a platform an allowed node runs, on free ports', () => {
-    const verdicts = deployVerdicts(web(), { resolved: { digest: 'sha256:a', platforms: ['arm64'] }, registryHost: 'r:5000', nodes, live: [live('web', 8080)] });
-    expect(verdicts.map((v) => [v.check, v.ok])).toEqual([['image', true], ['placement', true], ['platform', true], ['ports', true]]);
+    const verdicts = deployVerdicts(web(), {
+      resolved: { digest: 'sha256:a', platforms: ['arm64'] },
+      registryHost: 'r:5000',
+      nodes,
+      live: [live('web', 8080)],
+    });
+    expect(verdicts.map((v) => [v.check, v.ok])).toEqual([
+      ['image', true],
+      ['placement', true],
+      ['platform', true],
+      ['ports', true],
+    ]);
     expect(firstRefusal(verdicts)).toBeUndefined();
   });
 

@@ -29,9 +29,15 @@ export interface DeployFacts {
 }
 
 export function checkImage(def: ServiceDefinition, facts: Pick<DeployFacts, 'resolved' | 'registryHost'>): DeployCheckVerdict {
-  if (facts.resolved === undefined) return { check: 'image', ok: true, message: `not checked: "${def.image}" is not in the configured registry` };
+  if (facts.resolved === undefined)
+    return { check: 'image', ok: true, message: `not checked: "${def.image}" is not in the configured registry` };
   if (facts.resolved === null) {
-    return { check: 'image', ok: false, code: 'INVALID', message: `image: "${def.image}" does not exist in the registry ${facts.registryHost}` };
+    return {
+      check: 'image',
+      ok: false,
+      code: 'INVALID',
+      message: `image: "${def.image}" does not exist in the registry ${facts.registryHost}`,
+    };
   }
   return { check: 'image', ok: true, message: `"${def.image}" is ${facts.resolved.digest}` };
 }
@@ -40,14 +46,20 @@ export function checkPlacement(def: ServiceDefinition, nodes: NodeSummary[]): De
   const constraints = def.deploy?.placement?.constraints;
   const eligible = eligibleNodes(nodes, constraints);
   if (eligible.length === 0) {
-    return { check: 'placement', ok: false, code: 'INVALID', message: `deploy.placement.constraints: no active node matches ${JSON.stringify(constraints ?? [])}` };
+    return {
+      check: 'placement',
+      ok: false,
+      code: 'INVALID',
+      message: `deploy.placement.constraints: no active node matches ${JSON.stringify(constraints ?? [])}`,
+    };
   }
   return { check: 'placement', ok: true, message: `may run on ${eligible.map((n) => n.hostname).join(', ')}` };
 }
 
 export function checkPlatform(def: ServiceDefinition, platforms: string[] | undefined, nodes: NodeSummary[]): DeployCheckVerdict {
   const eligible = eligibleNodes(nodes, def.deploy?.placement?.constraints);
-  if (!platforms || platforms.includes('unknown')) return { check: 'platform', ok: true, message: 'not checked: the image\'s platforms are unknown' };
+  if (!platforms || platforms.includes('unknown'))
+    return { check: 'platform', ok: true, message: "not checked: the image's platforms are unknown" };
   const runnable = eligible.filter((n) => platforms.includes(nodeArch(n) ?? ''));
   if (eligible.length > 0 && runnable.length === 0) {
     const nodesText = eligible.map((n) => `${n.hostname} (${nodeArch(n)})`).join(', ');
@@ -67,7 +79,13 @@ export function checkPorts(def: ServiceDefinition, live: LiveService[]): DeployC
     if (other.name === def.name) continue;
     for (const p of other.ports) {
       const clash = wanted.find((w) => w.PublishedPort === p.published && (w.Protocol ?? 'tcp') === p.protocol);
-      if (clash) return { check: 'ports', ok: false, code: 'CONFLICT', message: `ports: ${p.published}/${p.protocol} is already published by service "${other.name}"` };
+      if (clash)
+        return {
+          check: 'ports',
+          ok: false,
+          code: 'CONFLICT',
+          message: `ports: ${p.published}/${p.protocol} is already published by service "${other.name}"`,
+        };
     }
   }
   return { check: 'ports', ok: true, message: wanted.length ? 'published ports are free' : 'publishes no port' };
@@ -76,7 +94,12 @@ export function checkPorts(def: ServiceDefinition, live: LiveService[]): DeployC
 /** Every verdict, in the order a deploy applies them. */
 export function deployVerdicts(def: ServiceDefinition, facts: DeployFacts): DeployCheckVerdict[] {
   const platforms = facts.resolved ? [...new Set(facts.resolved.platforms)] : undefined;
-  return [checkImage(def, facts), checkPlacement(def, facts.nodes), checkPlatform(def, platforms, facts.nodes), checkPorts(def, facts.live)];
+  return [
+    checkImage(def, facts),
+    checkPlacement(def, facts.nodes),
+    checkPlatform(def, platforms, facts.nodes),
+    checkPorts(def, facts.live),
+  ];
 }
 
 /** The first refusal as the error a deploy throws, or undefined when every check passed. */

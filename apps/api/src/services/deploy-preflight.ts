@@ -26,7 +26,8 @@ export class DeployPreflight {
   async run(def: ServiceDefinition, opts: { refuse: boolean }): Promise<Preflight> {
     const ours = this.registry.isConfiguredRegistry(def.image);
     const found = ours ? await this.registry.resolveImage(def.image) : undefined;
-    const resolved = found === undefined ? undefined : found && { digest: found.digest, platforms: found.platforms.map((p) => p.architecture) };
+    const resolved =
+      found === undefined ? undefined : found && { digest: found.digest, platforms: found.platforms.map((p) => p.architecture) };
     const registryHost = this.registry.host;
     const imageVerdict = checkImage(def, { resolved, registryHost });
     if (opts.refuse && !imageVerdict.ok) throw firstRefusal([imageVerdict]);

@@ -23,9 +23,15 @@ export class DeploymentPlanDto {
   @ApiProperty({ enum: ['create', 'update', 'unchanged', 'scale', 'stop', 'rollback', 'drain', 'none'] })
   action: 'create' | 'update' | 'unchanged' | 'scale' | 'stop' | 'rollback' | 'drain' | 'none';
   @ApiProperty({ example: 'would update 1 field' }) summary: string;
-  @ApiProperty({ type: [DriftItemDto], description: 'field by field, in the drift format of the service page: `definition` is what it would be, `deployed` what it is' })
+  @ApiProperty({
+    type: [DriftItemDto],
+    description: 'field by field, in the drift format of the service page: `definition` is what it would be, `deployed` what it is',
+  })
   changes: DriftItemDto[];
-  @ApiPropertyOptional({ type: [DeployCheckVerdictDto], description: 'a deploy\'s pre-deploy checks; a refused check means the deploy would be refused' })
+  @ApiPropertyOptional({
+    type: [DeployCheckVerdictDto],
+    description: "a deploy's pre-deploy checks; a refused check means the deploy would be refused",
+  })
   checks?: DeployCheckVerdictDto[];
   @ApiPropertyOptional({ type: [TaskDto], description: 'the tasks that would stop or move' })
   tasks?: TaskDto[];

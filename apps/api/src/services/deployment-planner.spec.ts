@@ -7,8 +7,16 @@ import { DeploymentPlanner } from './deployment-planner';
 import { desiredSpec } from './desired-spec';
 
 const PINNED = 'r:5000/web:2@sha256:new';
-const def = (extra: object = {}): ServiceDefinition => validateDefinition({ name: 'web', image: 'r:5000/web:2', environment: { API_TOKEN: 's3cret' }, ...extra });
-const task = (id: string, slot: number): TaskSummary => ({ id, serviceId: 's1', serviceName: 'web', slot, desiredState: 'running', state: 'running' });
+const def = (extra: object = {}): ServiceDefinition =>
+  validateDefinition({ name: 'web', image: 'r:5000/web:2', environment: { API_TOKEN: 's3cret' }, ...extra });
+const task = (id: string, slot: number): TaskSummary => ({
+  id,
+  serviceId: 's1',
+  serviceName: 'web',
+  slot,
+  desiredState: 'running',
+  state: 'running',
+});
 
 /** The planner over loud mocks: nothing that writes (create, update, scale, remove, setReplicas, patch) is stubbed, so a plan that tried would throw. */
 function setup(existing: ServiceState | undefined, definition = def()) {
@@ -22,7 +30,14 @@ function setup(existing: ServiceState | undefined, definition = def()) {
     rollbackTarget: async () => ({ current: existing!, previous: { ...existing!.spec, Labels: { team: 'a' } } }),
   });
   const preflight = strictMock<DeployPreflight>('DeployPreflight', {
-    run: async () => ({ image: PINNED, digest: 'sha256:new', verdicts: [{ check: 'image', ok: true, message: 'ok' }, { check: 'ports', ok: false, code: 'CONFLICT', message: 'ports: 80/tcp is already published by service "x"' }] }),
+    run: async () => ({
+      image: PINNED,
+      digest: 'sha256:new',
+      verdicts: [
+        { check: 'image', ok: true, message: 'ok' },
+        { check: 'ports', ok: false, code: 'CONFLICT', message: 'ports: 80/tcp is already published by service "x"' },
+      ],
+    }),
   });
   return new DeploymentPlanner(catalog, services, preflight);
 }
@@ -32,10 +47,17 @@ const running = (image: string, replicas = 3): ServiceState => {
 };
 
 describe('DeploymentPlanner', () => {
-  it('plans a deploy of a changed image as that one field, with every check\'s verdict and the refusal in the summary', async () => {
+  it("plans a deploy of a changed image as that one field, with every check's verdict and the refusal in the summary", async () => {
     const plan = await setup(running('r:5000/web:1@sha256:old')).planDeploy('web');
-    expect(plan).toMatchObject({ dryRun: true, action: 'update', changes: [{ path: 'TaskTemplate.ContainerSpec.Image', definition: PINNED, deployed: 'r:5000/web:1@sha256:old' }] });
-    expect(plan.checks!.map((c) => [c.check, c.ok])).toEqual([['image', true], ['ports', false]]);
+    expect(plan).toMatchObject({
+      dryRun: true,
+      action: 'update',
+      changes: [{ path: 'TaskTemplate.ContainerSpec.Image', definition: PINNED, deployed: 'r:5000/web:1@sha256:old' }],
+    });
+    expect(plan.checks!.map((c) => [c.check, c.ok])).toEqual([
+      ['image', true],
+      ['ports', false],
+    ]);
     expect(plan.summary).toBe('would be refused: ports: 80/tcp is already published by service "x"');
   });
 
@@ -47,17 +69,24 @@ describe('DeploymentPlanner', () => {
     expect(JSON.stringify(create.changes)).not.toContain('s3cret');
   });
 
-  it('plans an agent\'s image deploy from the definition it would write, without writing it', async () => {
+  it("plans an agent's image deploy from the definition it would write, without writing it", async () => {
     const plan = await setup(running(PINNED)).planDeployImage('web', 'r:5000/web:2', 5);
     expect(plan.changes.map((c) => [c.path, c.definition])).toEqual([['Mode.Replicated.Replicas', 5]]);
   });
 
   it('plans a scale as the replicas field, listing the tasks of which some would stop', async () => {
     const down = await setup(running(PINNED)).planScale('web', 1);
-    expect(down).toMatchObject({ action: 'scale', changes: [{ path: 'Mode.Replicated.Replicas', definition: 1, deployed: 3 }], summary: 'would stop 2 of these 3 tasks (the swarm chooses which)' });
+    expect(down).toMatchObject({
+      action: 'scale',
+      changes: [{ path: 'Mode.Replicated.Replicas', definition: 1, deployed: 3 }],
+      summary: 'would stop 2 of these 3 tasks (the swarm chooses which)',
+    });
     expect(down.tasks!.map((t) => t.id)).toEqual(['t1', 't2', 't3']);
     expect((await setup(running(PINNED)).planScale('web', 5)).tasks).toEqual([]);
-    expect(await setup(undefined).planScale('web', 4)).toMatchObject({ action: 'scale', changes: [{ path: 'deploy.replicas', definition: 4, deployed: 1 }] });
+    expect(await setup(undefined).planScale('web', 4)).toMatchObject({
+      action: 'scale',
+      changes: [{ path: 'deploy.replicas', definition: 4, deployed: 1 }],
+    });
     await expect(setup(undefined, def({ deploy: { mode: 'global' } })).planScale('web', 2)).rejects.toMatchObject({ code: 'INVALID' });
   });
 

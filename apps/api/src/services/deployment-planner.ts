@@ -40,8 +40,19 @@ export class DeploymentPlanner {
     const refused = verdicts.filter((v) => !v.ok);
     const summary = refused.length
       ? `would be refused: ${refused[0].message}`
-      : action === 'create' ? `would create the service (${fields(changes.length)})` : action === 'update' ? `would update ${fields(changes.length)}` : 'nothing would change';
-    return { dryRun: true, name, action, summary, changes: maskSecrets(changes), checks: verdicts.map(({ check, ok, message }) => ({ check, ok, message })) };
+      : action === 'create'
+        ? `would create the service (${fields(changes.length)})`
+        : action === 'update'
+          ? `would update ${fields(changes.length)}`
+          : 'nothing would change';
+    return {
+      dryRun: true,
+      name,
+      action,
+      summary,
+      changes: maskSecrets(changes),
+      checks: verdicts.map(({ check, ok, message }) => ({ check, ok, message })),
+    };
   }
 
   /** What the agents' deploy of an image would do: the catalog entry it would write (not written), deployed. */
@@ -54,7 +65,12 @@ export class DeploymentPlanner {
       },
     );
     const base: Partial<ServiceDefinition> = known ? await this.catalog.definition(name) : { name };
-    const def = validateDefinition({ ...base, image, ...(ports ? { ports } : {}), ...(replicas !== undefined ? { deploy: { ...base.deploy, replicas } } : {}) });
+    const def = validateDefinition({
+      ...base,
+      image,
+      ...(ports ? { ports } : {}),
+      ...(replicas !== undefined ? { deploy: { ...base.deploy, replicas } } : {}),
+    });
     return this.planDeploy(name, def);
   }
 
@@ -65,7 +81,13 @@ export class DeploymentPlanner {
     if (!existing) {
       const before = def.deploy?.replicas ?? 1;
       const changes = before === replicas ? [] : [{ path: 'deploy.replicas', definition: replicas, deployed: before }];
-      return { dryRun: true, name, action: changes.length ? 'scale' : 'none', summary: 'not deployed: only the definition file would change', changes };
+      return {
+        dryRun: true,
+        name,
+        action: changes.length ? 'scale' : 'none',
+        summary: 'not deployed: only the definition file would change',
+        changes,
+      };
     }
     const current = existing.replicas ?? 0;
     const changes = current === replicas ? [] : [{ path: 'Mode.Replicated.Replicas', definition: replicas, deployed: current }];
@@ -73,15 +95,25 @@ export class DeploymentPlanner {
     const stopping = replicas < running.length ? running : [];
     const summary = !changes.length
       ? `already at ${replicas} replicas`
-      : stopping.length ? `would stop ${running.length - replicas} of these ${running.length} tasks (the swarm chooses which)` : `would start ${replicas - current} task(s); none stops`;
+      : stopping.length
+        ? `would stop ${running.length - replicas} of these ${running.length} tasks (the swarm chooses which)`
+        : `would start ${replicas - current} task(s); none stops`;
     return { dryRun: true, name, action: changes.length ? 'scale' : 'none', summary, changes, tasks: stopping.map(toTaskDto) };
   }
 
   async planStop(name: string): Promise<DeploymentPlanDto> {
     await this.catalog.get(name);
-    if (!(await inspectIfDeployed(this.services, name))) return { dryRun: true, name, action: 'none', summary: 'not deployed: nothing to stop', changes: [] };
+    if (!(await inspectIfDeployed(this.services, name)))
+      return { dryRun: true, name, action: 'none', summary: 'not deployed: nothing to stop', changes: [] };
     const tasks = (await this.services.tasks(name)).filter(wanted);
-    return { dryRun: true, name, action: 'stop', summary: `would remove the service from the swarm and stop its ${tasks.length} task(s); the catalog entry stays`, changes: [], tasks: tasks.map(toTaskDto) };
+    return {
+      dryRun: true,
+      name,
+      action: 'stop',
+      summary: `would remove the service from the swarm and stop its ${tasks.length} task(s); the catalog entry stays`,
+      changes: [],
+      tasks: tasks.map(toTaskDto),
+    };
   }
 
   async planRollback(name: string): Promise<DeploymentPlanDto> {

@@ -51,7 +51,11 @@ export class DeploymentController {
   @HttpCode(200)
   @RequireRole('operator')
   @ApiOkResponse({ type: StopResultDto })
-  stopService(@Param() { name }: ServiceNameParams, @Query() q: DryRunQuery, @Actor() actor: string): Promise<StopResultDto | DeploymentPlanDto> {
+  stopService(
+    @Param() { name }: ServiceNameParams,
+    @Query() q: DryRunQuery,
+    @Actor() actor: string,
+  ): Promise<StopResultDto | DeploymentPlanDto> {
     return q.dry_run ? this.planner.planStop(name) : this.deployments.stopService(name, actor);
   }
 
@@ -74,7 +78,11 @@ export class DeploymentController {
   @HttpCode(200)
   @RequireRole('operator')
   @ApiOkResponse({ type: CatalogServiceDto })
-  rollbackService(@Param() { name }: ServiceNameParams, @Query() q: DryRunQuery, @Actor() actor: string): Promise<CatalogServiceDto | DeploymentPlanDto> {
+  rollbackService(
+    @Param() { name }: ServiceNameParams,
+    @Query() q: DryRunQuery,
+    @Actor() actor: string,
+  ): Promise<CatalogServiceDto | DeploymentPlanDto> {
     return q.dry_run ? this.planner.planRollback(name) : this.deployments.rollbackService(name, actor);
   }
 

@@ -33,7 +33,14 @@ export function toConvergenceDto(c: ConvergenceResult): ConvergenceDto {
     desired: c.desired,
     running: c.running,
     elapsedMs: c.elapsedMs,
-    replicas: c.replicas.map((r) => ({ slot: r.slot, nodeHostname: r.nodeHostname, taskId: r.taskId, state: r.state, desiredState: r.desiredState, error: r.error })),
+    replicas: c.replicas.map((r) => ({
+      slot: r.slot,
+      nodeHostname: r.nodeHostname,
+      taskId: r.taskId,
+      state: r.state,
+      desiredState: r.desiredState,
+      error: r.error,
+    })),
   };
 }
 
@@ -87,5 +94,15 @@ export class DeployRecordDto {
 }
 
 export function toDeployRecordDto(r: DeployRecord): DeployRecordDto {
-  return { id: r.id, action: r.action, status: r.status, startedAt: r.startedAt, finishedAt: r.finishedAt, image: r.image, imageDigest: r.imageDigest, actor: r.actor, message: r.message };
+  return {
+    id: r.id,
+    action: r.action,
+    status: r.status,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    image: r.image,
+    imageDigest: r.imageDigest,
+    actor: r.actor,
+    message: r.message,
+  };
 }

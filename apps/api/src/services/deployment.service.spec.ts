@@ -10,7 +10,15 @@ const def = (extra: object = {}): ServiceDefinition => validateDefinition({ name
 const PINNED = 'r:5000/web:1@sha256:abc';
 const hashOf = (d: ServiceDefinition, image = PINNED) => specHash(composeToSwarmSpec(d, image));
 const state = (labels: Record<string, string>, extra: Partial<ServiceState> = {}): ServiceState => ({
-  id: 's1', name: 'web', version: 7, spec: { Name: 'web', Labels: labels }, image: PINNED, labels, mode: 'replicated', replicas: 1, ...extra,
+  id: 's1',
+  name: 'web',
+  version: 7,
+  spec: { Name: 'web', Labels: labels },
+  image: PINNED,
+  labels,
+  mode: 'replicated',
+  replicas: 1,
+  ...extra,
 });
 const notFound = () => Promise.reject(new DomainError('NOT_FOUND', 'service "web" not found'));
 
@@ -26,7 +34,9 @@ function setup(opts: { definition?: ServiceDefinition; existing?: ServiceState; 
       starts.push({ action, actor: d.actor, image: d.image });
       return 41 + starts.length;
     }),
-    recordDeployEnd: jest.fn(async (id: number, status: string, d: { message?: string } = {}) => void ends.push({ id, status, message: d.message })),
+    recordDeployEnd: jest.fn(
+      async (id: number, status: string, d: { message?: string } = {}) => void ends.push({ id, status, message: d.message }),
+    ),
     markDeployed: jest.fn(async () => undefined),
     setReplicas: jest.fn(async () => ({ name: 'web', text: '' })),
   });

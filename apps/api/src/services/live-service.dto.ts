@@ -85,7 +85,6 @@ export function toTaskDto(t: TaskSummary): TaskDto {
   };
 }
 
-
 export class ServiceNameParams {
   @ApiProperty({ example: 'web' })
   @IsString()

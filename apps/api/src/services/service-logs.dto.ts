@@ -17,7 +17,9 @@ export class LogsQuery {
   @ApiPropertyOptional({ description: 'unix seconds or an RFC 3339 time, or a duration like 10m' })
   @IsOptional()
   @IsString()
-  @Matches(/^(\d+(\.\d+)?|\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})|\d+[smh])$/, { message: 'since must be unix seconds, an RFC 3339 time or a duration like 10m' })
+  @Matches(/^(\d+(\.\d+)?|\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})|\d+[smh])$/, {
+    message: 'since must be unix seconds, an RFC 3339 time or a duration like 10m',
+  })
   since?: string;
 
   @ApiPropertyOptional() @OptionalBooleanFlag() timestamps?: boolean;

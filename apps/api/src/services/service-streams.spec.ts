@@ -36,7 +36,10 @@ describe('logEvents', () => {
   it('sends no end event when the client left', async () => {
     const left = new AbortController();
     left.abort();
-    const events = await collect(deploymentsWhere(['a'], () => Promise.resolve(true)), left.signal);
+    const events = await collect(
+      deploymentsWhere(['a'], () => Promise.resolve(true)),
+      left.signal,
+    );
     expect(events.map((e) => e.event)).toEqual(['open', 'line']);
   });
 });

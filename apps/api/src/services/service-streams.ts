@@ -23,7 +23,12 @@ function relativeSince(d: string): number {
  * headers go out at once, and ending with an `end` event (`removed`, `reason`)
  * when the stream ends by itself.
  */
-export async function* logEvents(deployments: ServiceLogsService, name: string, q: LogsQuery, signal: AbortSignal): AsyncGenerator<SseMessage> {
+export async function* logEvents(
+  deployments: ServiceLogsService,
+  name: string,
+  q: LogsQuery,
+  signal: AbortSignal,
+): AsyncGenerator<SseMessage> {
   // a missing service is still a plain 404: check before the stream opens, then open at once (a quiet service prints nothing for a while)
   await deployments.ensureDeployed(name);
   yield { event: 'open', data: { service: name } };
@@ -31,12 +36,22 @@ export async function* logEvents(deployments: ServiceLogsService, name: string, 
   if (signal.aborted) return;
   // the stream ended by itself: say why, so the client stops instead of reconnecting to a 404
   // with Docker unreachable it is not a removal: the client should reconnect, not give up
-  const gone = await deployments.isDeployed(name).then((deployed) => !deployed, () => false);
-  yield { event: 'end', data: { service: name, removed: gone, reason: gone ? 'the service was removed from the swarm' : 'the Engine closed the log stream' } };
+  const gone = await deployments.isDeployed(name).then(
+    (deployed) => !deployed,
+    () => false,
+  );
+  yield {
+    event: 'end',
+    data: { service: name, removed: gone, reason: gone ? 'the service was removed from the swarm' : 'the Engine closed the log stream' },
+  };
 }
 
 /** Convergence progress (`progress` events, replica by replica), then the `result`. */
-export async function* deployEvents(deployments: DeploymentService, name: string, opts: { timeoutSeconds?: number; actor?: string }): AsyncGenerator<SseMessage> {
+export async function* deployEvents(
+  deployments: DeploymentService,
+  name: string,
+  opts: { timeoutSeconds?: number; actor?: string },
+): AsyncGenerator<SseMessage> {
   const queue = new AsyncQueue<SseMessage>();
   void deployments
     .deployService(name, { ...opts, wait: true, onProgress: (p) => queue.push({ event: 'progress', data: p }) })

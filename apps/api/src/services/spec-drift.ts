@@ -20,7 +20,9 @@ export function specDrift(wanted: unknown, deployed: unknown, path = ''): DriftI
   }
   if (wanted && typeof wanted === 'object') {
     if (!deployed || typeof deployed !== 'object') return [{ path, definition: wanted, deployed }];
-    return Object.entries(wanted).flatMap(([k, v]) => (k === SPEC_HASH_LABEL ? [] : specDrift(v, (deployed as Record<string, unknown>)[k], path ? `${path}.${k}` : k)));
+    return Object.entries(wanted).flatMap(([k, v]) =>
+      k === SPEC_HASH_LABEL ? [] : specDrift(v, (deployed as Record<string, unknown>)[k], path ? `${path}.${k}` : k),
+    );
   }
   return wanted === deployed ? [] : [{ path, definition: wanted, deployed }];
 }

@@ -21,14 +21,25 @@ function relativeSince(d: string): number {
  * headers go out at once, closed by an `end` event when the stream ends by
  * itself (`removed` when the stack left the swarm).
  */
-export async function* stackLogEvents(stacks: StacksService, name: string, q: StackLogsQuery, signal: AbortSignal): AsyncGenerator<SseMessage> {
+export async function* stackLogEvents(
+  stacks: StacksService,
+  name: string,
+  q: StackLogsQuery,
+  signal: AbortSignal,
+): AsyncGenerator<SseMessage> {
   // a stack that is not on the swarm is still a plain 404, before the stream opens
   await stacks.ensureDeployed(name);
   yield { event: 'open', data: { stack: name } };
   for await (const line of stacks.logs(name, stackLogsOptions(q, signal))) yield { event: 'line', data: toStackLogLineDto(line) };
   if (signal.aborted) return;
-  const gone = await stacks.isDeployed(name).then((deployed) => !deployed, () => false);
-  yield { event: 'end', data: { stack: name, removed: gone, reason: gone ? 'the stack was removed from the swarm' : 'the Engine closed the log streams' } };
+  const gone = await stacks.isDeployed(name).then(
+    (deployed) => !deployed,
+    () => false,
+  );
+  yield {
+    event: 'end',
+    data: { stack: name, removed: gone, reason: gone ? 'the stack was removed from the swarm' : 'the Engine closed the log streams' },
+  };
 }
 
 /**
@@ -37,7 +48,11 @@ export async function* stackLogEvents(stacks: StacksService, name: string, q: St
  * `converged`, `cleanup`, then the `result` (the same body as the JSON answer).
  * A refusal after the first event arrives as an `error` event.
  */
-export async function* stackDeployEvents(stacks: StacksService, name: string, opts: Omit<StackDeployOptions, 'onEvent'>): AsyncGenerator<SseMessage> {
+export async function* stackDeployEvents(
+  stacks: StacksService,
+  name: string,
+  opts: Omit<StackDeployOptions, 'onEvent'>,
+): AsyncGenerator<SseMessage> {
   const queue: SseMessage[] = [];
   let wake: (() => void) | undefined;
   let done = false;

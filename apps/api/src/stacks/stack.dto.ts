@@ -1,13 +1,14 @@
 import { BadRequestException } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { plainToInstance, Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, validateSync } from 'class-validator';
+import { plainToInstance, Type } from 'class-transformer';
+import { IsInt, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, validateSync } from 'class-validator';
 import { STACK_NAME, type DeployRecord } from '@app/catalog';
 import type { ConvergenceResult, StackDeployResult, StackLogLine, StackTask } from '@app/swarm';
 import { describeValidationErrors } from '../common/validation';
 import { OptionalBooleanFlag } from '../common/validation';
 
-const STACK_NAME_MESSAGE = 'name must be a stack name: lowercase letters, digits, "-" and "_", starting with a letter or digit, 1-32 characters';
+const STACK_NAME_MESSAGE =
+  'name must be a stack name: lowercase letters, digits, "-" and "_", starting with a letter or digit, 1-32 characters';
 
 export type StackStatus = 'invalid' | 'not_deployed' | 'running' | 'updating' | 'degraded' | 'partial' | 'unknown';
 
@@ -21,15 +22,25 @@ export class StackNameParams {
 /** A stack to create or replace: the compose file's text, its variables, and the files it refers to. */
 export class StackInputDto {
   @ApiProperty({ description: 'the compose file, YAML text', example: 'services:\n  web:\n    image: mini2:5000/web:1.4\n' })
-  @IsString({ message: 'compose must be the compose file\'s YAML text' })
+  @IsString({ message: "compose must be the compose file's YAML text" })
   compose: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'values for ${VAR} in the file; secret-looking names come back masked', example: { DB_PASSWORD: 's3cret' } })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'values for ${VAR} in the file; secret-looking names come back masked',
+    example: { DB_PASSWORD: 's3cret' },
+  })
   @IsOptional()
   @IsObject({ message: 'variables must be a map of name to string' })
   variables?: Record<string, string>;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, description: 'files the compose file refers to (configs, secrets, env_file), by path relative to the stack\'s folder', example: { 'nginx/site.conf': 'server { listen 80; }\n' } })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: "files the compose file refers to (configs, secrets, env_file), by path relative to the stack's folder",
+    example: { 'nginx/site.conf': 'server { listen 80; }\n' },
+  })
   @IsOptional()
   @IsObject({ message: 'files must be a map of relative path to content' })
   files?: Record<string, string>;
@@ -43,7 +54,7 @@ export class CreateStackDto extends StackInputDto {
 }
 
 export class CreateStackQuery {
-  @ApiPropertyOptional({ description: 'the stack\'s name when the body is the compose file itself (application/yaml)' })
+  @ApiPropertyOptional({ description: "the stack's name when the body is the compose file itself (application/yaml)" })
   @IsOptional()
   @IsString()
   @Matches(STACK_NAME, { message: STACK_NAME_MESSAGE })
@@ -67,14 +78,18 @@ export function createStackInput(body: unknown, query: CreateStackQuery): Create
     if (!query.name) throw new BadRequestException('name: a compose file sent as YAML needs ?name= for the stack');
     return { name: query.name, compose: body };
   }
-  if (!body || typeof body !== 'object') throw new BadRequestException('body: send { name, compose, variables?, files? } as JSON, or the compose file as application/yaml with ?name=');
+  if (!body || typeof body !== 'object')
+    throw new BadRequestException(
+      'body: send { name, compose, variables?, files? } as JSON, or the compose file as application/yaml with ?name=',
+    );
   return validated(CreateStackDto, query.name && !('name' in body) ? { ...body, name: query.name } : body);
 }
 
 /** The body of PUT /api/stacks/{name}: the same as a create, without the name (or the compose file as YAML). */
 export function replaceStackInput(body: unknown): StackInputDto {
   if (typeof body === 'string') return { compose: body };
-  if (!body || typeof body !== 'object') throw new BadRequestException('body: send { compose, variables?, files? } as JSON, or the compose file as application/yaml');
+  if (!body || typeof body !== 'object')
+    throw new BadRequestException('body: send { compose, variables?, files? } as JSON, or the compose file as application/yaml');
   return validated(StackInputDto, body);
 }
 
@@ -86,7 +101,10 @@ export class StackSummaryDto {
   @ApiProperty({ description: 'services of the stack on the swarm' }) servicesDeployed: number;
   @ApiProperty() replicasRunning: number;
   @ApiProperty() replicasDesired: number;
-  @ApiProperty({ enum: ['invalid', 'not_deployed', 'running', 'updating', 'degraded', 'partial', 'unknown'], description: 'partial: some services of the file are not on the swarm; unknown: Docker is unreachable' })
+  @ApiProperty({
+    enum: ['invalid', 'not_deployed', 'running', 'updating', 'degraded', 'partial', 'unknown'],
+    description: 'partial: some services of the file are not on the swarm; unknown: Docker is unreachable',
+  })
   status: StackStatus;
   @ApiProperty({ example: 'running 4 of 4' }) statusText: string;
   @ApiPropertyOptional({ description: 'why the stack on disk is not valid' }) error?: string;
@@ -119,11 +137,23 @@ export class StackTaskDto {
 }
 
 export function toStackTaskDto(t: StackTask): StackTaskDto {
-  return { id: t.id, service: t.service, slot: t.slot, nodeHostname: t.nodeHostname, desiredState: t.desiredState, state: t.state, message: t.message, error: t.error, image: t.image, updatedAt: t.updatedAt };
+  return {
+    id: t.id,
+    service: t.service,
+    slot: t.slot,
+    nodeHostname: t.nodeHostname,
+    desiredState: t.desiredState,
+    state: t.state,
+    message: t.message,
+    error: t.error,
+    image: t.image,
+    updatedAt: t.updatedAt,
+  };
 }
 
 export class StackNetworkDto {
-  @ApiProperty({ example: 'frontend', description: 'the key in the compose file (`default` for the one services without networks: get)' }) key: string;
+  @ApiProperty({ example: 'frontend', description: 'the key in the compose file (`default` for the one services without networks: get)' })
+  key: string;
   @ApiProperty({ example: 'shop_frontend', description: 'the network on the swarm' }) name: string;
   @ApiPropertyOptional({ example: 'overlay' }) driver?: string;
   @ApiProperty({ description: 'external: true, the stack uses it and does not create it' }) external: boolean;
@@ -149,16 +179,30 @@ export class StackProblemDto {
 }
 
 export class StackDetailDto extends StackSummaryDto {
-  @ApiPropertyOptional({ description: 'the compose file (secret-looking values masked); absent for a stack only on the swarm' }) compose?: string;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'secret-looking values masked as ********; send the mask back to keep a value' })
+  @ApiPropertyOptional({ description: 'the compose file (secret-looking values masked); absent for a stack only on the swarm' })
+  compose?: string;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'secret-looking values masked as ********; send the mask back to keep a value',
+  })
   variables: Record<string, string>;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'the stack\'s files; the content of secret files masked' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: "the stack's files; the content of secret files masked",
+  })
   files: Record<string, string>;
-  @ApiProperty({ type: [String], description: 'what `docker stack deploy` would warn about: ignored keys, unset variables' }) warnings: string[];
+  @ApiProperty({ type: [String], description: 'what `docker stack deploy` would warn about: ignored keys, unset variables' })
+  warnings: string[];
   @ApiProperty({ type: [StackServiceDto] }) serviceList: StackServiceDto[];
   @ApiProperty({ type: [StackTaskDto] }) tasks: StackTaskDto[];
   @ApiProperty({ type: [StackNetworkDto] }) networks: StackNetworkDto[];
-  @ApiProperty({ type: [StackDriftDto], description: 'per service of the file: missing, or the fields where the swarm differs from the file' }) drift: StackDriftDto[];
+  @ApiProperty({
+    type: [StackDriftDto],
+    description: 'per service of the file: missing, or the fields where the swarm differs from the file',
+  })
+  drift: StackDriftDto[];
 }
 
 export class StackReplicaDto {
@@ -188,12 +232,20 @@ export function toStackConvergenceDto(c: ConvergenceResult): StackServiceConverg
     desired: c.desired,
     running: c.running,
     elapsedMs: c.elapsedMs,
-    replicas: c.replicas.map((r) => ({ slot: r.slot, nodeHostname: r.nodeHostname, taskId: r.taskId, state: r.state, desiredState: r.desiredState, error: r.error })),
+    replicas: c.replicas.map((r) => ({
+      slot: r.slot,
+      nodeHostname: r.nodeHostname,
+      taskId: r.taskId,
+      state: r.state,
+      desiredState: r.desiredState,
+      error: r.error,
+    })),
   };
 }
 
 export class StackConvergenceDto {
-  @ApiProperty({ enum: ['converged', 'failed', 'timeout'], description: 'the worst of the services' }) outcome: 'converged' | 'failed' | 'timeout';
+  @ApiProperty({ enum: ['converged', 'failed', 'timeout'], description: 'the worst of the services' }) outcome:
+    'converged' | 'failed' | 'timeout';
   @ApiProperty({ type: [StackServiceConvergenceDto] }) services: StackServiceConvergenceDto[];
 }
 
@@ -201,7 +253,7 @@ export class StackDeployedServiceDto {
   @ApiProperty({ example: 'web' }) key: string;
   @ApiProperty({ example: 'shop_web' }) name: string;
   @ApiProperty({ enum: ['created', 'updated'] }) action: 'created' | 'updated';
-  @ApiProperty({ type: [String], description: 'the Engine\'s warnings' }) warnings: string[];
+  @ApiProperty({ type: [String], description: "the Engine's warnings" }) warnings: string[];
 }
 
 export class StackDeployResultDto {
@@ -213,7 +265,8 @@ export class StackDeployResultDto {
   @ApiProperty({ type: [String] }) createdNetworks: string[];
   @ApiProperty({ type: [String] }) createdConfigs: string[];
   @ApiProperty({ type: [String] }) createdSecrets: string[];
-  @ApiProperty({ type: [String], description: 'config and secret versions no service uses any more, removed after convergence' }) removedObjects: string[];
+  @ApiProperty({ type: [String], description: 'config and secret versions no service uses any more, removed after convergence' })
+  removedObjects: string[];
   @ApiPropertyOptional({ type: StackConvergenceDto, description: 'with wait=true (the default)' }) convergence?: StackConvergenceDto;
   @ApiProperty() elapsedMs: number;
 }
@@ -229,7 +282,9 @@ export function toStackDeployResultDto(r: StackDeployResult, historyId: number, 
     createdConfigs: r.createdConfigs,
     createdSecrets: r.createdSecrets,
     removedObjects: r.removedObjects,
-    convergence: r.convergence ? { outcome: r.convergence.outcome, services: r.convergence.services.map(toStackConvergenceDto) } : undefined,
+    convergence: r.convergence
+      ? { outcome: r.convergence.outcome, services: r.convergence.services.map(toStackConvergenceDto) }
+      : undefined,
     elapsedMs: r.elapsedMs,
   };
 }
@@ -247,7 +302,7 @@ export class StackDeployQuery {
   @Max(900, { message: 'timeout must be at most 900' })
   timeout?: number;
 
-  @ApiPropertyOptional({ description: 'remove the stack\'s services that are no longer in the file (docker stack deploy --prune)' })
+  @ApiPropertyOptional({ description: "remove the stack's services that are no longer in the file (docker stack deploy --prune)" })
   @OptionalBooleanFlag()
   prune?: boolean;
 }
@@ -280,7 +335,9 @@ export class StackLogsQuery {
   @ApiPropertyOptional({ description: 'unix seconds or an RFC 3339 time, or a duration like 10m' })
   @IsOptional()
   @IsString()
-  @Matches(/^(\d+(\.\d+)?|\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})|\d+[smh])$/, { message: 'since must be unix seconds, an RFC 3339 time or a duration like 10m' })
+  @Matches(/^(\d+(\.\d+)?|\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})|\d+[smh])$/, {
+    message: 'since must be unix seconds, an RFC 3339 time or a duration like 10m',
+  })
   since?: string;
 
   @ApiPropertyOptional() @OptionalBooleanFlag() timestamps?: boolean;
@@ -307,7 +364,15 @@ export class StackLogLineDto {
 }
 
 export function toStackLogLineDto(l: StackLogLine): StackLogLineDto {
-  return { service: l.service, timestamp: l.timestamp, stream: l.stream, taskId: l.taskId, taskSlot: l.taskSlot, nodeHostname: l.nodeHostname, message: l.message };
+  return {
+    service: l.service,
+    timestamp: l.timestamp,
+    stream: l.stream,
+    taskId: l.taskId,
+    taskSlot: l.taskSlot,
+    nodeHostname: l.nodeHostname,
+    message: l.message,
+  };
 }
 
 export class StackHistoryRecordDto {
@@ -316,12 +381,20 @@ export class StackHistoryRecordDto {
   @ApiProperty({ enum: ['in_progress', 'succeeded', 'failed', 'interrupted'] }) status: string;
   @ApiProperty() startedAt: string;
   @ApiPropertyOptional() finishedAt?: string;
-  @ApiPropertyOptional({ description: 'who asked: the token\'s name and role' }) actor?: string;
+  @ApiPropertyOptional({ description: "who asked: the token's name and role" }) actor?: string;
   @ApiPropertyOptional() message?: string;
 }
 
 export function toStackHistoryRecordDto(r: DeployRecord): StackHistoryRecordDto {
-  return { id: r.id, action: r.action, status: r.status, startedAt: r.startedAt, finishedAt: r.finishedAt, actor: r.actor, message: r.message };
+  return {
+    id: r.id,
+    action: r.action,
+    status: r.status,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    actor: r.actor,
+    message: r.message,
+  };
 }
 
 /** POST /api/services/import?split=true: one definition per service of a file with several (the old behaviour); without it such a file is offered as a stack. */

@@ -1,11 +1,37 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags, getSchemaPath } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiConsumes,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiProduces,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequireRole } from '../auth/roles';
 import { sendSse } from '../common/sse';
 import {
-  CreateStackDto, CreateStackQuery, createStackInput, replaceStackInput, StackDeleteQuery, StackDeployQuery, StackDeployResultDto, StackDetailDto,
-  StackHistoryRecordDto, StackInputDto, StackLogLineDto, StackProblemDto, StackLogsQuery, StackNameParams, StackStopResultDto, StackSummaryDto, toStackLogLineDto,
+  CreateStackDto,
+  CreateStackQuery,
+  createStackInput,
+  replaceStackInput,
+  StackDeleteQuery,
+  StackDeployQuery,
+  StackDeployResultDto,
+  StackDetailDto,
+  StackHistoryRecordDto,
+  StackInputDto,
+  StackLogLineDto,
+  StackProblemDto,
+  StackLogsQuery,
+  StackNameParams,
+  StackStopResultDto,
+  StackSummaryDto,
+  toStackLogLineDto,
 } from './stack.dto';
 import { Actor } from '../audit/actor';
 import { stackDeployEvents, stackLogEvents, stackLogsOptions } from './stack-streams';
@@ -14,7 +40,14 @@ import { StacksService } from './stacks.service';
 /** A refused stack: the message lists every problem; `problems` has each with its key and line. */
 const REFUSED = {
   description: 'the stack is refused: `message` names every key at fault, `problems` has each with its line in the compose text',
-  schema: { type: 'object', properties: { statusCode: { type: 'number' }, message: { type: 'string' }, problems: { type: 'array', items: { $ref: getSchemaPath(StackProblemDto) } } } },
+  schema: {
+    type: 'object',
+    properties: {
+      statusCode: { type: 'number' },
+      message: { type: 'string' },
+      problems: { type: 'array', items: { $ref: getSchemaPath(StackProblemDto) } },
+    },
+  },
 };
 
 const body = (dto: typeof CreateStackDto | typeof StackInputDto) => ({

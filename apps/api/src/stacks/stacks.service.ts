@@ -1,16 +1,43 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, KeyedLock } from '@app/common';
-import { CatalogService, loadStack, withHistory, maskStack, restoreMaskedStack, StackStore, type DeployAction, type LoadedStack, type StackDefinition } from '@app/catalog';
+import {
+  CatalogService,
+  loadStack,
+  withHistory,
+  maskStack,
+  restoreMaskedStack,
+  StackStore,
+  type LoadedStack,
+  type StackDefinition,
+} from '@app/catalog';
 import { RegistryClient } from '@app/registry';
 import {
-  SwarmServices, SwarmStacks, type ComposeProject, type LiveService, type RegistryAuth, type StackDeployEvent, type StackLogLine, type StackPlan,
+  SwarmServices,
+  SwarmStacks,
+  type ComposeProject,
+  type LiveService,
+  type RegistryAuth,
+  type StackDeployEvent,
+  type StackLogLine,
+  type StackPlan,
 } from '@app/swarm';
 import { AppConfig } from '../config/app-config';
 import { maskSecrets } from '../common/mask-secrets';
 import { maskComposeText, restoreComposeText } from './compose-text-mask';
 import {
-  StackDetailDto, StackDeployResultDto, StackDriftDto, StackHistoryRecordDto, StackInputDto, StackNetworkDto, StackServiceDto, StackStatus,
-  StackStopResultDto, StackSummaryDto, toStackDeployResultDto, toStackHistoryRecordDto, toStackTaskDto,
+  StackDetailDto,
+  StackDeployResultDto,
+  StackDriftDto,
+  StackHistoryRecordDto,
+  StackInputDto,
+  StackNetworkDto,
+  StackServiceDto,
+  StackStatus,
+  StackStopResultDto,
+  StackSummaryDto,
+  toStackDeployResultDto,
+  toStackHistoryRecordDto,
+  toStackTaskDto,
 } from './stack.dto';
 
 export interface StackDeployOptions {
@@ -72,7 +99,11 @@ export class StacksService {
     const [definition, live] = await Promise.all([this.readIfDefined(name), this.liveByStack()]);
     const liveServices = live.byStack.get(name) ?? [];
     if (!definition && liveServices.length === 0) {
-      if (!live.reachable) throw new DomainError('UNAVAILABLE', `stack "${name}" is not in the catalog, and Docker does not answer to say whether the swarm runs it`);
+      if (!live.reachable)
+        throw new DomainError(
+          'UNAVAILABLE',
+          `stack "${name}" is not in the catalog, and Docker does not answer to say whether the swarm runs it`,
+        );
       throw new DomainError('NOT_FOUND', `stack "${name}" is neither in the catalog nor on the swarm`);
     }
     const loaded = definition && !definition.error ? this.load(definition) : undefined;
@@ -80,7 +111,11 @@ export class StacksService {
     const base = summaryOf(name, definition, liveServices, live.reachable);
     const masked = definition ? maskStack(definition) : undefined;
     const [stackServices, tasks, drift] = liveServices.length
-      ? await Promise.all([this.stacks.stackServices(name), this.stacks.tasks(name), loaded ? this.stacks.drift(loaded.project as ComposeProject, name) : []])
+      ? await Promise.all([
+          this.stacks.stackServices(name),
+          this.stacks.tasks(name),
+          loaded ? this.stacks.drift(loaded.project as ComposeProject, name) : [],
+        ])
       : [[], [], (plan?.services ?? []).map((s) => ({ service: s.key, missing: true, differences: [] }))];
     const fileKeys = new Set(plan?.services.map((s) => s.key) ?? []);
     const serviceList: StackServiceDto[] = [
@@ -98,7 +133,14 @@ export class StacksService {
       })),
       ...(plan?.services ?? [])
         .filter((p) => !stackServices.some((s) => s.key === p.key))
-        .map((p) => ({ key: p.key, name: p.name, inFile: true, deployed: false, image: imageOf(p.spec), status: (live.reachable ? 'not_deployed' : 'unknown') as StackServiceDto['status'] })),
+        .map((p) => ({
+          key: p.key,
+          name: p.name,
+          inFile: true,
+          deployed: false,
+          image: imageOf(p.spec),
+          status: (live.reachable ? 'not_deployed' : 'unknown') as StackServiceDto['status'],
+        })),
     ].sort((a, b) => a.key.localeCompare(b.key));
     return {
       ...base,
@@ -116,7 +158,8 @@ export class StacksService {
   /** Validates and writes a new stack (nothing written on a refusal); CONFLICT when the name is taken. */
   async create(name: string, input: StackInputDto): Promise<StackDetailDto> {
     // a taken name is a 409 whatever the body holds (the store checks the file first, then the name)
-    if (await this.store.exists(name)) throw new DomainError('CONFLICT', `stack "${name}" already exists in the catalog; PUT /api/stacks/${name} replaces it`);
+    if (await this.store.exists(name))
+      throw new DomainError('CONFLICT', `stack "${name}" already exists in the catalog; PUT /api/stacks/${name} replaces it`);
     await this.store.create(name, input);
     return this.get(name);
   }
@@ -133,7 +176,8 @@ export class StacksService {
   async remove(name: string, force = false, actor?: string): Promise<void> {
     await this.store.read(name);
     const deployed = (await this.stacks.list()).some((s) => s.name === name);
-    if (deployed && !force) throw new DomainError('CONFLICT', `stack "${name}" is deployed; stop it first, or delete with force=true, which stops it`);
+    if (deployed && !force)
+      throw new DomainError('CONFLICT', `stack "${name}" is deployed; stop it first, or delete with force=true, which stops it`);
     if (deployed) await this.stop(name, actor);
     await this.store.remove(name);
   }
@@ -169,9 +213,20 @@ export class StacksService {
         });
         const outcome = result.convergence?.outcome;
         const message = outcome
-          ? `${result.services.length} services: ${outcome}${outcome === 'converged' ? '' : ` (${result.convergence!.services.filter((s) => s.outcome !== 'converged').map((s) => `${s.service}: ${s.message}`).join('; ')})`}`
+          ? `${result.services.length} services: ${outcome}${
+              outcome === 'converged'
+                ? ''
+                : ` (${result
+                    .convergence!.services.filter((s) => s.outcome !== 'converged')
+                    .map((s) => `${s.service}: ${s.message}`)
+                    .join('; ')})`
+            }`
           : `${result.services.length} services (not waited for)`;
-        return { result: toStackDeployResultDto(result, historyId, loaded.warnings), message, failed: outcome !== undefined && outcome !== 'converged' };
+        return {
+          result: toStackDeployResultDto(result, historyId, loaded.warnings),
+          message,
+          failed: outcome !== undefined && outcome !== 'converged',
+        };
       });
     });
   }
@@ -201,13 +256,15 @@ export class StacksService {
 
   async history(name: string): Promise<StackHistoryRecordDto[]> {
     const records = await this.catalog.history(stackHistoryKey(name));
-    if (records.length === 0 && !(await this.store.exists(name))) throw new DomainError('NOT_FOUND', `stack "${name}" is not in the catalog and has no history`);
+    if (records.length === 0 && !(await this.store.exists(name)))
+      throw new DomainError('NOT_FOUND', `stack "${name}" is not in the catalog and has no history`);
     return records.map(toStackHistoryRecordDto);
   }
 
   /** NOT_FOUND when no service carries the stack's namespace. */
   async ensureDeployed(name: string): Promise<void> {
-    if (!(await this.stacks.list()).some((s) => s.name === name)) throw new DomainError('NOT_FOUND', `stack "${name}" not found: no service on the swarm carries its namespace`);
+    if (!(await this.stacks.list()).some((s) => s.name === name))
+      throw new DomainError('NOT_FOUND', `stack "${name}" not found: no service on the swarm carries its namespace`);
   }
 
   isDeployed(name: string): Promise<boolean> {
@@ -242,7 +299,10 @@ export class StacksService {
       const image = String(service.image ?? '');
       if (pinned.has(image) || image.includes('@') || !this.registry.isConfiguredRegistry(image)) continue;
       const resolved = await this.registry.resolveImage(image);
-      if (!resolved) throw new DomainError('INVALID', `services.${key}.image: "${image}" does not exist in the registry ${this.registry.host}`, { key: `services.${key}.image` });
+      if (!resolved)
+        throw new DomainError('INVALID', `services.${key}.image: "${image}" does not exist in the registry ${this.registry.host}`, {
+          key: `services.${key}.image`,
+        });
       pinned.set(image, `${image}@${resolved.digest}`);
     }
     return pinned;
@@ -267,8 +327,6 @@ export class StacksService {
       throw err;
     }
   }
-
-
 }
 
 function imageOf(spec: { TaskTemplate?: unknown }): string | undefined {
@@ -279,7 +337,9 @@ function summaryOf(name: string, definition: StackDefinition | undefined, live: 
   let fileServices: number | undefined;
   if (definition && !definition.error) {
     try {
-      fileServices = Object.keys(loadStack({ name, compose: definition.compose, variables: definition.variables, files: definition.files }).project.services).length;
+      fileServices = Object.keys(
+        loadStack({ name, compose: definition.compose, variables: definition.variables, files: definition.files }).project.services,
+      ).length;
     } catch {
       fileServices = undefined;
     }
@@ -291,8 +351,13 @@ function summaryOf(name: string, definition: StackDefinition | undefined, live: 
   if (definition?.error) [status, statusText] = ['invalid', `invalid: ${definition.error}`];
   else if (!reachable) [status, statusText] = ['unknown', 'unknown: Docker is unreachable'];
   else if (live.length === 0) [status, statusText] = ['not_deployed', 'not deployed'];
-  else if (live.some((s) => s.updateStatus?.state === 'updating' || s.updateStatus?.state === 'rollback_started')) [status, statusText] = ['updating', `updating: ${replicasRunning} of ${replicasDesired} running`];
-  else if (fileServices !== undefined && live.length < fileServices) [status, statusText] = ['partial', `${live.length} of ${fileServices} services deployed, ${replicasRunning} of ${replicasDesired} running`];
+  else if (live.some((s) => s.updateStatus?.state === 'updating' || s.updateStatus?.state === 'rollback_started'))
+    [status, statusText] = ['updating', `updating: ${replicasRunning} of ${replicasDesired} running`];
+  else if (fileServices !== undefined && live.length < fileServices)
+    [status, statusText] = [
+      'partial',
+      `${live.length} of ${fileServices} services deployed, ${replicasRunning} of ${replicasDesired} running`,
+    ];
   else if (replicasRunning < replicasDesired) [status, statusText] = ['degraded', `running ${replicasRunning} of ${replicasDesired}`];
   else [status, statusText] = ['running', `running ${replicasRunning} of ${replicasDesired}`];
   return {
@@ -312,7 +377,11 @@ function summaryOf(name: string, definition: StackDefinition | undefined, live: 
 function networksOf(plan: StackPlan): StackNetworkDto[] {
   const attached = (names: string[]) =>
     plan.services
-      .filter((s) => ((s.spec.TaskTemplate as { Networks?: { Target?: string }[] } | undefined)?.Networks ?? []).some((n) => names.includes(n.Target ?? '')))
+      .filter((s) =>
+        ((s.spec.TaskTemplate as { Networks?: { Target?: string }[] } | undefined)?.Networks ?? []).some((n) =>
+          names.includes(n.Target ?? ''),
+        ),
+      )
       .map((s) => s.key);
   return [
     ...plan.networks.map((n) => ({ key: n.key, name: n.name, driver: n.driver, external: false, services: attached([n.name]) })),

@@ -5,7 +5,12 @@ import DriftTable from './DriftTable.vue';
 describe('DriftTable', () => {
   it('shows each drifted field with what the file wants and what runs', () => {
     const w = mount(DriftTable, {
-      props: { items: [{ path: 'Mode.Replicated.Replicas', definition: 2, deployed: 5 }, { path: 'TaskTemplate.ContainerSpec.Env', definition: ['A=1'], deployed: undefined }] },
+      props: {
+        items: [
+          { path: 'Mode.Replicated.Replicas', definition: 2, deployed: 5 },
+          { path: 'TaskTemplate.ContainerSpec.Env', definition: ['A=1'], deployed: undefined },
+        ],
+      },
     });
     const text = w.text();
     expect(text).toContain('Mode.Replicated.Replicas');
@@ -16,6 +21,10 @@ describe('DriftTable', () => {
   });
 
   it('renders nothing when in sync', () => {
-    expect(mount(DriftTable, { props: { items: [] } }).find('[data-testid="drift"]').exists()).toBe(false);
+    expect(
+      mount(DriftTable, { props: { items: [] } })
+        .find('[data-testid="drift"]')
+        .exists(),
+    ).toBe(false);
   });
 });

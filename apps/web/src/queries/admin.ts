@@ -11,12 +11,14 @@ export const adminKeys = {
 export const tokensQuery = () => queryOptions({ queryKey: adminKeys.tokens(), queryFn: () => unwrap(api.GET('/api/auth/tokens')) });
 
 /** The newest 500 entries (the route's most): searched in the page, the log has no search of its own. */
-export const auditQuery = () => queryOptions({ queryKey: adminKeys.audit(), queryFn: () => unwrap(api.GET('/api/audit', { params: { query: { limit: 500 } } })) });
+export const auditQuery = () =>
+  queryOptions({ queryKey: adminKeys.audit(), queryFn: () => unwrap(api.GET('/api/audit', { params: { query: { limit: 500 } } })) });
 
 export function useIssueToken() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: { name: string; role: 'viewer' | 'operator' | 'admin'; expiresAt?: string }) => unwrap(api.POST('/api/auth/tokens', { body })),
+    mutationFn: (body: { name: string; role: 'viewer' | 'operator' | 'admin'; expiresAt?: string }) =>
+      unwrap(api.POST('/api/auth/tokens', { body })),
     meta: { success: (t: { name: string }) => `issued the token ${t.name}: copy it now, it is shown once` },
     onSettled: () => qc.invalidateQueries({ queryKey: adminKeys.all }),
   });

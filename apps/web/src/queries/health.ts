@@ -7,6 +7,10 @@ export const healthKeys = {
   history: () => [...healthKeys.all, 'history'] as const,
 };
 
-export const healthQuery = () => queryOptions({ queryKey: healthKeys.snapshot(), queryFn: () => unwrap(api.GET('/api/health/detailed')), refetchInterval: 15_000 });
+export const healthQuery = () =>
+  queryOptions({ queryKey: healthKeys.snapshot(), queryFn: () => unwrap(api.GET('/api/health/detailed')), refetchInterval: 15_000 });
 export const healthHistoryQuery = () =>
-  queryOptions({ queryKey: healthKeys.history(), queryFn: () => unwrap(api.GET('/api/health/history', { params: { query: { limit: 20 } } })) });
+  queryOptions({
+    queryKey: healthKeys.history(),
+    queryFn: () => unwrap(api.GET('/api/health/history', { params: { query: { limit: 20 } } })),
+  });

@@ -10,7 +10,8 @@ export const nodeKeys = {
 
 export const nodesQuery = () => queryOptions({ queryKey: nodeKeys.list(), queryFn: () => unwrap(api.GET('/api/nodes')) });
 
-export const nodeQuery = (id: string) => queryOptions({ queryKey: nodeKeys.detail(id), queryFn: () => unwrap(api.GET('/api/nodes/{id}', { params: { path: { id } } })) });
+export const nodeQuery = (id: string) =>
+  queryOptions({ queryKey: nodeKeys.detail(id), queryFn: () => unwrap(api.GET('/api/nodes/{id}', { params: { path: { id } } })) });
 export const nodeTasksQuery = (id: string) =>
   queryOptions({ queryKey: nodeKeys.tasks(id), queryFn: () => unwrap(api.GET('/api/nodes/{id}/tasks', { params: { path: { id } } })) });
 
@@ -21,7 +22,10 @@ export function useNodeAvailability() {
       action === 'drain'
         ? unwrap(api.POST('/api/nodes/{id}/drain', { params: { path: { id } } }))
         : unwrap(api.POST('/api/nodes/{id}/activate', { params: { path: { id } } })),
-    meta: { success: (_n: unknown, { action }: { id: string; action: string }) => (action === 'drain' ? 'node drained: its tasks move to other nodes' : 'node active again') },
+    meta: {
+      success: (_n: unknown, { action }: { id: string; action: string }) =>
+        action === 'drain' ? 'node drained: its tasks move to other nodes' : 'node active again',
+    },
     onSettled: () => qc.invalidateQueries({ queryKey: nodeKeys.all }),
   });
 }

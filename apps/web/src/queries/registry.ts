@@ -8,16 +8,24 @@ export const registryKeys = {
   tag: (repo: string, tag: string) => [...registryKeys.all, 'tag', repo, tag] as const,
 };
 
-export const repositoriesQuery = () => queryOptions({ queryKey: registryKeys.repositories(), queryFn: () => unwrap(api.GET('/api/registry/repositories')) });
+export const repositoriesQuery = () =>
+  queryOptions({ queryKey: registryKeys.repositories(), queryFn: () => unwrap(api.GET('/api/registry/repositories')) });
 export const tagsQuery = (repo: string) =>
-  queryOptions({ queryKey: registryKeys.tags(repo), queryFn: () => unwrap(api.GET('/api/registry/repositories/{name}/tags', { params: { path: { name: repo } } })) });
+  queryOptions({
+    queryKey: registryKeys.tags(repo),
+    queryFn: () => unwrap(api.GET('/api/registry/repositories/{name}/tags', { params: { path: { name: repo } } })),
+  });
 export const tagQuery = (repo: string, tag: string) =>
-  queryOptions({ queryKey: registryKeys.tag(repo, tag), queryFn: () => unwrap(api.GET('/api/registry/repositories/{name}/tags/{tag}', { params: { path: { name: repo, tag } } })) });
+  queryOptions({
+    queryKey: registryKeys.tag(repo, tag),
+    queryFn: () => unwrap(api.GET('/api/registry/repositories/{name}/tags/{tag}', { params: { path: { name: repo, tag } } })),
+  });
 
 export function useDeleteTag() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ repo, tag }: { repo: string; tag: string }) => unwrap(api.DELETE('/api/registry/repositories/{name}/tags/{tag}', { params: { path: { name: repo, tag } } })),
+    mutationFn: ({ repo, tag }: { repo: string; tag: string }) =>
+      unwrap(api.DELETE('/api/registry/repositories/{name}/tags/{tag}', { params: { path: { name: repo, tag } } })),
     meta: { success: (d: { repository: string; tag: string }) => `deleted ${d.repository}:${d.tag}` },
     onSettled: () => qc.invalidateQueries({ queryKey: registryKeys.all }),
   });

@@ -14,10 +14,16 @@ export const servicesQuery = () => queryOptions({ queryKey: serviceKeys.list(), 
 export const liveServicesQuery = () => queryOptions({ queryKey: serviceKeys.live(), queryFn: () => unwrap(api.GET('/api/services/live')) });
 
 export const serviceQuery = (name: string) =>
-  queryOptions({ queryKey: serviceKeys.detail(name), queryFn: () => unwrap(api.GET('/api/services/{name}', { params: { path: { name } } })) });
+  queryOptions({
+    queryKey: serviceKeys.detail(name),
+    queryFn: () => unwrap(api.GET('/api/services/{name}', { params: { path: { name } } })),
+  });
 
 export const historyQuery = (name: string) =>
-  queryOptions({ queryKey: serviceKeys.history(name), queryFn: () => unwrap(api.GET('/api/services/{name}/history', { params: { path: { name } } })) });
+  queryOptions({
+    queryKey: serviceKeys.history(name),
+    queryFn: () => unwrap(api.GET('/api/services/{name}/history', { params: { path: { name } } })),
+  });
 
 /** A change to services: refreshes every service query when it settles; `success` is the notice the global toast shows. */
 function useInvalidating<A, R>(fn: (a: A) => Promise<R>, success: (result: R, args: A) => string) {
@@ -25,7 +31,11 @@ function useInvalidating<A, R>(fn: (a: A) => Promise<R>, success: (result: R, ar
   return useMutation({ mutationFn: fn, meta: { success }, onSettled: () => qc.invalidateQueries({ queryKey: serviceKeys.all }) });
 }
 
-const yaml = (text: string) => ({ body: text as never, bodySerializer: (b: unknown) => b as string, headers: { 'content-type': 'application/yaml' } });
+const yaml = (text: string) => ({
+  body: text as never,
+  bodySerializer: (b: unknown) => b as string,
+  headers: { 'content-type': 'application/yaml' },
+});
 
 export const useCreateService = () =>
   useInvalidating(
@@ -34,7 +44,8 @@ export const useCreateService = () =>
   );
 export const useUpdateService = () =>
   useInvalidating(
-    ({ name, text }: { name: string; text: string }) => unwrap(api.PUT('/api/services/{name}', { params: { path: { name } }, ...yaml(text) })),
+    ({ name, text }: { name: string; text: string }) =>
+      unwrap(api.PUT('/api/services/{name}', { params: { path: { name } }, ...yaml(text) })),
     (s) => `saved ${s.name}; deploy to apply it`,
   );
 export const useDeployService = () =>
@@ -49,7 +60,8 @@ export const useStopService = () =>
   );
 export const useScaleService = () =>
   useInvalidating(
-    ({ name, replicas }: { name: string; replicas: number }) => unwrap(api.POST('/api/services/{name}/scale', { params: { path: { name } }, body: { replicas } })),
+    ({ name, replicas }: { name: string; replicas: number }) =>
+      unwrap(api.POST('/api/services/{name}/scale', { params: { path: { name } }, body: { replicas } })),
     (_s, { name, replicas }) => `scaling ${name} to ${replicas}`,
   );
 export const useRollbackService = () =>
@@ -59,13 +71,15 @@ export const useRollbackService = () =>
   );
 export const useDeleteService = () =>
   useInvalidating(
-    ({ name, force }: { name: string; force: boolean }) => unwrap(api.DELETE('/api/services/{name}', { params: { path: { name }, query: { force } } })),
+    ({ name, force }: { name: string; force: boolean }) =>
+      unwrap(api.DELETE('/api/services/{name}', { params: { path: { name }, query: { force } } })),
     (_r, { name }) => `deleted ${name}`,
   );
 export const useImportCompose = () =>
   useInvalidating(
     (text: string) => unwrap(api.POST('/api/services/import', yaml(text))),
-    (r) => `imported ${r.created.length}: ${r.created.join(', ') || 'none'}${r.refused.length ? `; refused ${r.refused.map((x) => `${x.name} (${x.reason})`).join('; ')}` : ''}`,
+    (r) =>
+      `imported ${r.created.length}: ${r.created.join(', ') || 'none'}${r.refused.length ? `; refused ${r.refused.map((x) => `${x.name} (${x.reason})`).join('; ')}` : ''}`,
   );
 
 /**
@@ -79,4 +93,7 @@ export function useDriftedServices(names: Ref<string[]>) {
 }
 
 export const liveTasksQuery = (name: string) =>
-  queryOptions({ queryKey: [...serviceKeys.live(), 'tasks', name] as const, queryFn: () => unwrap(api.GET('/api/services/live/{name}/tasks', { params: { path: { name } } })) });
+  queryOptions({
+    queryKey: [...serviceKeys.live(), 'tasks', name] as const,
+    queryFn: () => unwrap(api.GET('/api/services/live/{name}/tasks', { params: { path: { name } } })),
+  });

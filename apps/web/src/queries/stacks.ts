@@ -11,13 +11,21 @@ export const stackKeys = {
 // the live event stream invalidates services, not stacks: a stack's replicas are polled (a CLI-made stack appears within seconds)
 const POLL_MS = 5000;
 
-export const stacksQuery = () => queryOptions({ queryKey: stackKeys.list(), queryFn: () => unwrap(api.GET('/api/stacks')), refetchInterval: POLL_MS });
+export const stacksQuery = () =>
+  queryOptions({ queryKey: stackKeys.list(), queryFn: () => unwrap(api.GET('/api/stacks')), refetchInterval: POLL_MS });
 
 export const stackQuery = (name: string) =>
-  queryOptions({ queryKey: stackKeys.detail(name), queryFn: () => unwrap(api.GET('/api/stacks/{name}', { params: { path: { name } } })), refetchInterval: POLL_MS });
+  queryOptions({
+    queryKey: stackKeys.detail(name),
+    queryFn: () => unwrap(api.GET('/api/stacks/{name}', { params: { path: { name } } })),
+    refetchInterval: POLL_MS,
+  });
 
 export const stackHistoryQuery = (name: string) =>
-  queryOptions({ queryKey: stackKeys.history(name), queryFn: () => unwrap(api.GET('/api/stacks/{name}/history', { params: { path: { name } } })) });
+  queryOptions({
+    queryKey: stackKeys.history(name),
+    queryFn: () => unwrap(api.GET('/api/stacks/{name}/history', { params: { path: { name } } })),
+  });
 
 function useInvalidating<A, R>(fn: (a: A) => Promise<R>) {
   const qc = useQueryClient();
@@ -49,9 +57,15 @@ async function unwrapStack<T>(request: Promise<{ data?: T; error?: unknown; resp
   throw new StackError(result.response.status, body?.message ?? result.response.statusText, body?.problems ?? []);
 }
 
-export const useCreateStack = () => useInvalidating((input: Schemas['CreateStackDto']) => unwrapStack(api.POST('/api/stacks', { body: input as never })));
+export const useCreateStack = () =>
+  useInvalidating((input: Schemas['CreateStackDto']) => unwrapStack(api.POST('/api/stacks', { body: input as never })));
 export const useReplaceStack = () =>
-  useInvalidating(({ name, input }: { name: string; input: StackInput }) => unwrapStack(api.PUT('/api/stacks/{name}', { params: { path: { name } }, body: input as never })));
-export const useStopStack = () => useInvalidating((name: string) => unwrap(api.POST('/api/stacks/{name}/stop', { params: { path: { name } } })));
+  useInvalidating(({ name, input }: { name: string; input: StackInput }) =>
+    unwrapStack(api.PUT('/api/stacks/{name}', { params: { path: { name } }, body: input as never })),
+  );
+export const useStopStack = () =>
+  useInvalidating((name: string) => unwrap(api.POST('/api/stacks/{name}/stop', { params: { path: { name } } })));
 export const useDeleteStack = () =>
-  useInvalidating(({ name, force }: { name: string; force: boolean }) => unwrap(api.DELETE('/api/stacks/{name}', { params: { path: { name }, query: { force } } })));
+  useInvalidating(({ name, force }: { name: string; force: boolean }) =>
+    unwrap(api.DELETE('/api/stacks/{name}', { params: { path: { name }, query: { force } } })),
+  );

@@ -3,7 +3,15 @@ import { z } from 'zod';
 export const ALERT_SEVERITIES = ['critical', 'warning', 'info'] as const;
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 
-export const ALERT_RULE_IDS = ['node_down', 'node_drained', 'replicas_below', 'task_failed', 'deploy_failed', 'docker_unreachable', 'registry_unreachable'] as const;
+export const ALERT_RULE_IDS = [
+  'node_down',
+  'node_drained',
+  'replicas_below',
+  'task_failed',
+  'deploy_failed',
+  'docker_unreachable',
+  'registry_unreachable',
+] as const;
 export type AlertRuleId = (typeof ALERT_RULE_IDS)[number];
 
 export interface AlertRule {
@@ -63,7 +71,12 @@ const ruleSchema = z
 export const alertRulesFileSchema = z
   .object({
     rules: z
-      .object(Object.fromEntries(ALERT_RULE_IDS.map((id) => [id, ruleSchema.optional()])) as Record<AlertRuleId, z.ZodOptional<typeof ruleSchema>>)
+      .object(
+        Object.fromEntries(ALERT_RULE_IDS.map((id) => [id, ruleSchema.optional()])) as Record<
+          AlertRuleId,
+          z.ZodOptional<typeof ruleSchema>
+        >,
+      )
       .strict()
       .optional(),
   })

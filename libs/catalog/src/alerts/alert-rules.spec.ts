@@ -6,7 +6,13 @@ import { DEFAULT_ALERT_RULES, parseDuration, resolveAlertRules } from './alert-r
 
 describe('alert rules', () => {
   it('start from the built-in rules and take what the file changes, durations in words', () => {
-    const rules = resolveAlertRules({ rules: { replicas_below: { for: '2m', severity: 'critical' }, task_failed: { resolve_after: '5m' }, node_drained: { enabled: false } } });
+    const rules = resolveAlertRules({
+      rules: {
+        replicas_below: { for: '2m', severity: 'critical' },
+        task_failed: { resolve_after: '5m' },
+        node_drained: { enabled: false },
+      },
+    });
     expect(rules.replicas_below).toEqual({ enabled: true, severity: 'critical', for: 120, repeat: 0 });
     expect(rules.task_failed.resolveAfter).toBe(300);
     expect(rules.node_drained.enabled).toBe(false);
@@ -25,7 +31,14 @@ describe('alert rules', () => {
   });
 
   it('parse durations', () => {
-    expect([parseDuration(30), parseDuration('30s'), parseDuration('5m'), parseDuration('1h'), parseDuration('1d'), parseDuration('0')]).toEqual([30, 30, 300, 3600, 86400, 0]);
+    expect([
+      parseDuration(30),
+      parseDuration('30s'),
+      parseDuration('5m'),
+      parseDuration('1h'),
+      parseDuration('1d'),
+      parseDuration('0'),
+    ]).toEqual([30, 30, 300, 3600, 86400, 0]);
     expect(parseDuration('soon')).toBeUndefined();
     expect(parseDuration(-1)).toBeUndefined();
   });
@@ -41,7 +54,9 @@ describe('alert rules', () => {
 
     it('is optional, is written only when valid, and a broken edit on disk keeps the last good rules saying why', async () => {
       expect(await file.read()).toEqual({ rules: DEFAULT_ALERT_RULES });
-      await expect(file.write('rules:\n  node_down:\n    severity: loud\n')).rejects.toThrow('rules.node_down.severity: must be one of critical, warning, info');
+      await expect(file.write('rules:\n  node_down:\n    severity: loud\n')).rejects.toThrow(
+        'rules.node_down.severity: must be one of critical, warning, info',
+      );
       await file.write('rules:\n  # slower paging\n  replicas_below:\n    for: 90s\n');
       expect(readFileSync(file.path, 'utf8')).toContain('# slower paging');
       expect((await file.read()).rules.replicas_below.for).toBe(90);

@@ -115,7 +115,16 @@ function toChannel(e: AlertChannelEntity): AlertChannelRecord {
 }
 
 function toMute(e: AlertMuteEntity): AlertMute {
-  return { id: e.id, scope: e.scope as AlertMute['scope'], target: e.target ?? undefined, rule: e.rule ?? undefined, until: e.until, createdAt: e.createdAt, actor: e.actor, reason: e.reason ?? undefined };
+  return {
+    id: e.id,
+    scope: e.scope as AlertMute['scope'],
+    target: e.target ?? undefined,
+    rule: e.rule ?? undefined,
+    until: e.until,
+    createdAt: e.createdAt,
+    actor: e.actor,
+    reason: e.reason ?? undefined,
+  };
 }
 
 /** Alerts, their history, mutes and channels in the catalog's SQLite. */
@@ -128,7 +137,9 @@ export class AlertStore {
   }
 
   firing(): Promise<AlertRecord[]> {
-    return this.db.run('read the alerts', async () => (await (await this.repo(AlertEntity)).find({ where: { state: 'firing' }, order: { id: 'ASC' } })).map(toAlert));
+    return this.db.run('read the alerts', async () =>
+      (await (await this.repo(AlertEntity)).find({ where: { state: 'firing' }, order: { id: 'ASC' } })).map(toAlert),
+    );
   }
 
   async get(id: number): Promise<AlertRecord> {
@@ -140,7 +151,9 @@ export class AlertStore {
   /** Newest first; `state` filters. */
   list(opts: { state?: AlertState; limit: number; offset: number }): Promise<{ total: number; alerts: AlertRecord[] }> {
     return this.db.run('read the alerts', async () => {
-      const [rows, total] = await (await this.repo(AlertEntity)).findAndCount({ where: opts.state ? { state: opts.state } : {}, order: { id: 'DESC' }, take: opts.limit, skip: opts.offset });
+      const [rows, total] = await (
+        await this.repo(AlertEntity)
+      ).findAndCount({ where: opts.state ? { state: opts.state } : {}, order: { id: 'DESC' }, take: opts.limit, skip: opts.offset });
       return { total, alerts: rows.map(toAlert) };
     });
   }
@@ -171,7 +184,10 @@ export class AlertStore {
     });
   }
 
-  update(id: number, patch: Partial<Pick<AlertRecord, 'state' | 'message' | 'details' | 'resolvedAt' | 'mutedBy' | 'lastNotifiedAt' | 'notifications'>>): Promise<void> {
+  update(
+    id: number,
+    patch: Partial<Pick<AlertRecord, 'state' | 'message' | 'details' | 'resolvedAt' | 'mutedBy' | 'lastNotifiedAt' | 'notifications'>>,
+  ): Promise<void> {
     return this.db.run('update an alert', async () => {
       const row: Partial<AlertEntity> = {};
       if (patch.state !== undefined) row.state = patch.state;
@@ -188,32 +204,60 @@ export class AlertStore {
   addEvents(events: AlertEventRecord[]): Promise<void> {
     if (!events.length) return Promise.resolve();
     return this.db.run('record alert history', async () => {
-      await (await this.repo(AlertEventEntity)).insert(events.map((e) => ({ alertId: e.alertId ?? null, at: e.at, kind: e.kind, actor: e.actor ?? null, message: e.message })));
+      await (
+        await this.repo(AlertEventEntity)
+      ).insert(events.map((e) => ({ alertId: e.alertId ?? null, at: e.at, kind: e.kind, actor: e.actor ?? null, message: e.message })));
     });
   }
 
   /** Newest first; one alert's with `alertId`. */
   events(opts: { alertId?: number; limit: number; offset: number }): Promise<{ total: number; events: AlertEventRecord[] }> {
     return this.db.run('read alert history', async () => {
-      const [rows, total] = await (await this.repo(AlertEventEntity)).findAndCount({
+      const [rows, total] = await (
+        await this.repo(AlertEventEntity)
+      ).findAndCount({
         where: opts.alertId !== undefined ? { alertId: opts.alertId } : {},
         order: { id: 'DESC' },
         take: opts.limit,
         skip: opts.offset,
       });
-      return { total, events: rows.map((r) => ({ id: r.id, alertId: r.alertId ?? undefined, at: r.at, kind: r.kind as AlertEventKind, actor: r.actor ?? undefined, message: r.message })) };
+      return {
+        total,
+        events: rows.map((r) => ({
+          id: r.id,
+          alertId: r.alertId ?? undefined,
+          at: r.at,
+          kind: r.kind as AlertEventKind,
+          actor: r.actor ?? undefined,
+          message: r.message,
+        })),
+      };
     });
   }
 
   /** Mutes still in force at `now`. */
   activeMutes(now: string): Promise<AlertMute[]> {
-    return this.db.run('read the mutes', async () => (await (await this.repo(AlertMuteEntity)).find({ where: { until: MoreThan(now) }, order: { id: 'ASC' } })).map(toMute));
+    return this.db.run('read the mutes', async () =>
+      (await (await this.repo(AlertMuteEntity)).find({ where: { until: MoreThan(now) }, order: { id: 'ASC' } })).map(toMute),
+    );
   }
 
   addMute(m: Omit<AlertMute, 'id'>): Promise<AlertMute> {
     return this.db.run('record a mute', async () => {
       const repo = await this.repo(AlertMuteEntity);
-      return toMute(await repo.save(repo.create({ scope: m.scope, target: m.target ?? null, rule: m.rule ?? null, until: m.until, createdAt: m.createdAt, actor: m.actor, reason: m.reason ?? null })));
+      return toMute(
+        await repo.save(
+          repo.create({
+            scope: m.scope,
+            target: m.target ?? null,
+            rule: m.rule ?? null,
+            until: m.until,
+            createdAt: m.createdAt,
+            actor: m.actor,
+            reason: m.reason ?? null,
+          }),
+        ),
+      );
     });
   }
 
@@ -231,12 +275,16 @@ export class AlertStore {
   /** Mutes that ended between `since` (exclusive) and `now`. */
   endedMutes(since: string, now: string): Promise<AlertMute[]> {
     return this.db.run('read the mutes', async () =>
-      (await (await this.repo(AlertMuteEntity)).find({ where: { until: LessThanOrEqual(now) } })).filter((m) => m.until > since).map(toMute),
+      (await (await this.repo(AlertMuteEntity)).find({ where: { until: LessThanOrEqual(now) } }))
+        .filter((m) => m.until > since)
+        .map(toMute),
     );
   }
 
   channels(): Promise<AlertChannelRecord[]> {
-    return this.db.run('read the alert channels', async () => (await (await this.repo(AlertChannelEntity)).find({ order: { id: 'ASC' } })).map(toChannel));
+    return this.db.run('read the alert channels', async () =>
+      (await (await this.repo(AlertChannelEntity)).find({ order: { id: 'ASC' } })).map(toChannel),
+    );
   }
 
   async channel(id: number): Promise<AlertChannelRecord> {
@@ -245,13 +293,16 @@ export class AlertStore {
     return toChannel(row);
   }
 
-  saveChannel(c: Omit<AlertChannelRecord, 'id' | 'createdAt' | 'updatedAt' | 'consecutiveFailures'> & { id?: number }): Promise<AlertChannelRecord> {
+  saveChannel(
+    c: Omit<AlertChannelRecord, 'id' | 'createdAt' | 'updatedAt' | 'consecutiveFailures'> & { id?: number },
+  ): Promise<AlertChannelRecord> {
     return this.db.run('save an alert channel', async () => {
       const repo = await this.repo(AlertChannelEntity);
       const now = new Date().toISOString();
       const existing = c.id !== undefined ? await repo.findOneBy({ id: c.id }) : null;
       if (c.id !== undefined && !existing) throw new DomainError('NOT_FOUND', `alert channel ${c.id} not found`);
-      const row = existing ?? repo.create({ createdAt: now, consecutiveFailures: 0, lastSuccessAt: null, lastFailureAt: null, lastError: null });
+      const row =
+        existing ?? repo.create({ createdAt: now, consecutiveFailures: 0, lastSuccessAt: null, lastFailureAt: null, lastError: null });
       Object.assign(row, {
         name: c.name,
         type: c.type,
@@ -275,20 +326,32 @@ export class AlertStore {
     return this.db.run('record a delivery', async () => {
       const repo = await this.repo(AlertChannelEntity);
       if (outcome.ok) await repo.update({ id }, { lastSuccessAt: outcome.at, consecutiveFailures: 0 });
-      else await repo.increment({ id }, 'consecutiveFailures', 1).then(() => repo.update({ id }, { lastFailureAt: outcome.at, lastError: outcome.error.slice(0, 1000) }));
+      else
+        await repo
+          .increment({ id }, 'consecutiveFailures', 1)
+          .then(() => repo.update({ id }, { lastFailureAt: outcome.at, lastError: outcome.error.slice(0, 1000) }));
     });
   }
 
   /** Finished deploys and rollbacks after `afterId`, oldest first (the last `limit` when afterId is 0). */
   deployOutcomes(afterId: number, limit = 500): Promise<DeployOutcome[]> {
     return this.db.run('read the deploy history', async () => {
-      const rows = await (await this.repo(DeployRecordEntity)).find({
+      const rows = await (
+        await this.repo(DeployRecordEntity)
+      ).find({
         where: { id: MoreThanOrEqual(afterId + 1), action: In(['deploy', 'rollback']), status: In(['succeeded', 'failed']) },
         order: { id: afterId ? 'ASC' : 'DESC' },
         take: limit,
       });
       if (!afterId) rows.reverse();
-      return rows.map((r) => ({ id: r.id, service: r.service, action: r.action, status: r.status, at: r.finishedAt ?? r.startedAt, message: r.message ?? undefined }));
+      return rows.map((r) => ({
+        id: r.id,
+        service: r.service,
+        action: r.action,
+        status: r.status,
+        at: r.finishedAt ?? r.startedAt,
+        message: r.message ?? undefined,
+      }));
     });
   }
 }

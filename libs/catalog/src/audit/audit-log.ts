@@ -44,7 +44,9 @@ export class AuditLog {
 
   async append(entry: AuditEntry): Promise<void> {
     await this.db.run('write the audit log', async () => {
-      await (await this.db.repository(AuditEntryEntity)).insert({
+      await (
+        await this.db.repository(AuditEntryEntity)
+      ).insert({
         at: entry.at,
         source: entry.source,
         actor: entry.actor,
@@ -64,7 +66,9 @@ export class AuditLog {
   /** Newest first; `total` counts every entry. */
   async list(limit = 50, offset = 0): Promise<{ total: number; entries: AuditEntry[] }> {
     return this.db.run('read the audit log', async () => {
-      const [rows, total] = await (await this.db.repository(AuditEntryEntity)).findAndCount({ order: { id: 'DESC' }, take: limit, skip: offset });
+      const [rows, total] = await (
+        await this.db.repository(AuditEntryEntity)
+      ).findAndCount({ order: { id: 'DESC' }, take: limit, skip: offset });
       return {
         total,
         entries: rows.map((r) => ({

@@ -51,7 +51,9 @@ export class CatalogDatabase implements OnModuleDestroy {
     }
     this.source ??= this.open().catch((err) => {
       this.source = undefined;
-      throw new DomainError('UNAVAILABLE', `the catalog database ${this.file} cannot be opened: ${(err as Error).message}`, undefined, { cause: err });
+      throw new DomainError('UNAVAILABLE', `the catalog database ${this.file} cannot be opened: ${(err as Error).message}`, undefined, {
+        cause: err,
+      });
     });
     return this.source;
   }

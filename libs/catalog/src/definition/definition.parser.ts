@@ -19,7 +19,8 @@ export interface ShortPort {
 export function parseShortPort(value: string | number): ShortPort {
   const text = String(value).trim();
   const m = /^(?:(\[[^\]]+\]|\d{1,3}(?:\.\d{1,3}){3}):)?(?:(\d+):)?(\d+)(?:\/(tcp|udp|sctp))?$/.exec(text);
-  if (!m) throw new Error(`"${text}" is not a port mapping: use TARGET, PUBLISHED:TARGET or PUBLISHED:TARGET/udp (ranges are not supported)`);
+  if (!m)
+    throw new Error(`"${text}" is not a port mapping: use TARGET, PUBLISHED:TARGET or PUBLISHED:TARGET/udp (ranges are not supported)`);
   const [, hostIp, published, target, protocol] = m;
   const check = (p: string, what: string) => {
     const n = Number(p);

@@ -97,7 +97,10 @@ const deploy = z
       .optional(),
     resources: z
       .object({
-        limits: z.object({ cpus: cpus.optional(), memory: memory.optional(), pids: z.number().int().positive().optional() }).strict().optional(),
+        limits: z
+          .object({ cpus: cpus.optional(), memory: memory.optional(), pids: z.number().int().positive().optional() })
+          .strict()
+          .optional(),
         reservations: z
           .object({ cpus: cpus.optional(), memory: memory.optional(), generic_resources: z.array(genericResource).optional() })
           .strict()
@@ -121,16 +124,27 @@ const deploy = z
 
 export const serviceDefinitionSchema = z
   .object({
-    name: serviceNameSchema.refine((n) => !RESERVED_SERVICE_NAMES.has(n), (n) => ({ message: `"${n}" is reserved: /api/services/${n} is the list of the swarm's live services` })),
+    name: serviceNameSchema.refine(
+      (n) => !RESERVED_SERVICE_NAMES.has(n),
+      (n) => ({ message: `"${n}" is reserved: /api/services/${n} is the list of the swarm's live services` }),
+    ),
     description: z.string().max(2000).optional(),
-    tags: z.array(z.string().regex(/^[\w.:/-]{1,64}$/, 'tags are words of letters, digits and . : / _ -')).max(50).optional(),
-    image: z.string({ required_error: 'is required' }).max(512).regex(IMAGE_REF, 'must be an image reference like registry:5000/app/web:1.2 (no spaces, lowercase repository)'),
+    tags: z
+      .array(z.string().regex(/^[\w.:/-]{1,64}$/, 'tags are words of letters, digits and . : / _ -'))
+      .max(50)
+      .optional(),
+    image: z
+      .string({ required_error: 'is required' })
+      .max(512)
+      .regex(IMAGE_REF, 'must be an image reference like registry:5000/app/web:1.2 (no spaces, lowercase repository)'),
     command: stringOrList.optional(),
     entrypoint: stringOrList.optional(),
     environment: mapOrList.optional(),
     ports: z.array(z.union([shortPort, longPort])).optional(),
     volumes: z.array(volume).optional(),
-    networks: z.union([z.array(z.string().min(1)), z.record(z.union([z.null(), z.object({ aliases: z.array(z.string()).optional() }).strict()]))]).optional(),
+    networks: z
+      .union([z.array(z.string().min(1)), z.record(z.union([z.null(), z.object({ aliases: z.array(z.string()).optional() }).strict()]))])
+      .optional(),
     labels: mapOrList.optional(),
     healthcheck: healthcheck.optional(),
     user: z.string().optional(),

@@ -36,14 +36,20 @@ describe('service definitions', () => {
     [{ name: 'web', image: 'x', ports: ['99999:80'] }, /^ports\[0\]: .*published port 99999 must be 1-65535/],
     [{ name: 'web', image: 'x', ports: [{ target: 80, mode: 'bridge' }] }, /^ports\[0\]\.mode/],
     [{ name: 'web', image: 'x', healthcheck: { interval: 'often' } }, /^healthcheck\.interval: must be a duration/],
-    [{ name: 'web', image: 'x', deploy: { resources: { limits: { memory: 'lots' } } } }, /^deploy\.resources\.limits\.memory: must be a size/],
+    [
+      { name: 'web', image: 'x', deploy: { resources: { limits: { memory: 'lots' } } } },
+      /^deploy\.resources\.limits\.memory: must be a size/,
+    ],
     [{ name: 'web', image: 'x', deploy: { mode: 'global', replicas: 2 } }, /^deploy\.replicas: a global service/],
   ])('refuses %j naming the field', (value, message) => {
     expect(problem(value)).toMatch(message);
   });
 
   it('refuses an alias bomb and a syntax error with clear messages', () => {
-    const levels = ['a: &a [x,x,x,x,x,x,x,x,x,x]', ...Array.from({ length: 6 }, (_, i) => `${'bcdefg'[i]}: &${'bcdefg'[i]} [${Array(10).fill(`*${'abcdef'[i]}`).join(',')}]`)];
+    const levels = [
+      'a: &a [x,x,x,x,x,x,x,x,x,x]',
+      ...Array.from({ length: 6 }, (_, i) => `${'bcdefg'[i]}: &${'bcdefg'[i]} [${Array(10).fill(`*${'abcdef'[i]}`).join(',')}]`),
+    ];
     expect(() => parseDefinition(`name: web\nimage: x\n${levels.join('\n')}\n`)).toThrow(/alias/i);
     expect(() => parseDefinition('name: web\nimage: [x\n')).toThrow(/YAML syntax/);
     expect(() => parseDefinition('name: web\nname: other\nimage: x\n')).toThrow(/YAML syntax/);

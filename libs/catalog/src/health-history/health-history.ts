@@ -21,7 +21,16 @@ export class HealthHistory {
     if (!events.length) return;
     await this.db.run('record health events', async () => {
       const repo = await this.db.repository(HealthEventEntity);
-      await repo.insert(events.map((e) => ({ at: e.at, kind: e.kind, subject: e.subject, status: e.status, previous: e.previous ?? null, message: e.message })));
+      await repo.insert(
+        events.map((e) => ({
+          at: e.at,
+          kind: e.kind,
+          subject: e.subject,
+          status: e.status,
+          previous: e.previous ?? null,
+          message: e.message,
+        })),
+      );
     });
   }
 
@@ -32,7 +41,15 @@ export class HealthHistory {
       const [rows, total] = await repo.findAndCount({ order: { id: 'DESC' }, take: limit, skip: offset });
       return {
         total,
-        events: rows.map((r) => ({ id: r.id, at: r.at, kind: r.kind as HealthEvent['kind'], subject: r.subject, status: r.status, previous: r.previous ?? undefined, message: r.message })),
+        events: rows.map((r) => ({
+          id: r.id,
+          at: r.at,
+          kind: r.kind as HealthEvent['kind'],
+          subject: r.subject,
+          status: r.status,
+          previous: r.previous ?? undefined,
+          message: r.message,
+        })),
       };
     });
   }

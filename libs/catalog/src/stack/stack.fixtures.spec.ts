@@ -28,10 +28,18 @@ function fixture(name: string) {
   } catch {
     // no variables needed
   }
-  return { dir, files, variables, original: readFileSync(join(dir, 'original.yml'), 'utf8'), lab: readFileSync(join(dir, 'lab.yml'), 'utf8') };
+  return {
+    dir,
+    files,
+    variables,
+    original: readFileSync(join(dir, 'original.yml'), 'utf8'),
+    lab: readFileSync(join(dir, 'lab.yml'), 'utf8'),
+  };
 }
 
-const names = readdirSync(root).filter((n) => statSync(join(root, n)).isDirectory()).sort();
+const names = readdirSync(root)
+  .filter((n) => statSync(join(root, n)).isDirectory())
+  .sort();
 
 /** What each fixture must yield: its services, and what `docker stack deploy` would warn about. */
 const expected: Record<string, { services: string[]; warnings: string[] }> = {
@@ -102,7 +110,9 @@ describe('public stack fixtures', () => {
       GF_SECURITY_ADMIN_PASSWORD: 's3cret',
       GF_USERS_ALLOW_SIGN_UP: 'false',
     });
-    expect(project.services['node-exporter'].command).toContain('--collector.filesystem.ignored-mount-points=^/(sys|proc|dev|host|etc)($|/)');
+    expect(project.services['node-exporter'].command).toContain(
+      '--collector.filesystem.ignored-mount-points=^/(sys|proc|dev|host|etc)($|/)',
+    );
     expect(project.services.prometheus.command).toContain('--storage.tsdb.retention=24h');
   });
 
@@ -113,7 +123,9 @@ describe('public stack fixtures', () => {
     );
     const { project } = loadStack({ name: 'traefik', compose: f.original, variables: f.variables, files: f.files });
     // a value with "$" (an htpasswd hash) is not interpolated again
-    expect(project.services.traefik.deploy).toMatchObject({ labels: expect.arrayContaining([`traefik.http.middlewares.admin-auth.basicauth.users=admin:${f.variables.HASHED_PASSWORD}`]) });
+    expect(project.services.traefik.deploy).toMatchObject({
+      labels: expect.arrayContaining([`traefik.http.middlewares.admin-auth.basicauth.users=admin:${f.variables.HASHED_PASSWORD}`]),
+    });
   });
 
   it('secrets-sample: secrets carry their files', () => {

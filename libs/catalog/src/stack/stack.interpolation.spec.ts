@@ -94,7 +94,9 @@ describe('interpolateValues', () => {
       { services: { web: { image: 'x:${TAG:-1}', environment: { $A: '${A}' }, command: ['a', '${NEED:?set NEED}'], replicas: 3 } } },
       { A: 'aa' },
     );
-    expect(value).toEqual({ services: { web: { image: 'x:1', environment: { $A: 'aa' }, command: ['a', '${NEED:?set NEED}'], replicas: 3 } } });
+    expect(value).toEqual({
+      services: { web: { image: 'x:1', environment: { $A: 'aa' }, command: ['a', '${NEED:?set NEED}'], replicas: 3 } },
+    });
     expect(problems).toEqual([{ path: ['services', 'web', 'command', 1], message: 'required variable NEED is missing a value: set NEED' }]);
     expect(keyPath(problems[0].path)).toBe('services.web.command[1]');
     expect(unset).toEqual([]);
@@ -107,8 +109,29 @@ describe('interpolateValues', () => {
 const dockerCli = spawnSync('docker', ['stack', 'config', '--help'], { encoding: 'utf8' }).status === 0;
 (dockerCli ? describe : describe.skip)('interpolateString agrees with `docker stack config`', () => {
   const cases = [
-    '$A', '${A}', '${A}x', '$A.b', '$A$B', '${UNSET}', '$UNSET', '${UNSET:-d}', '${EMPTY:-d}', '${UNSET-d}', '${EMPTY-d}', '${A:-d}',
-    '${UNSET:-}', '${UNSET:-a b}', '$$', '$$A', '$$$A', '$$$$', 'echo $$HOME', '${A:?m}', '${EMPTY?m}', '${A-a}}', 'a ${A} b ${B:-c} d',
+    '$A',
+    '${A}',
+    '${A}x',
+    '$A.b',
+    '$A$B',
+    '${UNSET}',
+    '$UNSET',
+    '${UNSET:-d}',
+    '${EMPTY:-d}',
+    '${UNSET-d}',
+    '${EMPTY-d}',
+    '${A:-d}',
+    '${UNSET:-}',
+    '${UNSET:-a b}',
+    '$$',
+    '$$A',
+    '$$$A',
+    '$$$$',
+    'echo $$HOME',
+    '${A:?m}',
+    '${EMPTY?m}',
+    '${A-a}}',
+    'a ${A} b ${B:-c} d',
   ];
   let dir: string;
   beforeAll(() => {

@@ -36,8 +36,22 @@ export interface StackProblem {
 // The docker CLI's lists (cli/compose/types/types.go, docker/cli 28f7560): keys
 // `docker stack deploy` accepts and ignores, printed as it prints them.
 const UNSUPPORTED = [
-  'build', 'cgroupns_mode', 'cgroup_parent', 'devices', 'domainname', 'external_links', 'ipc', 'links', 'mac_address',
-  'network_mode', 'pid', 'privileged', 'restart', 'security_opt', 'shm_size', 'userns_mode',
+  'build',
+  'cgroupns_mode',
+  'cgroup_parent',
+  'devices',
+  'domainname',
+  'external_links',
+  'ipc',
+  'links',
+  'mac_address',
+  'network_mode',
+  'pid',
+  'privileged',
+  'restart',
+  'security_opt',
+  'shm_size',
+  'userns_mode',
 ];
 const DEPRECATED: Record<string, string> = {
   container_name: 'Setting the container name is not supported.',
@@ -45,19 +59,67 @@ const DEPRECATED: Record<string, string> = {
 };
 const FORBIDDEN: Record<string, string> = {
   extends: 'Support for `extends` is not implemented yet.',
-  volume_driver: 'Instead of setting the volume driver on the service, define a volume using the top-level `volumes` option and specify the driver there.',
+  volume_driver:
+    'Instead of setting the volume driver on the service, define a volume using the top-level `volumes` option and specify the driver there.',
 };
 /** Accepted by the CLI's schema, without effect on a swarm service: services start in any order. */
 const WITHOUT_EFFECT = ['depends_on'];
 // The service keys of the CLI's newest schema (cli/compose/schema/data/config_schema_v3.13.json):
 // a compose-spec key outside it is one `docker stack deploy` refuses.
 const SWARM_SERVICE_KEYS = new Set([
-  'build', 'cap_add', 'cap_drop', 'cgroup_parent', 'cgroupns_mode', 'command', 'configs', 'container_name', 'credential_spec',
-  'depends_on', 'deploy', 'devices', 'dns', 'dns_search', 'domainname', 'entrypoint', 'env_file', 'environment', 'expose',
-  'external_links', 'extra_hosts', 'healthcheck', 'hostname', 'image', 'init', 'ipc', 'isolation', 'labels', 'links', 'logging',
-  'mac_address', 'network_mode', 'networks', 'oom_score_adj', 'pid', 'ports', 'privileged', 'read_only', 'restart', 'secrets',
-  'security_opt', 'shm_size', 'stdin_open', 'stop_grace_period', 'stop_signal', 'sysctls', 'tmpfs', 'tty', 'ulimits', 'user',
-  'userns_mode', 'volumes', 'working_dir',
+  'build',
+  'cap_add',
+  'cap_drop',
+  'cgroup_parent',
+  'cgroupns_mode',
+  'command',
+  'configs',
+  'container_name',
+  'credential_spec',
+  'depends_on',
+  'deploy',
+  'devices',
+  'dns',
+  'dns_search',
+  'domainname',
+  'entrypoint',
+  'env_file',
+  'environment',
+  'expose',
+  'external_links',
+  'extra_hosts',
+  'healthcheck',
+  'hostname',
+  'image',
+  'init',
+  'ipc',
+  'isolation',
+  'labels',
+  'links',
+  'logging',
+  'mac_address',
+  'network_mode',
+  'networks',
+  'oom_score_adj',
+  'pid',
+  'ports',
+  'privileged',
+  'read_only',
+  'restart',
+  'secrets',
+  'security_opt',
+  'shm_size',
+  'stdin_open',
+  'stop_grace_period',
+  'stop_signal',
+  'sysctls',
+  'tmpfs',
+  'tty',
+  'ulimits',
+  'user',
+  'userns_mode',
+  'volumes',
+  'working_dir',
 ]);
 const SWARM_HINTS: Record<string, string> = {
   mem_limit: 'use deploy.resources.limits.memory',
@@ -172,17 +234,23 @@ function normalizeFiles(files: Record<string, string | Buffer>): Map<string, Buf
   for (const [path, content] of Object.entries(files)) {
     const normal = normalizeStackPath(path);
     if ('error' in normal) problems.push(`files."${path}": ${normal.error}`);
-    else if (RESERVED_FILES.includes(normal.path)) problems.push(`files."${path}": the name is the store's own (${RESERVED_FILES.join(', ')}); choose another`);
-    else if (typeof content !== 'string' && !Buffer.isBuffer(content)) problems.push(`files."${path}": must be the file's content as a string`);
+    else if (RESERVED_FILES.includes(normal.path))
+      problems.push(`files."${path}": the name is the store's own (${RESERVED_FILES.join(', ')}); choose another`);
+    else if (typeof content !== 'string' && !Buffer.isBuffer(content))
+      problems.push(`files."${path}": must be the file's content as a string`);
     else out.set(normal.path, Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8'));
   }
-  if (problems.length) throw new DomainError('INVALID', problems.join('; '), { problems: problems.map((p) => ({ key: p.slice(0, p.indexOf(': ')), message: p.slice(p.indexOf(': ') + 2) })) });
+  if (problems.length)
+    throw new DomainError('INVALID', problems.join('; '), {
+      problems: problems.map((p) => ({ key: p.slice(0, p.indexOf(': ')), message: p.slice(p.indexOf(': ') + 2) })),
+    });
   return out;
 }
 
 function parseCompose(text: string): { doc: Document; lines: LineCounter } {
   if (typeof text !== 'string' || text.trim() === '') throw new DomainError('INVALID', 'compose: the compose file is empty');
-  if (Buffer.byteLength(text, 'utf8') > MAX_COMPOSE_BYTES) throw new DomainError('INVALID', `compose: larger than ${MAX_COMPOSE_BYTES / 1024} KB`);
+  if (Buffer.byteLength(text, 'utf8') > MAX_COMPOSE_BYTES)
+    throw new DomainError('INVALID', `compose: larger than ${MAX_COMPOSE_BYTES / 1024} KB`);
   const lines = new LineCounter();
   // compose reads YAML 1.1 merge keys (`<<: *defaults`)
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, merge: true, lineCounter: lines });
@@ -246,7 +314,14 @@ function castTypes(value: unknown, path: (string | number)[], problems: KeyProbl
   return value;
 }
 
-function toProject(stack: string, c: Json, variables: Variables, files: Map<string, Buffer>, problems: KeyProblem[], warnings: string[]): ComposeProject {
+function toProject(
+  stack: string,
+  c: Json,
+  variables: Variables,
+  files: Map<string, Buffer>,
+  problems: KeyProblem[],
+  warnings: string[],
+): ComposeProject {
   for (const key of TOP_LEVEL_UNSUPPORTED) {
     if (key in c) problems.push({ path: [key], message: 'not supported by docker stack deploy' });
   }
@@ -258,7 +333,11 @@ function toProject(stack: string, c: Json, variables: Variables, files: Map<stri
   const topLevel = (key: 'networks' | 'volumes' | 'configs' | 'secrets'): Record<string, Json> | undefined => {
     const section = c[key];
     if (!isMap(section)) return undefined;
-    return Object.fromEntries(Object.entries(section).filter(([k]) => !k.startsWith('x-')).map(([k, v]) => [k, isMap(v) ? { ...v } : {}]));
+    return Object.fromEntries(
+      Object.entries(section)
+        .filter(([k]) => !k.startsWith('x-'))
+        .map(([k, v]) => [k, isMap(v) ? { ...v } : {}]),
+    );
   };
   const networks = topLevel('networks');
   const volumes = topLevel('volumes');
@@ -284,15 +363,20 @@ function toProject(stack: string, c: Json, variables: Variables, files: Map<stri
         unsupported.add(key);
         // the CLI warns about `restart` yet still takes it as the restart policy when deploy.restart_policy is absent
         if (key === 'restart') service[key] = v;
-      }
-      else if (DEPRECATED[key]) deprecated.add(key);
+      } else if (DEPRECATED[key]) deprecated.add(key);
       else if (WITHOUT_EFFECT.includes(key)) withoutEffect.add(key);
       else if (!SWARM_SERVICE_KEYS.has(key)) {
-        problems.push({ path: at(key), message: `not supported by docker stack deploy${SWARM_HINTS[key] ? ` (${SWARM_HINTS[key]})` : ''}` });
+        problems.push({
+          path: at(key),
+          message: `not supported by docker stack deploy${SWARM_HINTS[key] ? ` (${SWARM_HINTS[key]})` : ''}`,
+        });
       } else service[key] = v;
     }
     if (`${stack}_${name}`.length > 63) {
-      problems.push({ path: ['services', name], message: `the service's name "${stack}_${name}" is longer than 63 characters; shorten the stack or the service name` });
+      problems.push({
+        path: ['services', name],
+        message: `the service's name "${stack}_${name}" is longer than 63 characters; shorten the stack or the service name`,
+      });
     }
     if (typeof service.image !== 'string' || service.image === '') {
       problems.push({ path: at('image'), message: 'is required: docker stack deploy runs images, it builds none' });
@@ -310,9 +394,15 @@ function toProject(stack: string, c: Json, variables: Variables, files: Map<stri
   }
   if (unsupported.size) warnings.push(`Ignoring unsupported options: ${[...unsupported].sort().join(', ')}`);
   if (deprecated.size) {
-    warnings.push(`Ignoring deprecated options:\n\n${[...deprecated].sort().map((k) => `${k}: ${DEPRECATED[k]}`).join('\n\n')}`);
+    warnings.push(
+      `Ignoring deprecated options:\n\n${[...deprecated]
+        .sort()
+        .map((k) => `${k}: ${DEPRECATED[k]}`)
+        .join('\n\n')}`,
+    );
   }
-  if (withoutEffect.size) warnings.push(`Ignoring options without effect on a swarm: ${[...withoutEffect].sort().join(', ')} (services start in any order)`);
+  if (withoutEffect.size)
+    warnings.push(`Ignoring options without effect on a swarm: ${[...withoutEffect].sort().join(', ')} (services start in any order)`);
 
   const project: ComposeProject = { services };
   if (networks) project.networks = networks;
@@ -328,7 +418,10 @@ function findPaths(value: unknown, pattern: string[], path: (string | number)[] 
   const [step, ...rest] = pattern;
   if (step === '[]') return Array.isArray(value) ? value.flatMap((item, i) => findPaths(item, rest, [...path, i])) : [];
   if (!isMap(value)) return [];
-  if (step === '*') return Object.entries(value).filter(([k]) => !k.startsWith('x-')).flatMap(([k, v]) => findPaths(v, rest, [...path, k]));
+  if (step === '*')
+    return Object.entries(value)
+      .filter(([k]) => !k.startsWith('x-'))
+      .flatMap(([k, v]) => findPaths(v, rest, [...path, k]));
   return step in value ? findPaths(value[step], rest, [...path, step]) : [];
 }
 
@@ -357,12 +450,16 @@ function checkVolumes(
     } else if (isMap(entry)) {
       source = typeof entry.source === 'string' ? entry.source : undefined;
       type = typeof entry.type === 'string' ? entry.type : 'volume';
-      if (typeof entry.target !== 'string' || entry.target === '') problems.push({ path: at('volumes', i, 'target'), message: 'is required' });
+      if (typeof entry.target !== 'string' || entry.target === '')
+        problems.push({ path: at('volumes', i, 'target'), message: 'is required' });
       if (type === 'bind' && !source) problems.push({ path: at('volumes', i, 'source'), message: 'is required for a bind mount' });
     } else return;
     if (source === undefined || source === '') return;
     if (type === 'bind' && !source.startsWith('/')) {
-      problems.push({ path: at('volumes', i, 'source'), message: 'a relative bind path has no meaning on a swarm node; use an absolute path or a named volume' });
+      problems.push({
+        path: at('volumes', i, 'source'),
+        message: 'a relative bind path has no meaning on a swarm node; use an absolute path or a named volume',
+      });
     } else if (type === 'volume' && !(declared && source in declared)) {
       problems.push({ path: at('volumes', i, 'source'), message: `volume "${source}" is not declared under the top-level volumes` });
     }
@@ -374,13 +471,22 @@ function checkDeploy(deploy: unknown, at: (...rest: (string | number)[]) => (str
   if (!isMap(deploy)) return;
   const mode = deploy.mode ?? 'replicated';
   if (!['replicated', 'global', 'replicated-job', 'global-job'].includes(String(mode))) {
-    problems.push({ path: at('deploy', 'mode'), message: `unknown mode "${String(mode)}": use replicated, global, replicated-job or global-job` });
+    problems.push({
+      path: at('deploy', 'mode'),
+      message: `unknown mode "${String(mode)}": use replicated, global, replicated-job or global-job`,
+    });
   } else if (String(mode).startsWith('global') && deploy.replicas !== undefined) {
     problems.push({ path: at('deploy', 'replicas'), message: 'replicas can only be used with replicated or replicated-job mode' });
   }
 }
 
-function checkReferences(list: unknown, declared: Record<string, Json> | undefined, kind: 'config' | 'secret', path: (string | number)[], problems: KeyProblem[]): void {
+function checkReferences(
+  list: unknown,
+  declared: Record<string, Json> | undefined,
+  kind: 'config' | 'secret',
+  path: (string | number)[],
+  problems: KeyProblem[],
+): void {
   if (!Array.isArray(list)) return;
   list.forEach((entry, i) => {
     const source = typeof entry === 'string' ? entry : isMap(entry) ? entry.source : undefined;
@@ -390,8 +496,17 @@ function checkReferences(list: unknown, declared: Record<string, Json> | undefin
   });
 }
 
-function checkNetworks(networks: unknown, declared: Record<string, Json> | undefined, path: (string | number)[], problems: KeyProblem[]): void {
-  const names = Array.isArray(networks) ? networks.map((n, i) => [String(n), i] as const) : isMap(networks) ? Object.keys(networks).map((n) => [n, n] as const) : [];
+function checkNetworks(
+  networks: unknown,
+  declared: Record<string, Json> | undefined,
+  path: (string | number)[],
+  problems: KeyProblem[],
+): void {
+  const names = Array.isArray(networks)
+    ? networks.map((n, i) => [String(n), i] as const)
+    : isMap(networks)
+      ? Object.keys(networks).map((n) => [n, n] as const)
+      : [];
   for (const [name, key] of names) {
     // `default` is the stack's own <stack>_default network, there without a declaration
     if (name !== 'default' && !(declared && name in declared)) {
@@ -489,18 +604,23 @@ function fileObjects(
     if (typeof body.file === 'string') {
       const normal = normalizeStackPath(body.file);
       if ('error' in normal) problems.push({ path: [...path, 'file'], message: `"${body.file}" ${normal.error}` });
-      else if (!files.has(normal.path)) problems.push({ path: [...path, 'file'], message: `"${body.file}" is not among the stack's files` });
+      else if (!files.has(normal.path))
+        problems.push({ path: [...path, 'file'], message: `"${body.file}" is not among the stack's files` });
       else object.content = files.get(normal.path);
       delete object.file;
     } else if (typeof body.environment === 'string') {
       const value = variables[body.environment];
-      if (value === undefined) problems.push({ path: [...path, 'environment'], message: `variable "${body.environment}" is not set among the stack's variables` });
+      if (value === undefined)
+        problems.push({ path: [...path, 'environment'], message: `variable "${body.environment}" is not set among the stack's variables` });
       else object.content = Buffer.from(value, 'utf8');
       delete object.environment;
     } else if (typeof body.content === 'string') {
       object.content = Buffer.from(body.content, 'utf8');
     } else {
-      problems.push({ path, message: `a ${kind.slice(0, -1)} needs file:, environment:${kind === 'configs' ? ', content:' : ''} or external: true` });
+      problems.push({
+        path,
+        message: `a ${kind.slice(0, -1)} needs file:, environment:${kind === 'configs' ? ', content:' : ''} or external: true`,
+      });
     }
     out[name] = object;
   }

@@ -1,6 +1,7 @@
 import { maskStack, maskStackVariables, restoreMaskedStack, secretFilePaths, STACK_MASK } from './stack.mask';
 
-const compose = 'services:\n  db:\n    image: postgres\n    secrets: [pw]\nsecrets:\n  pw:\n    file: ./secrets/pw.txt\n  ext:\n    external: true\nconfigs:\n  conf:\n    file: conf/site.conf\n';
+const compose =
+  'services:\n  db:\n    image: postgres\n    secrets: [pw]\nsecrets:\n  pw:\n    file: ./secrets/pw.txt\n  ext:\n    external: true\nconfigs:\n  conf:\n    file: conf/site.conf\n';
 
 describe('stack masking', () => {
   it('masks secret-looking variables, keeps the others and empty values', () => {
@@ -32,7 +33,11 @@ describe('stack masking', () => {
 
   it('restores masked values from the stored stack on an edit, keeps what the client changed', () => {
     const stored = { variables: { DB_PASSWORD: 'hunter2', TAG: '1' }, files: { 'secrets/pw.txt': Buffer.from('hunter2\n') } };
-    const incoming = { compose, variables: { DB_PASSWORD: STACK_MASK, TAG: '2', NEW_TOKEN: STACK_MASK }, files: { './secrets/pw.txt': STACK_MASK, 'conf/site.conf': 'x' } };
+    const incoming = {
+      compose,
+      variables: { DB_PASSWORD: STACK_MASK, TAG: '2', NEW_TOKEN: STACK_MASK },
+      files: { './secrets/pw.txt': STACK_MASK, 'conf/site.conf': 'x' },
+    };
     expect(restoreMaskedStack(incoming, stored)).toEqual({
       compose,
       variables: { DB_PASSWORD: 'hunter2', TAG: '2', NEW_TOKEN: STACK_MASK },

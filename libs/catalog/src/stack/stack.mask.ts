@@ -66,12 +66,17 @@ export function restoreMaskedStack<T extends { variables?: Record<string, string
   stored: { variables: Record<string, string>; files: Record<string, Buffer> },
 ): T {
   const variables = incoming.variables
-    ? Object.fromEntries(Object.entries(incoming.variables).map(([k, v]) => [k, v === STACK_MASK && k in stored.variables ? stored.variables[k] : v]))
+    ? Object.fromEntries(
+        Object.entries(incoming.variables).map(([k, v]) => [k, v === STACK_MASK && k in stored.variables ? stored.variables[k] : v]),
+      )
     : incoming.variables;
   const storedFiles = new Map(Object.entries(stored.files).map(([p, c]) => [normalized(p), c]));
   const files = incoming.files
     ? Object.fromEntries(
-        Object.entries(incoming.files).map(([p, c]) => [p, c === STACK_MASK && storedFiles.has(normalized(p)) ? (storedFiles.get(normalized(p)) as Buffer) : c]),
+        Object.entries(incoming.files).map(([p, c]) => [
+          p,
+          c === STACK_MASK && storedFiles.has(normalized(p)) ? (storedFiles.get(normalized(p)) as Buffer) : c,
+        ]),
       )
     : incoming.files;
   return { ...incoming, variables, files };

@@ -47,7 +47,16 @@ describe('StackStore', () => {
 
   it('creates stacks/<name>/ with compose.yaml, variables.yaml and the files at their paths', async () => {
     const created = await store.create('shop', { compose, variables: { TAG: '1.25', DB_PASSWORD: 'x' }, files });
-    expect(onDisk()).toEqual(['shop', 'shop/compose.yaml', 'shop/conf', 'shop/conf/site.conf', 'shop/secrets', 'shop/secrets/pw.txt', 'shop/variables.yaml', 'shop/web.env']);
+    expect(onDisk()).toEqual([
+      'shop',
+      'shop/compose.yaml',
+      'shop/conf',
+      'shop/conf/site.conf',
+      'shop/secrets',
+      'shop/secrets/pw.txt',
+      'shop/variables.yaml',
+      'shop/web.env',
+    ]);
     expect(readFileSync(join(stacksDir(), 'shop/compose.yaml'), 'utf8')).toBe(compose);
     expect(readFileSync(join(stacksDir(), 'shop/secrets/pw.txt'), 'utf8')).toBe('hunter2\n');
     expect(created).toMatchObject({ name: 'shop', compose, variables: { DB_PASSWORD: 'x', TAG: '1.25' }, warnings: [] });
@@ -94,17 +103,49 @@ describe('StackStore', () => {
     });
     const cases: [string, { compose: string; variables?: Record<string, string>; files?: Record<string, string> }, RegExp][] = [
       ['an unknown top-level key', { compose: `${compose}foo: 1\n`, files }, /^unknown top-level key "foo"$/],
-      ['a missing required variable', { compose: compose.replace('${TAG:-1.27}', '${TAG:?set TAG}'), files }, /^services\.web\.image: required variable TAG is missing a value: set TAG$/],
-      ['${VAR:?} unset', { compose: compose.replace('${TAG:-1.27}', '${TAG:?}'), files }, /^services\.web\.image: required variable TAG is missing a value$/],
-      ['a relative bind', { compose: `${compose.replace('    secrets: [pw]\n', '    secrets: [pw]\n    volumes: [./data:/data]\n')}`, files }, /^services\.web\.volumes\[0\]\.source: a relative bind path/],
-      ['a file: not among the files', { compose, files: { 'web.env': 'A=1\n', 'secrets/pw.txt': 'x' } }, /^configs\.site\.file: "\.\/conf\/site\.conf" is not among the stack's files$/],
-      ['a files path with ..', { compose, files: { ...files, '../escape.txt': 'x' } }, /^files\."\.\.\/escape\.txt": leaves the stack's folder/],
+      [
+        'a missing required variable',
+        { compose: compose.replace('${TAG:-1.27}', '${TAG:?set TAG}'), files },
+        /^services\.web\.image: required variable TAG is missing a value: set TAG$/,
+      ],
+      [
+        '${VAR:?} unset',
+        { compose: compose.replace('${TAG:-1.27}', '${TAG:?}'), files },
+        /^services\.web\.image: required variable TAG is missing a value$/,
+      ],
+      [
+        'a relative bind',
+        { compose: `${compose.replace('    secrets: [pw]\n', '    secrets: [pw]\n    volumes: [./data:/data]\n')}`, files },
+        /^services\.web\.volumes\[0\]\.source: a relative bind path/,
+      ],
+      [
+        'a file: not among the files',
+        { compose, files: { 'web.env': 'A=1\n', 'secrets/pw.txt': 'x' } },
+        /^configs\.site\.file: "\.\/conf\/site\.conf" is not among the stack's files$/,
+      ],
+      [
+        'a files path with ..',
+        { compose, files: { ...files, '../escape.txt': 'x' } },
+        /^files\."\.\.\/escape\.txt": leaves the stack's folder/,
+      ],
       ['an absolute files path', { compose, files: { ...files, '/etc/cron.d/x': 'x' } }, /^files\."\/etc\/cron\.d\/x": is absolute/],
-      ['a files path with .. inside', { compose, files: { ...files, 'conf/../../x': 'x' } }, /^files\."conf\/\.\.\/\.\.\/x": leaves the stack's folder/],
-      ['a files path that is the store\'s own', { compose, files: { ...files, 'variables.yaml': 'A: 1' } }, /^files\."variables\.yaml": the name is the store's own/],
+      [
+        'a files path with .. inside',
+        { compose, files: { ...files, 'conf/../../x': 'x' } },
+        /^files\."conf\/\.\.\/\.\.\/x": leaves the stack's folder/,
+      ],
+      [
+        "a files path that is the store's own",
+        { compose, files: { ...files, 'variables.yaml': 'A: 1' } },
+        /^files\."variables\.yaml": the name is the store's own/,
+      ],
       ['a file and a folder of one name', { compose, files: { ...files, conf: 'x' } }, /^files\."conf": clashes with "conf\/site\.conf"/],
       ['a bad variable name', { compose, files, variables: { 'NOT OK': 'x' } }, /^variables\.NOT OK: is not a variable name/],
-      ['a file too large', { compose, files: { ...files, 'big.bin': 'x'.repeat(1000 * 1024 + 1) } }, /^files\."big\.bin": larger than 1000 KB/],
+      [
+        'a file too large',
+        { compose, files: { ...files, 'big.bin': 'x'.repeat(1000 * 1024 + 1) } },
+        /^files\."big\.bin": larger than 1000 KB/,
+      ],
     ];
     it.each(cases)('%s', async (_what, input, message) => {
       const before = onDisk();
@@ -133,11 +174,13 @@ describe('StackStore', () => {
     await store.create('shop', { compose, files });
     writeFileSync(join(stacksDir(), 'shop/compose.yaml'), 'services:\n  web:\n    image: a\n    volumes: [./x:/x]\n');
     const read = await store.read('shop');
-    expect(read.error).toBe('services.web.volumes[0].source: a relative bind path has no meaning on a swarm node; use an absolute path or a named volume');
+    expect(read.error).toBe(
+      'services.web.volumes[0].source: a relative bind path has no meaning on a swarm node; use an absolute path or a named volume',
+    );
     expect((await store.list()).map((s) => [s.name, !!s.error])).toEqual([['shop', true]]);
   });
 
-  it('refuses a symbolic link put in a stack\'s folder: it could point anywhere', async () => {
+  it("refuses a symbolic link put in a stack's folder: it could point anywhere", async () => {
     await store.create('shop', { compose, files });
     rmSync(join(stacksDir(), 'shop/conf/site.conf'));
     symlinkSync('/etc/hostname', join(stacksDir(), 'shop/conf/site.conf'));

@@ -87,7 +87,17 @@ export class StackStore {
       if (m && !names.has(m[1])) names.add(m[1]);
     }
     const stacks = await Promise.all(
-      [...names].filter((n) => { try { assertStackName(n); return true; } catch { return false; } }).sort().map((n) => this.read(n).catch(() => undefined)),
+      [...names]
+        .filter((n) => {
+          try {
+            assertStackName(n);
+            return true;
+          } catch {
+            return false;
+          }
+        })
+        .sort()
+        .map((n) => this.read(n).catch(() => undefined)),
     );
     return stacks.filter((s): s is StackDefinition => s !== undefined);
   }
@@ -234,9 +244,11 @@ export class StackStore {
     const previous = this.locks.get(name) ?? Promise.resolve();
     const next = previous.catch(() => undefined).then(fn);
     this.locks.set(name, next);
-    void next.catch(() => undefined).finally(() => {
-      if (this.locks.get(name) === next) this.locks.delete(name);
-    });
+    void next
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.locks.get(name) === next) this.locks.delete(name);
+      });
     return next;
   }
 }
@@ -244,14 +256,20 @@ export class StackStore {
 /** Checks a stack before any write: its name, its files' paths and sizes, and the stack itself (loadStack). */
 function prepare(name: string, input: StackInput): Map<string, Buffer> {
   assertStackName(name);
-  if (!input || typeof input.compose !== 'string') throw new DomainError('INVALID', 'compose: must be the compose file\'s YAML text');
-  if (Buffer.byteLength(input.compose, 'utf8') > MAX_COMPOSE_BYTES) throw new DomainError('INVALID', `compose: larger than ${MAX_COMPOSE_BYTES / 1024} KB`);
+  if (!input || typeof input.compose !== 'string') throw new DomainError('INVALID', "compose: must be the compose file's YAML text");
+  if (Buffer.byteLength(input.compose, 'utf8') > MAX_COMPOSE_BYTES)
+    throw new DomainError('INVALID', `compose: larger than ${MAX_COMPOSE_BYTES / 1024} KB`);
   const variables = input.variables ?? {};
   const badVariables = Object.entries(variables).filter(([k, v]) => !/^[_a-zA-Z][_a-zA-Z0-9]*$/.test(k) || typeof v !== 'string');
   if (badVariables.length) {
     throw new DomainError(
       'INVALID',
-      badVariables.map(([k]) => `variables.${k}: ${/^[_a-zA-Z][_a-zA-Z0-9]*$/.test(k) ? 'must be a string' : 'is not a variable name (letters, digits and "_", not starting with a digit)'}`).join('; '),
+      badVariables
+        .map(
+          ([k]) =>
+            `variables.${k}: ${/^[_a-zA-Z][_a-zA-Z0-9]*$/.test(k) ? 'must be a string' : 'is not a variable name (letters, digits and "_", not starting with a digit)'}`,
+        )
+        .join('; '),
     );
   }
   const files = new Map<string, Buffer>();
@@ -277,7 +295,8 @@ function prepare(name: string, input: StackInput): Map<string, Buffer> {
       continue;
     }
     const bytes = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
-    if (bytes.length > MAX_STACK_FILE_BYTES) problems.push(`files."${path}": larger than ${MAX_STACK_FILE_BYTES / 1024} KB (the most Docker keeps in a config)`);
+    if (bytes.length > MAX_STACK_FILE_BYTES)
+      problems.push(`files."${path}": larger than ${MAX_STACK_FILE_BYTES / 1024} KB (the most Docker keeps in a config)`);
     total += bytes.length;
     files.set(normal.path, bytes);
   }
@@ -312,8 +331,11 @@ async function readVariables(path: string): Promise<Record<string, string>> {
   }
   const value: unknown = parse(text);
   if (value === null || value === undefined) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new DomainError('INVALID', `${VARIABLES_FILE}: must be a map of variable name to value`);
-  return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]));
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new DomainError('INVALID', `${VARIABLES_FILE}: must be a map of variable name to value`);
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, v === null || v === undefined ? '' : String(v)]),
+  );
 }
 
 export function stackHash(compose: string, variables: Record<string, string>, files: Record<string, Buffer>): string {

@@ -64,7 +64,8 @@ export function normalizeStackPath(path: string): { path: string } | { error: st
   if (typeof path !== 'string' || path.trim() === '') return { error: 'is empty' };
   if (path.includes('\0')) return { error: 'contains a NUL character' };
   if (path.includes('\\')) return { error: 'contains a backslash: use "/" between folders' };
-  if (posix.isAbsolute(path) || /^[a-zA-Z]:/.test(path)) return { error: 'is absolute: a stack refers to its files relative to its folder' };
+  if (posix.isAbsolute(path) || /^[a-zA-Z]:/.test(path))
+    return { error: 'is absolute: a stack refers to its files relative to its folder' };
   if (path === '~' || path.startsWith('~/')) return { error: 'starts with "~": a stack refers to its files relative to its folder' };
   if (path.split('/').includes('..')) return { error: 'leaves the stack\'s folder ("..")' };
   const normal = posix.normalize(path);

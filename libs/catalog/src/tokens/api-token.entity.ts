@@ -8,7 +8,8 @@ export class ApiTokenEntity {
   /** viewer, operator or admin */
   @Column('text') role: string;
   @Index({ unique: true })
-  @Column('text') hash: string;
+  @Column('text')
+  hash: string;
   @Column('text') createdAt: string;
   @Column('text', { nullable: true }) expiresAt: string | null;
   @Column('text', { nullable: true }) revokedAt: string | null;

@@ -9,7 +9,7 @@ import type { ComposeFileReference, ComposeListOrMap, ComposePort, ComposeScalar
 
 const invalid = (key: string, message: string) => new DomainError('INVALID', `${key}: ${message}`, { key });
 
-const DURATION_UNITS: Record<string, number> = { ns: 1, us: 1e3, 'µs': 1e3, 'μs': 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+const DURATION_UNITS: Record<string, number> = { ns: 1, us: 1e3, µs: 1e3, μs: 1e3, ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
 
 /** A Go duration (`1m30s`, `1.5h`, `300ms`, `0`) in nanoseconds. */
 export function parseDuration(value: string | number, key: string): number {
@@ -154,7 +154,8 @@ export function portConfigs(entry: string | number | ComposePort, key: string): 
       {
         Protocol: entry.protocol,
         TargetPort: portNumber(String(entry.target), `${key}.target`),
-        PublishedPort: entry.published === undefined || entry.published === '' ? undefined : portNumber(String(entry.published), `${key}.published`),
+        PublishedPort:
+          entry.published === undefined || entry.published === '' ? undefined : portNumber(String(entry.published), `${key}.published`),
         PublishMode: entry.mode,
       },
     ];
@@ -166,7 +167,8 @@ export function portConfigs(entry: string | number | ComposePort, key: string): 
   if (!m || !/^(tcp|udp|sctp)$/.test(proto)) throw invalid(key, `"${spec}" is not a port mapping ([ip:]published:target[/protocol])`);
   const targets = portRange(m[3], key);
   const published = m[2] ? portRange(m[2], key) : [];
-  if (published.length > 1 && published.length !== targets.length) throw invalid(key, `"${spec}": the published and target ranges differ in size`);
+  if (published.length > 1 && published.length !== targets.length)
+    throw invalid(key, `"${spec}": the published and target ranges differ in size`);
   return targets.map((target, i) => ({
     Protocol: proto,
     TargetPort: target,

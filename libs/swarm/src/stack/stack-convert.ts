@@ -16,7 +16,14 @@ import {
   volumeSpec,
   type PortConfig,
 } from './compose-values';
-import { STACK_IMAGE_LABEL, STACK_NAMESPACE_LABEL, type StackNetworkPlan, type StackObjectPlan, type StackPlan, type StackServicePlan } from './stack.types';
+import {
+  STACK_IMAGE_LABEL,
+  STACK_NAMESPACE_LABEL,
+  type StackNetworkPlan,
+  type StackObjectPlan,
+  type StackPlan,
+  type StackServicePlan,
+} from './stack.types';
 
 /*
  * A compose project as Engine objects, field for field what `docker stack
@@ -29,7 +36,11 @@ const invalid = (key: string, message: string) => new DomainError('INVALID', `${
 /** A stack name as the CLI accepts it, and short enough for `<stack>_<service>` to stay a valid service name. */
 export function checkStackName(stack: string): void {
   if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,49}$/.test(stack)) {
-    throw new DomainError('INVALID', `stack name "${stack}": use letters, digits, "_", "." or "-" (at most 50), starting with a letter or digit`, { key: 'name' });
+    throw new DomainError(
+      'INVALID',
+      `stack name "${stack}": use letters, digits, "_", "." or "-" (at most 50), starting with a letter or digit`,
+      { key: 'name' },
+    );
   }
 }
 
@@ -45,7 +56,11 @@ const stringMap = (o: Record<string, string | number | null> | undefined): Recor
 
 /** The short content hash that names a config's or secret's version. */
 export const contentHash = (data: Buffer, templating?: string): string =>
-  createHash('sha256').update(data).update(templating ?? '').digest('hex').slice(0, 10);
+  createHash('sha256')
+    .update(data)
+    .update(templating ?? '')
+    .digest('hex')
+    .slice(0, 10);
 
 export function convertStack(project: ComposeProject, stack: string): StackPlan {
   checkStackName(stack);
@@ -68,7 +83,10 @@ export function convertStack(project: ComposeProject, stack: string): StackPlan 
       externalNetworks.push({ key, name: externalName(key, nw) });
       continue;
     }
-    const ipam = nw.ipam?.driver || nw.ipam?.config?.length ? { Driver: nw.ipam.driver, Config: (nw.ipam.config ?? []).map((c) => ({ Subnet: c.subnet })) } : undefined;
+    const ipam =
+      nw.ipam?.driver || nw.ipam?.config?.length
+        ? { Driver: nw.ipam.driver, Config: (nw.ipam.config ?? []).map((c) => ({ Subnet: c.subnet })) }
+        : undefined;
     networks.push({
       key,
       name: nw.name ?? scope(stack, key),
@@ -88,7 +106,14 @@ export function convertStack(project: ComposeProject, stack: string): StackPlan 
     name: scope(stack, key),
     spec: convertService(project, stack, key, svc, configs, secrets),
   }));
-  return { stack, networks, externalNetworks, configs: configs.filter((o) => !o.external), secrets: secrets.filter((o) => !o.external), services: planned };
+  return {
+    stack,
+    networks,
+    externalNetworks,
+    configs: configs.filter((o) => !o.external),
+    secrets: secrets.filter((o) => !o.external),
+    services: planned,
+  };
 }
 
 interface FileObjectRef extends StackObjectPlan {
@@ -101,19 +126,43 @@ function fileObjects(objects: Record<string, ComposeFileObject> | undefined, kin
     if (isExternal(o)) return { key, name: externalName(key, o), kind, data: Buffer.alloc(0), labels: {}, external: true };
     if (kind === 'secrets' && o.driver) {
       // a secret from a driver has no bytes: the driver makes them
-      return { key, name: o.name ?? scope(stack, key), kind, data: Buffer.alloc(0), labels: withNamespace(stack, labelsOf(o.labels)), driver: { Name: o.driver, Options: stringMap(o.driver_opts) }, external: false };
+      return {
+        key,
+        name: o.name ?? scope(stack, key),
+        kind,
+        data: Buffer.alloc(0),
+        labels: withNamespace(stack, labelsOf(o.labels)),
+        driver: { Name: o.driver, Options: stringMap(o.driver_opts) },
+        external: false,
+      };
     }
     if (!o.content) throw invalid(at, o.file || o.environment ? 'its content was not read' : 'needs file, environment or external');
     const templating = o.template_driver ? { Name: o.template_driver } : undefined;
     // an explicit `name:` is the author's: kept as written (and so, as for the CLI, immutable)
     const name = o.name ?? `${scope(stack, key)}-${contentHash(o.content, o.template_driver)}`;
-    return { key, name, kind, data: o.content, labels: withNamespace(stack, labelsOf(o.labels)), ...(templating ? { templating } : {}), external: false };
+    return {
+      key,
+      name,
+      kind,
+      data: o.content,
+      labels: withNamespace(stack, labelsOf(o.labels)),
+      ...(templating ? { templating } : {}),
+      external: false,
+    };
   });
 }
 
-const serviceNetworkNames = (svc: ComposeService): string[] => (Array.isArray(svc.networks) ? svc.networks : Object.keys(svc.networks ?? {}));
+const serviceNetworkNames = (svc: ComposeService): string[] =>
+  Array.isArray(svc.networks) ? svc.networks : Object.keys(svc.networks ?? {});
 
-function convertService(project: ComposeProject, stack: string, key: string, svc: ComposeService, configs: FileObjectRef[], secrets: FileObjectRef[]): ServiceSpec {
+function convertService(
+  project: ComposeProject,
+  stack: string,
+  key: string,
+  svc: ComposeService,
+  configs: FileObjectRef[],
+  secrets: FileObjectRef[],
+): ServiceSpec {
   const at = `services.${key}`;
   if (!svc.image) throw invalid(`${at}.image`, 'a service on a swarm needs an image (build is not supported by docker stack deploy)');
   const deploy = svc.deploy ?? {};
@@ -146,9 +195,19 @@ function convertService(project: ComposeProject, stack: string, key: string, svc
     ...(svc.stop_signal ? { StopSignal: svc.stop_signal } : {}),
     ...(svc.healthcheck ? { Healthcheck: healthcheck(svc.healthcheck, `${at}.healthcheck`) } : {}),
     ...(hosts.length ? { Hosts: hosts } : {}),
-    ...(dns?.length || dnsSearch?.length ? { DNSConfig: { ...(dns?.length ? { Nameservers: dns } : {}), ...(dnsSearch?.length ? { Search: dnsSearch } : {}) } } : {}),
-    Secrets: fileRefs(svc.secrets, secrets, `${at}.secrets`, 'secrets').map(({ name, file }) => ({ SecretName: name, SecretID: '', File: file })),
-    Configs: fileRefs(svc.configs, configs, `${at}.configs`, 'configs').map(({ name, file }) => ({ ConfigName: name, ConfigID: '', File: file })),
+    ...(dns?.length || dnsSearch?.length
+      ? { DNSConfig: { ...(dns?.length ? { Nameservers: dns } : {}), ...(dnsSearch?.length ? { Search: dnsSearch } : {}) } }
+      : {}),
+    Secrets: fileRefs(svc.secrets, secrets, `${at}.secrets`, 'secrets').map(({ name, file }) => ({
+      SecretName: name,
+      SecretID: '',
+      File: file,
+    })),
+    Configs: fileRefs(svc.configs, configs, `${at}.configs`, 'configs').map(({ name, file }) => ({
+      ConfigName: name,
+      ConfigID: '',
+      File: file,
+    })),
     Privileges: {},
     ...(svc.isolation ? { Isolation: svc.isolation } : {}),
     ...(sysctls ? { Sysctls: sysctls } : {}),
@@ -162,18 +221,25 @@ function convertService(project: ComposeProject, stack: string, key: string, svc
     Labels: { ...withNamespace(stack, labelsOf(deploy.labels)), [STACK_IMAGE_LABEL]: svc.image },
     TaskTemplate: {
       ContainerSpec: containerSpec as NonNullable<ServiceSpec['TaskTemplate']> extends { ContainerSpec?: infer C } ? C : never,
-      ...(svc.logging?.driver || svc.logging?.options ? { LogDriver: { Name: svc.logging.driver ?? '', Options: stringMap(svc.logging.options) ?? {} } } : {}),
+      ...(svc.logging?.driver || svc.logging?.options
+        ? { LogDriver: { Name: svc.logging.driver ?? '', Options: stringMap(svc.logging.options) ?? {} } }
+        : {}),
       Resources: resources(deploy.resources, `${at}.deploy.resources`),
       ...restartPolicy(deploy.restart_policy, svc.restart, at),
       Placement: {
         ...(deploy.placement?.constraints?.length ? { Constraints: deploy.placement.constraints } : {}),
-        ...(deploy.placement?.preferences?.length ? { Preferences: deploy.placement.preferences.map((p) => ({ Spread: { SpreadDescriptor: p.spread } })) } : {}),
+        ...(deploy.placement?.preferences?.length
+          ? { Preferences: deploy.placement.preferences.map((p) => ({ Spread: { SpreadDescriptor: p.spread } })) }
+          : {}),
         ...(deploy.placement?.max_replicas_per_node ? { MaxReplicas: deploy.placement.max_replicas_per_node } : {}),
       },
       Networks: serviceNetworks(project, stack, key, svc),
     } as ServiceSpec['TaskTemplate'],
     Mode: mode,
-    EndpointSpec: { ...(deploy.endpoint_mode ? { Mode: deploy.endpoint_mode.toLowerCase() as 'vip' | 'dnsrr' } : {}), ...(ports.length ? { Ports: ports as NonNullable<ServiceSpec['EndpointSpec']>['Ports'] } : {}) },
+    EndpointSpec: {
+      ...(deploy.endpoint_mode ? { Mode: deploy.endpoint_mode.toLowerCase() as 'vip' | 'dnsrr' } : {}),
+      ...(ports.length ? { Ports: ports as NonNullable<ServiceSpec['EndpointSpec']>['Ports'] } : {}),
+    },
     ...(deploy.update_config ? { UpdateConfig: updateConfig(deploy.update_config, `${at}.deploy.update_config`) } : {}),
     ...(deploy.rollback_config ? { RollbackConfig: updateConfig(deploy.rollback_config, `${at}.deploy.rollback_config`) } : {}),
   };
@@ -181,10 +247,15 @@ function convertService(project: ComposeProject, stack: string, key: string, svc
 }
 
 const comparePorts = (a: PortConfig, b: PortConfig): number =>
-  (a.Protocol ?? '').localeCompare(b.Protocol ?? '') || a.TargetPort - b.TargetPort || (a.PublishedPort ?? 0) - (b.PublishedPort ?? 0) || (a.PublishMode ?? '').localeCompare(b.PublishMode ?? '');
+  (a.Protocol ?? '').localeCompare(b.Protocol ?? '') ||
+  a.TargetPort - b.TargetPort ||
+  (a.PublishedPort ?? 0) - (b.PublishedPort ?? 0) ||
+  (a.PublishMode ?? '').localeCompare(b.PublishMode ?? '');
 
 function normaliseCaps(caps: string[] | undefined): string[] {
-  const set = new Set((caps ?? []).map((c) => c.trim().toUpperCase()).map((c) => (c === 'ALL' || c === 'RESET' || c.startsWith('CAP_') ? c : `CAP_${c}`)));
+  const set = new Set(
+    (caps ?? []).map((c) => c.trim().toUpperCase()).map((c) => (c === 'ALL' || c === 'RESET' || c.startsWith('CAP_') ? c : `CAP_${c}`)),
+  );
   if (set.has('ALL')) return ['ALL'];
   set.delete('RESET');
   return [...set].sort();
@@ -205,7 +276,10 @@ function deployMode(mode: string | undefined, replicas: number | undefined, at: 
   }
 }
 
-function healthcheck(h: NonNullable<ComposeService['healthcheck']>, at: string): { Test?: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; StartInterval?: number; Retries?: number } {
+function healthcheck(
+  h: NonNullable<ComposeService['healthcheck']>,
+  at: string,
+): { Test?: string[]; Interval?: number; Timeout?: number; StartPeriod?: number; StartInterval?: number; Retries?: number } {
   if (h.disable) {
     if (h.test !== undefined && h.test.length) throw invalid(at, 'test and disable cannot be set at the same time');
     return { Test: ['NONE'] };
@@ -233,7 +307,11 @@ function resources(r: NonNullable<ComposeService['deploy']>['resources'], at: st
     };
   }
   if (r?.reservations) {
-    const generic = (r.reservations.generic_resources ?? []).map((g) => ({ DiscreteResourceSpec: g.discrete_resource_spec ? { Kind: g.discrete_resource_spec.kind, Value: g.discrete_resource_spec.value } : undefined }));
+    const generic = (r.reservations.generic_resources ?? []).map((g) => ({
+      DiscreteResourceSpec: g.discrete_resource_spec
+        ? { Kind: g.discrete_resource_spec.kind, Value: g.discrete_resource_spec.value }
+        : undefined,
+    }));
     out.Reservations = {
       NanoCPUs: r.reservations.cpus === undefined ? 0 : parseCpus(r.reservations.cpus, `${at}.reservations.cpus`),
       MemoryBytes: r.reservations.memory === undefined ? 0 : parseBytes(r.reservations.memory, `${at}.reservations.memory`),
@@ -243,7 +321,11 @@ function resources(r: NonNullable<ComposeService['deploy']>['resources'], at: st
   return out as Resources;
 }
 
-function restartPolicy(p: NonNullable<ComposeService['deploy']>['restart_policy'], legacy: string | undefined, at: string): { RestartPolicy?: Record<string, unknown> } {
+function restartPolicy(
+  p: NonNullable<ComposeService['deploy']>['restart_policy'],
+  legacy: string | undefined,
+  at: string,
+): { RestartPolicy?: Record<string, unknown> } {
   if (p) {
     const key = `${at}.deploy.restart_policy`;
     return {
@@ -274,7 +356,12 @@ function updateConfig(u: ComposeUpdateConfig, at: string): NonNullable<ServiceSp
   } as NonNullable<ServiceSpec['UpdateConfig']>;
 }
 
-function serviceNetworks(project: ComposeProject, stack: string, key: string, svc: ComposeService): { Target: string; Aliases?: string[]; DriverOpts?: Record<string, string> }[] {
+function serviceNetworks(
+  project: ComposeProject,
+  stack: string,
+  key: string,
+  svc: ComposeService,
+): { Target: string; Aliases?: string[]; DriverOpts?: Record<string, string> }[] {
   const entries: [string, { aliases?: string[]; driver_opts?: Record<string, string | number> } | null][] = Array.isArray(svc.networks)
     ? svc.networks.map((n) => [n, null])
     : Object.entries(svc.networks ?? {});
@@ -282,7 +369,8 @@ function serviceNetworks(project: ComposeProject, stack: string, key: string, sv
   return entries
     .map(([name, cfg]) => {
       const nw = project.networks?.[name];
-      if (nw === undefined && name !== 'default') throw invalid(`services.${key}.networks`, `undefined network "${name}" (not among the top-level networks)`);
+      if (nw === undefined && name !== 'default')
+        throw invalid(`services.${key}.networks`, `undefined network "${name}" (not among the top-level networks)`);
       const target = nw?.name ?? (nw && isExternal(nw) ? externalName(name, nw) : scope(stack, name));
       const aliases = [...(cfg?.aliases ?? []), ...(BUILTIN_NETWORKS.has(target) || target.startsWith('container:') ? [] : [key])];
       const opts = stringMap(cfg?.driver_opts);
@@ -298,14 +386,25 @@ interface MountSpec {
   ReadOnly?: boolean;
   Consistency?: string;
   BindOptions?: { Propagation?: string };
-  VolumeOptions?: { NoCopy?: boolean; Subpath?: string; Labels?: Record<string, string>; DriverConfig?: { Name?: string; Options?: Record<string, string> } };
+  VolumeOptions?: {
+    NoCopy?: boolean;
+    Subpath?: string;
+    Labels?: Record<string, string>;
+    DriverConfig?: { Name?: string; Options?: Record<string, string> };
+  };
   TmpfsOptions?: { SizeBytes?: number; Mode?: number };
 }
 
 function toMount(project: ComposeProject, stack: string, entry: Parameters<typeof volumeSpec>[0], at: string): MountSpec {
   const v = volumeSpec(entry, at);
   const type = v.type ?? 'volume';
-  const base: MountSpec = { Type: type, Target: v.target, ...(v.read_only ? { ReadOnly: true } : {}), ...(v.source ? { Source: v.source } : {}), ...(v.consistency ? { Consistency: v.consistency } : {}) };
+  const base: MountSpec = {
+    Type: type,
+    Target: v.target,
+    ...(v.read_only ? { ReadOnly: true } : {}),
+    ...(v.source ? { Source: v.source } : {}),
+    ...(v.consistency ? { Consistency: v.consistency } : {}),
+  };
   const incompatible = (opt: 'bind' | 'volume' | 'tmpfs') => {
     if (v[opt]) throw invalid(`${at}.${opt}`, `${opt} options are incompatible with type ${type}`);
   };
@@ -323,7 +422,11 @@ function toMount(project: ComposeProject, stack: string, entry: Parameters<typeo
       const source = vol?.name ?? (vol && isExternal(vol) ? externalName(v.source, vol) : scope(stack, v.source));
       if (!isExternal(vol)) {
         options.Labels = withNamespace(stack, labelsOf(vol?.labels));
-        if (vol?.driver || vol?.driver_opts) options.DriverConfig = { ...(vol.driver ? { Name: vol.driver } : {}), ...(vol.driver_opts ? { Options: stringMap(vol.driver_opts) } : {}) };
+        if (vol?.driver || vol?.driver_opts)
+          options.DriverConfig = {
+            ...(vol.driver ? { Name: vol.driver } : {}),
+            ...(vol.driver_opts ? { Options: stringMap(vol.driver_opts) } : {}),
+          };
       }
       return { ...base, Source: source, VolumeOptions: options };
     }
@@ -331,7 +434,11 @@ function toMount(project: ComposeProject, stack: string, entry: Parameters<typeo
       incompatible('volume');
       incompatible('tmpfs');
       if (!v.source) throw invalid(`${at}.source`, 'a bind mount needs a source');
-      if (!v.source.startsWith('/')) throw invalid(`${at}.source`, `"${v.source}": a relative bind path has no meaning on a swarm node; use an absolute path or a named volume`);
+      if (!v.source.startsWith('/'))
+        throw invalid(
+          `${at}.source`,
+          `"${v.source}": a relative bind path has no meaning on a swarm node; use an absolute path or a named volume`,
+        );
       return { ...base, ...(v.bind?.propagation ? { BindOptions: { Propagation: v.bind.propagation } } : {}) };
     }
     case 'tmpfs': {
@@ -339,7 +446,17 @@ function toMount(project: ComposeProject, stack: string, entry: Parameters<typeo
       incompatible('volume');
       if (v.source) throw invalid(`${at}.source`, 'a tmpfs mount takes no source');
       const size = v.tmpfs?.size === undefined ? undefined : parseBytes(v.tmpfs.size, `${at}.tmpfs.size`);
-      return { ...base, ...(v.tmpfs ? { TmpfsOptions: { ...(size !== undefined ? { SizeBytes: size } : {}), ...(v.tmpfs.mode !== undefined ? { Mode: v.tmpfs.mode } : {}) } } : {}) };
+      return {
+        ...base,
+        ...(v.tmpfs
+          ? {
+              TmpfsOptions: {
+                ...(size !== undefined ? { SizeBytes: size } : {}),
+                ...(v.tmpfs.mode !== undefined ? { Mode: v.tmpfs.mode } : {}),
+              },
+            }
+          : {}),
+      };
     }
     default:
       throw invalid(`${at}.type`, `mount type "${type}" is not supported on a swarm (volume, bind or tmpfs)`);
@@ -357,7 +474,10 @@ function fileRefs(entries: ComposeService['configs'], objects: FileObjectRef[], 
       const ref = fileReference(entry);
       const obj = objects.find((o) => o.key === ref.source);
       if (!obj) throw invalid(`${at}[${i}]`, `undefined ${kind.slice(0, -1)} "${ref.source}" (not among the top-level ${kind})`);
-      return { name: obj.name, file: { Name: ref.target ?? ref.source, UID: ref.uid ?? '0', GID: ref.gid ?? '0', Mode: fileMode(ref.mode, `${at}[${i}].mode`) } };
+      return {
+        name: obj.name,
+        file: { Name: ref.target ?? ref.source, UID: ref.uid ?? '0', GID: ref.gid ?? '0', Mode: fileMode(ref.mode, `${at}[${i}].mode`) },
+      };
     })
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }

@@ -84,13 +84,18 @@ export function normaliseServiceSpec(spec: ServiceSpec, ctx: DriftContext = {}, 
   endpoint.Mode ??= 'vip';
   if (Array.isArray(endpoint.Ports)) {
     endpoint.Ports = endpoint.Ports.filter(isObject)
-      .map((p): Record<string, unknown> => ({ Protocol: 'tcp', PublishMode: 'ingress', ...Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined && v !== '')) }))
+      .map((p): Record<string, unknown> => ({
+        Protocol: 'tcp',
+        PublishMode: 'ingress',
+        ...Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined && v !== '')),
+      }))
       .sort((a, b) => `${a.Protocol}/${a.TargetPort}/${a.PublishedPort}`.localeCompare(`${b.Protocol}/${b.TargetPort}/${b.PublishedPort}`));
   }
   out.EndpointSpec = endpoint;
   // no mode is a replicated service of one, as the Engine creates it
   const mode = (isObject(s.Mode) && Object.keys(s.Mode).length ? s.Mode : { Replicated: {} }) as Record<string, unknown>;
-  if (isObject(mode.Replicated)) mode.Replicated = { Replicas: 1, ...Object.fromEntries(Object.entries(mode.Replicated).filter(([, v]) => v !== undefined)) };
+  if (isObject(mode.Replicated))
+    mode.Replicated = { Replicas: 1, ...Object.fromEntries(Object.entries(mode.Replicated).filter(([, v]) => v !== undefined)) };
   if (isObject(mode.Global)) mode.Global = { global: true };
   if (isObject(mode.GlobalJob)) mode.GlobalJob = { globalJob: true };
   if (isObject(mode.ReplicatedJob)) mode.ReplicatedJob = { MaxConcurrent: 1, TotalCompletions: 1, ...mode.ReplicatedJob };

@@ -4,14 +4,18 @@ import { DomainError } from '@app/common';
 const REQUEST_FAULT =
   /not found|invalid|InvalidArgument|constraint|expected one operator|must be|cannot|can't|unsupported|unknown|malformed|already in use|only updates to Labels/i;
 /** Engine messages that say the swarm cannot answer now: those stay UNAVAILABLE. */
-const ENGINE_FAULT = /code = (Unavailable|DeadlineExceeded)|context deadline|not a swarm manager|no leader|raft|connection refused|timed? ?out/i;
+const ENGINE_FAULT =
+  /code = (Unavailable|DeadlineExceeded)|context deadline|not a swarm manager|no leader|raft|connection refused|timed? ?out/i;
 
 const engineStatus = (err: DomainError): number | undefined => (err.cause as { statusCode?: number } | undefined)?.statusCode;
 
 function engineMessage(err: DomainError): string {
   const cause = err.cause as { json?: { message?: string }; message?: string } | undefined;
   const text = cause?.json?.message ?? cause?.message ?? err.message;
-  return text.replace(/^\(HTTP code \d+\) [^-]*- /, '').replace(/^rpc error: code = \w+ desc = /, '').trim();
+  return text
+    .replace(/^\(HTTP code \d+\) [^-]*- /, '')
+    .replace(/^rpc error: code = \w+ desc = /, '')
+    .trim();
 }
 
 /**

@@ -122,9 +122,13 @@ export interface SpecDifference {
   deployed: unknown;
 }
 
-type TaskTemplateOf = { ContainerSpec?: NonNullable<Extract<NonNullable<ServiceSpec['TaskTemplate']>, { ContainerSpec?: unknown }>['ContainerSpec']>; ForceUpdate?: number };
+type TaskTemplateOf = {
+  ContainerSpec?: NonNullable<Extract<NonNullable<ServiceSpec['TaskTemplate']>, { ContainerSpec?: unknown }>['ContainerSpec']>;
+  ForceUpdate?: number;
+};
 
 /** A service spec's container spec (the Engine's TaskTemplate also describes plugins, which have none). */
 export const containerSpecOf = (spec: ServiceSpec | undefined): TaskTemplateOf['ContainerSpec'] | undefined =>
   (spec?.TaskTemplate as TaskTemplateOf | undefined)?.ContainerSpec;
-export const taskTemplateOf = (spec: ServiceSpec | undefined): TaskTemplateOf | undefined => spec?.TaskTemplate as TaskTemplateOf | undefined;
+export const taskTemplateOf = (spec: ServiceSpec | undefined): TaskTemplateOf | undefined =>
+  spec?.TaskTemplate as TaskTemplateOf | undefined;

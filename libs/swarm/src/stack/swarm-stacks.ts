@@ -40,7 +40,8 @@ interface EngineNetwork {
   Labels?: Record<string, string>;
 }
 
-const nsFilter = (stack?: string) => JSON.stringify({ label: [stack === undefined ? STACK_NAMESPACE_LABEL : `${STACK_NAMESPACE_LABEL}=${stack}`] });
+const nsFilter = (stack?: string) =>
+  JSON.stringify({ label: [stack === undefined ? STACK_NAMESPACE_LABEL : `${STACK_NAMESPACE_LABEL}=${stack}`] });
 const descope = (stack: string, name: string) => (name.startsWith(`${stack}_`) ? name.slice(stack.length + 1) : name);
 const modeOf = (spec: ServiceSpec | undefined): StackServiceSummary['mode'] => {
   const m = (spec?.Mode ?? {}) as Record<string, unknown>;
@@ -78,12 +79,24 @@ export class SwarmStacks {
     const started = Date.now();
     const plan = convertStack(project, stack);
     const emit = opts.onEvent ?? (() => undefined);
-    const result: StackDeployResult = { stack, services: [], removedServices: [], createdNetworks: [], createdConfigs: [], createdSecrets: [], removedObjects: [], elapsedMs: 0 };
+    const result: StackDeployResult = {
+      stack,
+      services: [],
+      removedServices: [],
+      createdNetworks: [],
+      createdConfigs: [],
+      createdSecrets: [],
+      removedObjects: [],
+      elapsedMs: 0,
+    };
 
     await this.checkExternalNetworks(plan);
     const ids = await this.resolveExternalObjects(project, plan);
 
-    const existing: EngineService[] = await this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) }) as Promise<unknown> as Promise<EngineService[]>);
+    const existing: EngineService[] = await this.docker.run(
+      `services of stack "${stack}"`,
+      (d) => d.listServices({ filters: nsFilter(stack) }) as Promise<unknown> as Promise<EngineService[]>,
+    );
     if (opts.prune) {
       const wanted = new Set(plan.services.map((s) => s.name));
       for (const s of existing.filter((x) => x.Spec?.Name && !wanted.has(x.Spec.Name))) {
@@ -103,43 +116,45 @@ export class SwarmStacks {
 
     const byName = new Map(existing.map((s) => [s.Spec?.Name ?? '', s]));
     // services are independent once their networks and objects exist: created or updated side by side
-    const outcomes = await Promise.allSettled(plan.services.map(async (svc) => {
-      const spec = withObjectIds(svc.spec, ids);
-      const image = containerSpecOf(spec)?.Image ?? '';
-      const resolved = opts.resolveImage ? await opts.resolveImage(image) : undefined;
-      const current = byName.get(svc.name);
-      try {
-        if (current) {
-          const { warnings } = await this.services.update(
-            svc.name,
-            (live) => {
-              const next = structuredClone(spec);
-              const container = containerSpecOf(next);
-              if (container) {
-                // as the CLI: an unchanged image keeps the digest the last deploy pinned, so nothing restarts for it
-                const liveImage = containerSpecOf(live)?.Image;
-                container.Image = resolved ?? (live.Labels?.[STACK_IMAGE_LABEL] === image && liveImage ? liveImage : image);
-              }
-              // no --force in a stack deploy: keep the counter so tasks are not redeployed for nothing
-              const template = taskTemplateOf(next);
-              if (template) template.ForceUpdate = taskTemplateOf(live)?.ForceUpdate;
-              return next;
-            },
-            { registryAuth: opts.registryAuth },
-          );
-          result.services.push({ key: svc.key, name: svc.name, action: 'updated', warnings });
-          emit({ kind: 'service', name: svc.name, action: 'updated', warnings });
-        } else {
-          const container = containerSpecOf(spec);
-          if (container && resolved) container.Image = resolved;
-          const { warnings } = await this.services.create(spec, { registryAuth: opts.registryAuth });
-          result.services.push({ key: svc.key, name: svc.name, action: 'created', warnings });
-          emit({ kind: 'service', name: svc.name, action: 'created', warnings });
+    const outcomes = await Promise.allSettled(
+      plan.services.map(async (svc) => {
+        const spec = withObjectIds(svc.spec, ids);
+        const image = containerSpecOf(spec)?.Image ?? '';
+        const resolved = opts.resolveImage ? await opts.resolveImage(image) : undefined;
+        const current = byName.get(svc.name);
+        try {
+          if (current) {
+            const { warnings } = await this.services.update(
+              svc.name,
+              (live) => {
+                const next = structuredClone(spec);
+                const container = containerSpecOf(next);
+                if (container) {
+                  // as the CLI: an unchanged image keeps the digest the last deploy pinned, so nothing restarts for it
+                  const liveImage = containerSpecOf(live)?.Image;
+                  container.Image = resolved ?? (live.Labels?.[STACK_IMAGE_LABEL] === image && liveImage ? liveImage : image);
+                }
+                // no --force in a stack deploy: keep the counter so tasks are not redeployed for nothing
+                const template = taskTemplateOf(next);
+                if (template) template.ForceUpdate = taskTemplateOf(live)?.ForceUpdate;
+                return next;
+              },
+              { registryAuth: opts.registryAuth },
+            );
+            result.services.push({ key: svc.key, name: svc.name, action: 'updated', warnings });
+            emit({ kind: 'service', name: svc.name, action: 'updated', warnings });
+          } else {
+            const container = containerSpecOf(spec);
+            if (container && resolved) container.Image = resolved;
+            const { warnings } = await this.services.create(spec, { registryAuth: opts.registryAuth });
+            result.services.push({ key: svc.key, name: svc.name, action: 'created', warnings });
+            emit({ kind: 'service', name: svc.name, action: 'created', warnings });
+          }
+        } catch (err) {
+          throw asRequestFault(err, `services.${svc.key}`);
         }
-      } catch (err) {
-        throw asRequestFault(err, `services.${svc.key}`);
-      }
-    }));
+      }),
+    );
     const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
     if (refused) throw refused.reason;
     result.services.sort((a, b) => a.key.localeCompare(b.key));
@@ -149,15 +164,25 @@ export class SwarmStacks {
       const results = await Promise.all(
         plan.services.map((s) => {
           const onProgress = (progress: ConvergenceProgress) => emit({ kind: 'progress', progress });
-          return modeOf(s.spec).endsWith('job') ? this.waitForJob(s.name, timeoutMs, onProgress) : this.services.waitForConvergence(s.name, { timeoutMs, onProgress });
+          return modeOf(s.spec).endsWith('job')
+            ? this.waitForJob(s.name, timeoutMs, onProgress)
+            : this.services.waitForConvergence(s.name, { timeoutMs, onProgress });
         }),
       );
       results.forEach((r) => emit({ kind: 'converged', result: r }));
-      const outcome = results.reduce<ConvergenceResult['outcome']>((worst, r) => (OUTCOME_RANK[r.outcome] > OUTCOME_RANK[worst] ? r.outcome : worst), 'converged');
+      const outcome = results.reduce<ConvergenceResult['outcome']>(
+        (worst, r) => (OUTCOME_RANK[r.outcome] > OUTCOME_RANK[worst] ? r.outcome : worst),
+        'converged',
+      );
       result.convergence = { outcome, services: results };
       if (outcome === 'converged') {
         result.removedObjects = await this.removeUnusedObjects(stack);
-        for (const name of result.removedObjects) emit({ kind: 'cleanup', name: name.replace(/^(config|secret) /, ''), objectKind: name.startsWith('config') ? 'config' : 'secret' });
+        for (const name of result.removedObjects)
+          emit({
+            kind: 'cleanup',
+            name: name.replace(/^(config|secret) /, ''),
+            objectKind: name.startsWith('config') ? 'config' : 'secret',
+          });
       }
     }
     result.elapsedMs = Date.now() - started;
@@ -173,13 +198,17 @@ export class SwarmStacks {
       this.docker.run(`secrets of stack "${stack}"`, (d) => d.listSecrets({ filters })) as Promise<EngineObject[]>,
       this.docker.run(`configs of stack "${stack}"`, (d) => d.listConfigs({ filters })) as Promise<EngineObject[]>,
     ]);
-    if (services.length + networks.length + secrets.length + configs.length === 0) throw new DomainError('NOT_FOUND', `stack "${stack}" not found: nothing carries its namespace`);
+    if (services.length + networks.length + secrets.length + configs.length === 0)
+      throw new DomainError('NOT_FOUND', `stack "${stack}" not found: nothing carries its namespace`);
     let removed = 0;
     for (const s of services) removed += Number(await this.removeOnce(() => this.services.remove(s.ID)));
     // a network is freed when the removed services' tasks are gone: retry "in use" for a while, as the Engine takes a moment
-    for (const n of networks) removed += Number(await this.removeOnce(() => this.docker.run(`network "${n.Name}"`, (d) => d.getNetwork(n.Id).remove())));
-    for (const s of secrets) removed += Number(await this.removeOnce(() => this.docker.run(`secret "${s.Spec?.Name}"`, (d) => d.getSecret(s.ID).remove())));
-    for (const c of configs) removed += Number(await this.removeOnce(() => this.docker.run(`config "${c.Spec?.Name}"`, (d) => d.getConfig(c.ID).remove())));
+    for (const n of networks)
+      removed += Number(await this.removeOnce(() => this.docker.run(`network "${n.Name}"`, (d) => d.getNetwork(n.Id).remove())));
+    for (const s of secrets)
+      removed += Number(await this.removeOnce(() => this.docker.run(`secret "${s.Spec?.Name}"`, (d) => d.getSecret(s.ID).remove())));
+    for (const c of configs)
+      removed += Number(await this.removeOnce(() => this.docker.run(`config "${c.Spec?.Name}"`, (d) => d.getConfig(c.ID).remove())));
     // a network still listed while the swarm removes it is no stack
     if (removed === 0) throw new DomainError('NOT_FOUND', `stack "${stack}" not found: nothing carries its namespace`);
     return {
@@ -192,7 +221,10 @@ export class SwarmStacks {
 
   /** Every stack on the swarm, whoever deployed it (`docker stack ls`): the namespace label of the services. */
   async list(): Promise<StackSummary[]> {
-    const services: EngineService[] = await this.docker.run('stack services', (d) => d.listServices({ filters: nsFilter() }) as Promise<unknown> as Promise<EngineService[]>);
+    const services: EngineService[] = await this.docker.run(
+      'stack services',
+      (d) => d.listServices({ filters: nsFilter() }) as Promise<unknown> as Promise<EngineService[]>,
+    );
     const counts = new Map<string, number>();
     for (const s of services) {
       const ns = s.Spec?.Labels?.[STACK_NAMESPACE_LABEL];
@@ -204,9 +236,15 @@ export class SwarmStacks {
   /** The stack's services with desired and running counts (`docker stack services`). */
   async stackServices(stack: string): Promise<StackServiceSummary[]> {
     const [services, tasks, nodes] = await Promise.all([
-      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) })) as Promise<unknown> as Promise<EngineService[]>,
-      this.docker.run(`tasks of stack "${stack}"`, (d) => d.listTasks({ filters: JSON.stringify({ label: [`${STACK_NAMESPACE_LABEL}=${stack}`] }) })) as Promise<EngineTask[]>,
-      this.docker.run('nodes', (d) => d.listNodes()) as Promise<(EngineNode & { Spec?: { Availability?: string }; Status?: { State?: string } })[]>,
+      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) })) as Promise<unknown> as Promise<
+        EngineService[]
+      >,
+      this.docker.run(`tasks of stack "${stack}"`, (d) =>
+        d.listTasks({ filters: JSON.stringify({ label: [`${STACK_NAMESPACE_LABEL}=${stack}`] }) }),
+      ) as Promise<EngineTask[]>,
+      this.docker.run('nodes', (d) => d.listNodes()) as Promise<
+        (EngineNode & { Spec?: { Availability?: string }; Status?: { State?: string } })[]
+      >,
     ]);
     const ready = nodes.filter((n) => n.Spec?.Availability === 'active' && n.Status?.State === 'ready').length;
     return services
@@ -222,8 +260,15 @@ export class SwarmStacks {
           image: (containerSpecOf(s.Spec)?.Image ?? '').split('@')[0],
           mode,
           replicasDesired:
-            mode === 'replicated' ? (mSpec.Replicated?.Replicas ?? 1) : mode === 'replicated-job' ? (mSpec.ReplicatedJob?.TotalCompletions ?? 1) : Math.min(desiredTasks || ready, ready),
-          replicasRunning: mine.filter((t) => t.Status?.State === (mode.endsWith('job') ? 'complete' : 'running') && (mode.endsWith('job') || t.DesiredState === 'running')).length,
+            mode === 'replicated'
+              ? (mSpec.Replicated?.Replicas ?? 1)
+              : mode === 'replicated-job'
+                ? (mSpec.ReplicatedJob?.TotalCompletions ?? 1)
+                : Math.min(desiredTasks || ready, ready),
+          replicasRunning: mine.filter(
+            (t) =>
+              t.Status?.State === (mode.endsWith('job') ? 'complete' : 'running') && (mode.endsWith('job') || t.DesiredState === 'running'),
+          ).length,
         };
       })
       .sort((a, b) => a.name.localeCompare(b.name));
@@ -232,21 +277,31 @@ export class SwarmStacks {
   /** The stack's tasks (`docker stack ps`), each with its service's compose key. */
   async tasks(stack: string): Promise<StackTask[]> {
     const [services, tasks, nodes] = await Promise.all([
-      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) })) as Promise<unknown> as Promise<EngineService[]>,
-      this.docker.run(`tasks of stack "${stack}"`, (d) => d.listTasks({ filters: JSON.stringify({ label: [`${STACK_NAMESPACE_LABEL}=${stack}`] }) })) as Promise<EngineTask[]>,
+      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) })) as Promise<unknown> as Promise<
+        EngineService[]
+      >,
+      this.docker.run(`tasks of stack "${stack}"`, (d) =>
+        d.listTasks({ filters: JSON.stringify({ label: [`${STACK_NAMESPACE_LABEL}=${stack}`] }) }),
+      ) as Promise<EngineTask[]>,
       this.docker.run('nodes', (d) => d.listNodes() as Promise<unknown> as Promise<EngineNode[]>),
     ]);
     const names = new Map(services.map((s) => [s.ID, s.Spec?.Name ?? s.ID]));
     const hostnames = new Map(nodes.map((n) => [n.ID, n.Description?.Hostname ?? n.ID]));
-    const summaries = sortTasks(tasks.filter((t) => names.has(t.ServiceID)).map((t) => toTaskSummary(t, hostnames, names.get(t.ServiceID))));
-    return summaries.map((t) => ({ ...t, service: descope(stack, t.serviceName ?? '') })).sort((a, b) => a.service.localeCompare(b.service));
+    const summaries = sortTasks(
+      tasks.filter((t) => names.has(t.ServiceID)).map((t) => toTaskSummary(t, hostnames, names.get(t.ServiceID))),
+    );
+    return summaries
+      .map((t) => ({ ...t, service: descope(stack, t.serviceName ?? '') }))
+      .sort((a, b) => a.service.localeCompare(b.service));
   }
 
   /** Drift of every service of the file against the swarm: field differences, network ids read as names. */
   async drift(project: ComposeProject, stack: string): Promise<{ service: string; missing: boolean; differences: SpecDifference[] }[]> {
     const plan = convertStack(project, stack);
     const [services, networks] = await Promise.all([
-      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) })) as Promise<unknown> as Promise<EngineService[]>,
+      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) })) as Promise<unknown> as Promise<
+        EngineService[]
+      >,
       this.docker.run('networks', (d) => d.listNetworks()) as Promise<EngineNetwork[]>,
     ]);
     const networkNames = new Map(networks.map((n) => [n.Id, n.Name]));
@@ -264,7 +319,10 @@ export class SwarmStacks {
    * `docker service logs`; without `follow` the lines come ordered by time.
    */
   async *logs(stack: string, opts: StackLogOptions = {}): AsyncGenerator<StackLogLine> {
-    const services: EngineService[] = await this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) }) as Promise<unknown> as Promise<EngineService[]>);
+    const services: EngineService[] = await this.docker.run(
+      `services of stack "${stack}"`,
+      (d) => d.listServices({ filters: nsFilter(stack) }) as Promise<unknown> as Promise<EngineService[]>,
+    );
     if (services.length === 0) throw new DomainError('NOT_FOUND', `stack "${stack}" not found: no service carries its namespace`);
     const stop = new AbortController();
     const abort = () => stop.abort();
@@ -274,7 +332,12 @@ export class SwarmStacks {
       lines: this.logsOf.logs(s.ID, { tail: opts.tail, since: opts.since, follow: opts.follow, timestamps: true, signal: stop.signal }),
     }));
     try {
-      yield* mergeLogStreams(sources, { follow: Boolean(opts.follow), filter: opts.filter, timestamps: Boolean(opts.timestamps), stop: abort });
+      yield* mergeLogStreams(sources, {
+        follow: Boolean(opts.follow),
+        filter: opts.filter,
+        timestamps: Boolean(opts.timestamps),
+        stop: abort,
+      });
     } finally {
       opts.signal?.removeEventListener('abort', abort);
       stop.abort();
@@ -289,12 +352,20 @@ export class SwarmStacks {
         network = await this.docker.run(`network "${name}"`, (d) => d.getNetwork(name).inspect());
       } catch (err) {
         if (err instanceof DomainError && err.code === 'NOT_FOUND') {
-          throw new DomainError('INVALID', `networks.${key}: network "${name}" is declared as external, but could not be found; create a swarm-scoped network first`, { key: `networks.${key}` });
+          throw new DomainError(
+            'INVALID',
+            `networks.${key}: network "${name}" is declared as external, but could not be found; create a swarm-scoped network first`,
+            { key: `networks.${key}` },
+          );
         }
         throw err;
       }
       if (network.Scope !== 'swarm') {
-        throw new DomainError('INVALID', `networks.${key}: network "${name}" is declared as external, but its scope is "${network.Scope}" instead of "swarm"`, { key: `networks.${key}` });
+        throw new DomainError(
+          'INVALID',
+          `networks.${key}: network "${name}" is declared as external, but its scope is "${network.Scope}" instead of "swarm"`,
+          { key: `networks.${key}` },
+        );
       }
     }
   }
@@ -305,23 +376,36 @@ export class SwarmStacks {
     for (const kind of ['configs', 'secrets'] as const) {
       const external = Object.entries(project[kind] ?? {}).filter(([key]) => !plan[kind].some((o) => o.key === key));
       if (external.length === 0) continue;
-      const all: EngineObject[] = await this.docker.run(kind, async (d): Promise<EngineObject[]> => (kind === 'configs' ? d.listConfigs() : d.listSecrets()));
+      const all: EngineObject[] = await this.docker.run(kind, async (d): Promise<EngineObject[]> =>
+        kind === 'configs' ? d.listConfigs() : d.listSecrets(),
+      );
       for (const [key, o] of external) {
         const name = o.name ?? (typeof o.external === 'object' ? o.external.name : undefined) ?? key;
         const found = all.find((x) => x.Spec?.Name === name);
-        if (!found) throw new DomainError('INVALID', `${kind}.${key}: ${kind.slice(0, -1)} "${name}" is declared as external, but could not be found`, { key: `${kind}.${key}` });
+        if (!found)
+          throw new DomainError(
+            'INVALID',
+            `${kind}.${key}: ${kind.slice(0, -1)} "${name}" is declared as external, but could not be found`,
+            { key: `${kind}.${key}` },
+          );
         ids.set(`${kind}/${name}`, found.ID);
       }
     }
     return ids;
   }
 
-  private async createNetworks(plan: StackPlan, result: StackDeployResult, emit: NonNullable<StackDeployOptions['onEvent']>): Promise<void> {
+  private async createNetworks(
+    plan: StackPlan,
+    result: StackDeployResult,
+    emit: NonNullable<StackDeployOptions['onEvent']>,
+  ): Promise<void> {
     if (plan.networks.length === 0) return;
     const existing: EngineNetwork[] = await this.docker.run('networks', (d) => d.listNetworks());
     for (const n of plan.networks) {
       // the stack's own networks by name within its namespace; one named by the file (`name:`) by name anywhere
-      const found = existing.find((e) => e.Name === n.name && (e.Labels?.[STACK_NAMESPACE_LABEL] === plan.stack || n.name !== `${plan.stack}_${n.key}`));
+      const found = existing.find(
+        (e) => e.Name === n.name && (e.Labels?.[STACK_NAMESPACE_LABEL] === plan.stack || n.name !== `${plan.stack}_${n.key}`),
+      );
       if (found) {
         emit({ kind: 'network', name: n.name, action: 'exists' });
         continue;
@@ -350,7 +434,11 @@ export class SwarmStacks {
   private async ensureObject(obj: StackObjectPlan): Promise<{ id: string; created: boolean }> {
     const kind = obj.kind === 'configs' ? 'config' : 'secret';
     const list = async (): Promise<EngineObject[]> =>
-      this.docker.run(`${kind} "${obj.name}"`, async (d): Promise<EngineObject[]> => (obj.kind === 'configs' ? d.listConfigs({ filters: JSON.stringify({ name: [obj.name] }) }) : d.listSecrets({ filters: JSON.stringify({ name: [obj.name] }) })));
+      this.docker.run(`${kind} "${obj.name}"`, async (d): Promise<EngineObject[]> =>
+        obj.kind === 'configs'
+          ? d.listConfigs({ filters: JSON.stringify({ name: [obj.name] }) })
+          : d.listSecrets({ filters: JSON.stringify({ name: [obj.name] }) }),
+      );
     const found = (await list()).find((o) => o.Spec?.Name === obj.name);
     // a hash-named object with this name has these bytes. One the file names (`name:`) cannot change
     // either: a config shows its bytes, so a changed one is refused rather than silently kept
@@ -372,7 +460,9 @@ export class SwarmStacks {
       ...(obj.driver ? { Driver: obj.driver } : {}),
     };
     try {
-      const res: { id?: string; ID?: string } = await this.docker.run(`${kind} "${obj.name}"`, (d) => (obj.kind === 'configs' ? d.createConfig(body) : d.createSecret(body)));
+      const res: { id?: string; ID?: string } = await this.docker.run(`${kind} "${obj.name}"`, (d) =>
+        obj.kind === 'configs' ? d.createConfig(body) : d.createSecret(body),
+      );
       return { id: res.id ?? res.ID ?? '', created: true };
     } catch (err) {
       throw asRequestFault(err, `${obj.kind}.${obj.key}`);
@@ -394,10 +484,15 @@ export class SwarmStacks {
       c?.Secrets?.forEach((r) => r.SecretID && used.add(r.SecretID));
     }
     const removed: string[] = [];
-    for (const [kind, objects] of [['config', configs], ['secret', secrets]] as const) {
+    for (const [kind, objects] of [
+      ['config', configs],
+      ['secret', secrets],
+    ] as const) {
       for (const o of objects.filter((x) => !used.has(x.ID))) {
         try {
-          await this.docker.run(`${kind} "${o.Spec?.Name}"`, (d) => (kind === 'config' ? d.getConfig(o.ID).remove() : d.getSecret(o.ID).remove()));
+          await this.docker.run(`${kind} "${o.Spec?.Name}"`, (d) =>
+            kind === 'config' ? d.getConfig(o.ID).remove() : d.getSecret(o.ID).remove(),
+          );
           removed.push(`${kind} ${o.Spec?.Name ?? o.ID}`);
         } catch (err) {
           // still held by a task on its way out: the next deploy removes it
@@ -422,13 +517,29 @@ export class SwarmStacks {
         service: name,
         desired,
         running: complete,
-        replicas: tasks.map((t) => ({ slot: t.slot, nodeId: t.nodeId, nodeHostname: t.nodeHostname, taskId: t.id, state: t.state, desiredState: t.desiredState, error: t.error })),
+        replicas: tasks.map((t) => ({
+          slot: t.slot,
+          nodeId: t.nodeId,
+          nodeHostname: t.nodeHostname,
+          taskId: t.id,
+          state: t.state,
+          desiredState: t.desiredState,
+          error: t.error,
+        })),
       };
       onProgress(progress);
       const elapsedMs = Date.now() - started;
-      if (desired > 0 && complete >= desired) return { ...progress, outcome: 'converged', message: `${complete}/${desired} job tasks completed`, elapsedMs };
-      if (failed.length >= 3) return { ...progress, outcome: 'failed', message: `${complete}/${desired} job tasks completed; ${failed[0].error ?? 'tasks keep failing'}`, elapsedMs };
-      if (elapsedMs > timeoutMs) return { ...progress, outcome: 'timeout', message: `${complete}/${desired} job tasks completed after ${timeoutMs} ms`, elapsedMs };
+      if (desired > 0 && complete >= desired)
+        return { ...progress, outcome: 'converged', message: `${complete}/${desired} job tasks completed`, elapsedMs };
+      if (failed.length >= 3)
+        return {
+          ...progress,
+          outcome: 'failed',
+          message: `${complete}/${desired} job tasks completed; ${failed[0].error ?? 'tasks keep failing'}`,
+          elapsedMs,
+        };
+      if (elapsedMs > timeoutMs)
+        return { ...progress, outcome: 'timeout', message: `${complete}/${desired} job tasks completed after ${timeoutMs} ms`, elapsedMs };
       await new Promise((r) => setTimeout(r, 300));
     }
   }
@@ -445,7 +556,8 @@ export class SwarmStacks {
         await remove();
         return true;
       } catch (err) {
-        if (err instanceof DomainError && (err.code === 'NOT_FOUND' || (engineStatusOf(err) === 500 && /\bnot found\b/i.test(err.message)))) return false;
+        if (err instanceof DomainError && (err.code === 'NOT_FOUND' || (engineStatusOf(err) === 500 && /\bnot found\b/i.test(err.message))))
+          return false;
         const inUse = err instanceof DomainError && /in use|has active endpoints/i.test(err.message);
         if (!inUse || Date.now() > end) throw err;
         await new Promise((r) => setTimeout(r, 500));
@@ -459,7 +571,8 @@ const engineStatusOf = (err: DomainError): number | undefined => (err.cause as {
 /** The spec with each config/secret reference's id filled in from the objects just created or found. */
 function withObjectIds(spec: ServiceSpec, ids: Map<string, string>): ServiceSpec {
   const next = structuredClone(spec);
-  const c = containerSpecOf(next) as { Configs?: { ConfigName?: string; ConfigID?: string }[]; Secrets?: { SecretName?: string; SecretID?: string }[] } | undefined;
+  const c = containerSpecOf(next) as
+    { Configs?: { ConfigName?: string; ConfigID?: string }[]; Secrets?: { SecretName?: string; SecretID?: string }[] } | undefined;
   c?.Configs?.forEach((r) => (r.ConfigID = ids.get(`configs/${r.ConfigName}`) ?? ''));
   c?.Secrets?.forEach((r) => (r.SecretID = ids.get(`secrets/${r.SecretName}`) ?? ''));
   return next;

@@ -36,7 +36,14 @@ export interface AlertChannelAdapter {
 }
 
 export function title(n: AlertNotification): string {
-  const what = n.event === 'resolved' ? 'RESOLVED' : n.event === 'test' ? 'TEST' : n.event === 'repeated' ? `STILL FIRING ${n.alert.severity}` : `FIRING ${n.alert.severity}`;
+  const what =
+    n.event === 'resolved'
+      ? 'RESOLVED'
+      : n.event === 'test'
+        ? 'TEST'
+        : n.event === 'repeated'
+          ? `STILL FIRING ${n.alert.severity}`
+          : `FIRING ${n.alert.severity}`;
   return `[${what}] ${n.alert.message}`;
 }
 
@@ -57,7 +64,10 @@ export function isHttpUrl(value: unknown): boolean {
 }
 
 /** POSTs and throws unless the receiver answers 2xx, with the status and the start of its answer. */
-export async function postOrThrow(url: string, init: { body: string; headers: Record<string, string>; signal: AbortSignal }): Promise<void> {
+export async function postOrThrow(
+  url: string,
+  init: { body: string; headers: Record<string, string>; signal: AbortSignal },
+): Promise<void> {
   const res = await fetch(url, { method: 'POST', body: init.body, headers: init.headers, signal: init.signal, redirect: 'error' });
   if (res.ok) {
     await res.body?.cancel();

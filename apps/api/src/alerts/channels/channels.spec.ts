@@ -10,13 +10,34 @@ import { ntfyPriority } from './ntfy.channel';
 
 const notification = (over: Partial<AlertNotification['alert']> = {}): AlertNotification => ({
   event: 'fired',
-  alert: { id: 7, rule: 'node_down', severity: 'critical', state: 'firing', subject: 'rog1', node: 'rog1', message: 'node rog1 is down', startedAt: '2026-11-30T10:00:00.000Z', firedAt: '2026-11-30T10:00:00.000Z', ...over },
+  alert: {
+    id: 7,
+    rule: 'node_down',
+    severity: 'critical',
+    state: 'firing',
+    subject: 'rog1',
+    node: 'rog1',
+    message: 'node rog1 is down',
+    startedAt: '2026-11-30T10:00:00.000Z',
+    firedAt: '2026-11-30T10:00:00.000Z',
+    ...over,
+  },
   sentAt: '2026-11-30T10:00:01.000Z',
   source: 'swarm-orchestrator',
 });
 
 const channel = (over: Partial<AlertChannelRecord>): AlertChannelRecord => ({
-  id: 1, name: 'c', type: 'webhook', enabled: true, severities: [], rules: [], config: {}, createdAt: '', updatedAt: '', consecutiveFailures: 0, ...over,
+  id: 1,
+  name: 'c',
+  type: 'webhook',
+  enabled: true,
+  severities: [],
+  rules: [],
+  config: {},
+  createdAt: '',
+  updatedAt: '',
+  consecutiveFailures: 0,
+  ...over,
 });
 
 describe('alert channels', () => {
@@ -26,8 +47,13 @@ describe('alert channels', () => {
   });
 
   it('check a channel naming each field at fault', () => {
-    expect(CHANNEL_ADAPTERS.webhook.check({ url: 'ftp://x', secret: 'short' })).toEqual(['url: must be an http(s) URL', 'secret: must be at least 16 characters (it keys the HMAC signature)']);
-    expect(CHANNEL_ADAPTERS.ntfy.check({ url: 'https://ntfy.sh/' })).toEqual(['url: must end with the topic, e.g. https://ntfy.sh/my-alerts']);
+    expect(CHANNEL_ADAPTERS.webhook.check({ url: 'ftp://x', secret: 'short' })).toEqual([
+      'url: must be an http(s) URL',
+      'secret: must be at least 16 characters (it keys the HMAC signature)',
+    ]);
+    expect(CHANNEL_ADAPTERS.ntfy.check({ url: 'https://ntfy.sh/' })).toEqual([
+      'url: must end with the topic, e.g. https://ntfy.sh/my-alerts',
+    ]);
     expect(CHANNEL_ADAPTERS.email.check({ host: 'smtp', from: 'nope', to: [], tls: 'maybe', username: 'u' })).toEqual([
       'from: must be an email address',
       'to: must be a list of email addresses',
@@ -38,13 +64,27 @@ describe('alert channels', () => {
   });
 
   it('mask secrets, keeping the origin of a URL that is the credential', () => {
-    expect(maskChannelConfig('webhook', { url: 'https://h/x', secret: 's'.repeat(20) })).toEqual({ url: 'https://h/x', secret: '********' });
-    expect(maskChannelConfig('slack', { url: 'https://hooks.slack.com/services/T/B/x' })).toEqual({ url: 'https://hooks.slack.com/********' });
-    expect(maskChannelConfig('email', { host: 'smtp', username: 'u', password: 'p' })).toEqual({ host: 'smtp', username: 'u', password: '********' });
+    expect(maskChannelConfig('webhook', { url: 'https://h/x', secret: 's'.repeat(20) })).toEqual({
+      url: 'https://h/x',
+      secret: '********',
+    });
+    expect(maskChannelConfig('slack', { url: 'https://hooks.slack.com/services/T/B/x' })).toEqual({
+      url: 'https://hooks.slack.com/********',
+    });
+    expect(maskChannelConfig('email', { host: 'smtp', username: 'u', password: 'p' })).toEqual({
+      host: 'smtp',
+      username: 'u',
+      password: '********',
+    });
   });
 
   it('map severity to ntfy priority, and filter by severity and rule', () => {
-    expect([ntfyPriority('critical', 'fired'), ntfyPriority('warning', 'fired'), ntfyPriority('info', 'fired'), ntfyPriority('critical', 'resolved')]).toEqual([5, 4, 2, 3]);
+    expect([
+      ntfyPriority('critical', 'fired'),
+      ntfyPriority('warning', 'fired'),
+      ntfyPriority('info', 'fired'),
+      ntfyPriority('critical', 'resolved'),
+    ]).toEqual([5, 4, 2, 3]);
     expect(channelWants(channel({ severities: ['warning'] }), notification())).toBe(false);
     expect(channelWants(channel({ rules: ['node_down'] }), notification())).toBe(true);
     expect(channelWants(channel({ enabled: false }), notification())).toBe(false);
@@ -53,9 +93,16 @@ describe('alert channels', () => {
   it('explain a task failure in plain words', () => {
     expect(exitCodeMeaning(137)).toMatch(/^stopped by signal 9 \(SIGKILL: killed/);
     expect(exitCodeMeaning(127)).toBe('the command was not found in the image');
-    expect(explainTask({ id: 't', serviceId: 's', desiredState: 'shutdown', state: 'rejected', image: 'mini2:5000/web:9', error: 'No such image: mini2:5000/web:9' }).reason).toBe(
-      'image pull failed (mini2:5000/web:9): No such image: mini2:5000/web:9',
-    );
+    expect(
+      explainTask({
+        id: 't',
+        serviceId: 's',
+        desiredState: 'shutdown',
+        state: 'rejected',
+        image: 'mini2:5000/web:9',
+        error: 'No such image: mini2:5000/web:9',
+      }).reason,
+    ).toBe('image pull failed (mini2:5000/web:9): No such image: mini2:5000/web:9');
   });
 });
 
@@ -108,7 +155,9 @@ describe('AlertDispatcher', () => {
     const { d, outcomes } = dispatcher(channel({ config: { url, secret: 's'.repeat(16) } }));
     d.notify(notification());
     for (let i = 0; i < 300 && outcomes.length < 4; i++) await new Promise((r) => setTimeout(r, 20));
-    expect(outcomes.map((o) => o.error)).toEqual([1, 2, 3, 4].map((n) => expect.stringMatching(new RegExp(`^attempt ${n} of 4: HTTP 500`))));
+    expect(outcomes.map((o) => o.error)).toEqual(
+      [1, 2, 3, 4].map((n) => expect.stringMatching(new RegExp(`^attempt ${n} of 4: HTTP 500`))),
+    );
     await new Promise((r) => setTimeout(r, 300));
     expect(hits).toHaveLength(4);
     d.onModuleDestroy();

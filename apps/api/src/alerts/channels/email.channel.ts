@@ -17,16 +17,27 @@ export class EmailChannel implements AlertChannelAdapter {
   check(c: Record<string, unknown>): string[] {
     const errors: string[] = [];
     if (typeof c.host !== 'string' || !c.host) errors.push('host: is required (the SMTP server)');
-    if (c.port !== undefined && !(Number.isInteger(c.port) && (c.port as number) > 0 && (c.port as number) < 65536)) errors.push('port: must be 1-65535');
+    if (c.port !== undefined && !(Number.isInteger(c.port) && (c.port as number) > 0 && (c.port as number) < 65536))
+      errors.push('port: must be 1-65535');
     if (typeof c.from !== 'string' || !EMAIL.test(c.from)) errors.push('from: must be an email address');
-    if (!Array.isArray(c.to) || !c.to.length || c.to.some((t) => typeof t !== 'string' || !EMAIL.test(t))) errors.push('to: must be a list of email addresses');
-    if (c.tls !== undefined && !(EMAIL_TLS as readonly unknown[]).includes(c.tls)) errors.push(`tls: must be one of ${EMAIL_TLS.join(', ')}`);
+    if (!Array.isArray(c.to) || !c.to.length || c.to.some((t) => typeof t !== 'string' || !EMAIL.test(t)))
+      errors.push('to: must be a list of email addresses');
+    if (c.tls !== undefined && !(EMAIL_TLS as readonly unknown[]).includes(c.tls))
+      errors.push(`tls: must be one of ${EMAIL_TLS.join(', ')}`);
     if ((c.username === undefined) !== (c.password === undefined)) errors.push('password: username and password go together');
     return errors;
   }
 
   async send(channel: AlertChannelRecord, n: AlertNotification, signal: AbortSignal): Promise<void> {
-    const c = channel.config as { host: string; port?: number; from: string; to: string[]; tls?: (typeof EMAIL_TLS)[number]; username?: string; password?: string };
+    const c = channel.config as {
+      host: string;
+      port?: number;
+      from: string;
+      to: string[];
+      tls?: (typeof EMAIL_TLS)[number];
+      username?: string;
+      password?: string;
+    };
     const tls = c.tls ?? 'starttls';
     const transport = createTransport({
       host: c.host,
@@ -42,7 +53,12 @@ export class EmailChannel implements AlertChannelAdapter {
     const abort = () => transport.close();
     signal.addEventListener('abort', abort);
     try {
-      await transport.sendMail({ from: c.from, to: c.to, subject: title(n), text: `${text(n)}\n\n${JSON.stringify(n.alert.details ?? {}, null, 2)}\n` });
+      await transport.sendMail({
+        from: c.from,
+        to: c.to,
+        subject: title(n),
+        text: `${text(n)}\n\n${JSON.stringify(n.alert.details ?? {}, null, 2)}\n`,
+      });
     } finally {
       signal.removeEventListener('abort', abort);
       transport.close();

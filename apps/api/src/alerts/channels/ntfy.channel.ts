@@ -27,11 +27,24 @@ export class NtfyChannel implements AlertChannelAdapter {
     const { token, username, password } = channel.config as Record<string, string | undefined>;
     if (token) headers.authorization = `Bearer ${token}`;
     else if (username && password) headers.authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
-    const tags = n.event === 'resolved' ? ['white_check_mark'] : n.alert.severity === 'critical' ? ['rotating_light'] : n.alert.severity === 'warning' ? ['warning'] : ['information_source'];
+    const tags =
+      n.event === 'resolved'
+        ? ['white_check_mark']
+        : n.alert.severity === 'critical'
+          ? ['rotating_light']
+          : n.alert.severity === 'warning'
+            ? ['warning']
+            : ['information_source'];
     await postOrThrow(root, {
       headers,
       signal,
-      body: JSON.stringify({ topic, title: title(n), message: text(n), priority: ntfyPriority(n.alert.severity, n.event), tags: [...tags, n.alert.rule] }),
+      body: JSON.stringify({
+        topic,
+        title: title(n),
+        message: text(n),
+        priority: ntfyPriority(n.alert.severity, n.event),
+        tags: [...tags, n.alert.rule],
+      }),
     });
   }
 }

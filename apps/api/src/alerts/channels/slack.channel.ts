@@ -31,7 +31,9 @@ export class SlackChannel implements AlertChannelAdapter {
       body: JSON.stringify({
         text: title(n),
         ...(typeof channel.config.username === 'string' ? { username: channel.config.username } : {}),
-        attachments: [{ color, fallback: text(n), title: title(n), text: n.alert.message, fields, ts: Math.floor(Date.parse(n.sentAt) / 1000) }],
+        attachments: [
+          { color, fallback: text(n), title: title(n), text: n.alert.message, fields, ts: Math.floor(Date.parse(n.sentAt) / 1000) },
+        ],
       }),
     });
   }

@@ -22,7 +22,8 @@ export class WebhookChannel implements AlertChannelAdapter {
   check(c: Record<string, unknown>): string[] {
     const errors: string[] = [];
     if (!isHttpUrl(c.url)) errors.push('url: must be an http(s) URL');
-    if (typeof c.secret !== 'string' || c.secret.length < 16) errors.push('secret: must be at least 16 characters (it keys the HMAC signature)');
+    if (typeof c.secret !== 'string' || c.secret.length < 16)
+      errors.push('secret: must be at least 16 characters (it keys the HMAC signature)');
     return errors;
   }
 

@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { McpTool } from '@app/mcp';
 import { AlertsService } from '../../alerts/alerts.service';
 
-const alert = z.object({ id: z.number(), rule: z.string(), severity: z.string(), state: z.string(), subject: z.string(), message: z.string() }).passthrough();
+const alert = z
+  .object({ id: z.number(), rule: z.string(), severity: z.string(), state: z.string(), subject: z.string(), message: z.string() })
+  .passthrough();
 
 /** Alerts, for agents: the same service GET /api/alerts calls. */
 @Injectable()
@@ -16,7 +18,10 @@ export class AlertTools {
       'What is wrong or was: firing alerts (node down, service below its replicas, a task failed with its exit code and reason, a failed deploy, Docker or the registry unreachable) and a page of past alerts, newest first, with mutes in force and whether each alert channel delivers.',
     input: z
       .object({
-        state: z.enum(['firing', 'resolved'], { errorMap: () => ({ message: 'must be firing or resolved' }) }).optional().describe('only firing or only resolved alerts'),
+        state: z
+          .enum(['firing', 'resolved'], { errorMap: () => ({ message: 'must be firing or resolved' }) })
+          .optional()
+          .describe('only firing or only resolved alerts'),
         limit: z.number().int('must be a whole number').min(1).max(500).optional(),
         offset: z.number().int('must be a whole number').min(0).optional(),
       })

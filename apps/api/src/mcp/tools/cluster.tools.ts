@@ -6,7 +6,9 @@ import { NodesService } from '../../nodes/nodes.service';
 import { RegistryApiService } from '../../registry/registry-api.service';
 import { dryRun, listOf, nodeRef, orPlan } from './tool-schemas';
 
-const node = z.object({ id: z.string(), hostname: z.string(), role: z.string(), state: z.string(), availability: z.string() }).passthrough();
+const node = z
+  .object({ id: z.string(), hostname: z.string(), role: z.string(), state: z.string(), availability: z.string() })
+  .passthrough();
 
 /** Nodes, health and the registry, for agents: the same services the REST API calls. */
 @Injectable()
@@ -19,7 +21,8 @@ export class ClusterTools {
 
   @McpTool({
     name: 'list_nodes',
-    description: 'The swarm\'s nodes: hostname, role, leader, state, availability, address, engine version, OS and architecture, CPUs, memory, GPUs (generic resources) and labels.',
+    description:
+      "The swarm's nodes: hostname, role, leader, state, availability, address, engine version, OS and architecture, CPUs, memory, GPUs (generic resources) and labels.",
     input: z.object({}).strict(),
     output: listOf('nodes', node),
     annotations: { title: 'List nodes', readOnlyHint: true, idempotentHint: true },
@@ -56,7 +59,8 @@ export class ClusterTools {
 
   @McpTool({
     name: 'get_health',
-    description: 'Is the cluster OK? Status (healthy, degraded, unhealthy) with the reasons, per node and per service, Docker and registry reachability, from the health monitor (no Docker call; the stdio server polls once).',
+    description:
+      'Is the cluster OK? Status (healthy, degraded, unhealthy) with the reasons, per node and per service, Docker and registry reachability, from the health monitor (no Docker call; the stdio server polls once).',
     input: z.object({}).strict(),
     output: z.object({ status: z.string(), reasons: z.array(z.string()) }).passthrough(),
     annotations: { title: 'Cluster health', readOnlyHint: true, idempotentHint: true },
@@ -68,7 +72,8 @@ export class ClusterTools {
 
   @McpTool({
     name: 'get_health_history',
-    description: 'What happened: health transitions, newest first (node down / back, service degraded / recovered, Docker or registry lost / back).',
+    description:
+      'What happened: health transitions, newest first (node down / back, service degraded / recovered, Docker or registry lost / back).',
     input: z.object({ limit: z.number().int('must be a whole number').min(1).max(500).optional() }).strict(),
     output: z.object({ total: z.number(), events: z.array(z.object({ at: z.string(), message: z.string() }).passthrough()) }),
     annotations: { title: 'Health history', readOnlyHint: true },

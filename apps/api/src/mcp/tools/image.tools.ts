@@ -5,7 +5,15 @@ import { ImageUpdates } from '../../images/image-updates.service';
 import { listOf } from './tool-schemas';
 
 const update = z
-  .object({ service: z.string(), image: z.string(), currentDigest: z.string(), availableDigest: z.string(), pushedAt: z.string(), policy: z.string(), summary: z.string() })
+  .object({
+    service: z.string(),
+    image: z.string(),
+    currentDigest: z.string(),
+    availableDigest: z.string(),
+    pushedAt: z.string(),
+    policy: z.string(),
+    summary: z.string(),
+  })
   .passthrough();
 
 /** The image lifecycle for agents: the same ImageUpdates the REST API reads. */
@@ -16,7 +24,7 @@ export class ImageTools {
   @McpTool({
     name: 'list_image_updates',
     description:
-      'Services whose image tag now names a newer digest in the registry than the one they run: running and available digests, when it was pushed, the service\'s x-update policy (off, notify, redeploy) and the state of an automatic redeploy.',
+      "Services whose image tag now names a newer digest in the registry than the one they run: running and available digests, when it was pushed, the service's x-update policy (off, notify, redeploy) and the state of an automatic redeploy.",
     input: z.object({}).strict(),
     output: listOf('updates', update),
     annotations: { title: 'List image updates', readOnlyHint: true, idempotentHint: true },

@@ -9,7 +9,16 @@ import { ServiceLogsService } from '../../services/service-logs.service';
 import { mcpActor } from '../mcp-call-context';
 import { dryRun, listOf, orPlan, replicas, serviceName } from './tool-schemas';
 
-const status = z.object({ name: z.string(), status: z.string(), statusText: z.string(), image: z.string().optional(), replicasDesired: z.number().optional(), replicasRunning: z.number().optional() }).passthrough();
+const status = z
+  .object({
+    name: z.string(),
+    status: z.string(),
+    statusText: z.string(),
+    image: z.string().optional(),
+    replicasDesired: z.number().optional(),
+    replicasRunning: z.number().optional(),
+  })
+  .passthrough();
 
 /** The services an agent operates: the same services the REST API calls; changes are recorded with the MCP caller. */
 @Injectable()
@@ -24,7 +33,8 @@ export class ServiceTools {
 
   @McpTool({
     name: 'list_services',
-    description: 'List the service catalog with each service\'s current status (not deployed, running n of m, updating, degraded). Works from the catalog even when Docker is unreachable (status "unknown").',
+    description:
+      'List the service catalog with each service\'s current status (not deployed, running n of m, updating, degraded). Works from the catalog even when Docker is unreachable (status "unknown").',
     input: z.object({}).strict(),
     output: listOf('services', status),
     annotations: { title: 'List services', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
@@ -36,7 +46,8 @@ export class ServiceTools {
 
   @McpTool({
     name: 'get_service',
-    description: 'One service: its definition (YAML), live status, tasks per node, and drift between the definition and what the swarm runs.',
+    description:
+      'One service: its definition (YAML), live status, tasks per node, and drift between the definition and what the swarm runs.',
     input: z.object({ name: serviceName }).strict(),
     output: z.object({ name: z.string(), status: z.string(), yaml: z.string() }).passthrough(),
     annotations: { title: 'Get service', readOnlyHint: true, idempotentHint: true },
@@ -53,9 +64,17 @@ export class ServiceTools {
     input: z
       .object({
         name: serviceName,
-        image: z.string({ required_error: 'is required' }).min(1).max(512).regex(/^\S+$/, 'must be an image reference without spaces').describe('e.g. mini2:5000/web:1.4'),
+        image: z
+          .string({ required_error: 'is required' })
+          .min(1)
+          .max(512)
+          .regex(/^\S+$/, 'must be an image reference without spaces')
+          .describe('e.g. mini2:5000/web:1.4'),
         replicas: replicas.optional(),
-        ports: z.array(z.string().regex(/^[\d.:]+(\/(tcp|udp|sctp))?$/, 'must be like 8080:80 or 8080:80/udp')).optional().describe('published ports, compose short syntax'),
+        ports: z
+          .array(z.string().regex(/^[\d.:]+(\/(tcp|udp|sctp))?$/, 'must be like 8080:80 or 8080:80/udp'))
+          .optional()
+          .describe('published ports, compose short syntax'),
         dry_run: dryRun,
       })
       .strict(),
@@ -63,7 +82,19 @@ export class ServiceTools {
     annotations: { title: 'Deploy service', destructiveHint: false, idempotentHint: true },
     role: 'operator',
   })
-  deployService({ name, image, replicas: n, ports, dry_run }: { name: string; image: string; replicas?: number; ports?: string[]; dry_run?: boolean }) {
+  deployService({
+    name,
+    image,
+    replicas: n,
+    ports,
+    dry_run,
+  }: {
+    name: string;
+    image: string;
+    replicas?: number;
+    ports?: string[];
+    dry_run?: boolean;
+  }) {
     if (dry_run) return this.planner.planDeployImage(name, image, n, ports);
     return this.deployments.deployImage(name, image, n, ports, mcpActor());
   }
@@ -97,7 +128,18 @@ export class ServiceTools {
   @McpTool({
     name: 'get_service_logs',
     description: 'The last lines a service printed, from every task, each with its task slot and node.',
-    input: z.object({ name: serviceName, tail: z.number().int('must be a whole number').min(1, 'must be at least 1').max(2000, 'must be at most 2000').optional().describe('lines per task, default 100') }).strict(),
+    input: z
+      .object({
+        name: serviceName,
+        tail: z
+          .number()
+          .int('must be a whole number')
+          .min(1, 'must be at least 1')
+          .max(2000, 'must be at most 2000')
+          .optional()
+          .describe('lines per task, default 100'),
+      })
+      .strict(),
     output: listOf('lines', z.object({ message: z.string() }).passthrough()),
     annotations: { title: 'Service logs', readOnlyHint: true },
     role: 'operator',

@@ -11,8 +11,23 @@ const stackName = z
   .string({ required_error: 'is required' })
   .regex(STACK_NAME, 'must be a stack name: lowercase letters, digits, "-" and "_", starting with a letter or digit, 1-32 characters')
   .describe('the stack name; it prefixes every service (`<stack>_<service>`)');
-const summary = z.object({ name: z.string(), inCatalog: z.boolean(), deployed: z.boolean(), services: z.number(), status: z.string(), statusText: z.string() }).passthrough();
-const deployResult = z.object({ stack: z.string(), warnings: z.array(z.string()), services: z.array(z.object({ key: z.string(), name: z.string(), action: z.string() }).passthrough()) }).passthrough();
+const summary = z
+  .object({
+    name: z.string(),
+    inCatalog: z.boolean(),
+    deployed: z.boolean(),
+    services: z.number(),
+    status: z.string(),
+    statusText: z.string(),
+  })
+  .passthrough();
+const deployResult = z
+  .object({
+    stack: z.string(),
+    warnings: z.array(z.string()),
+    services: z.array(z.object({ key: z.string(), name: z.string(), action: z.string() }).passthrough()),
+  })
+  .passthrough();
 
 /** Compose stacks for agents: the same StacksService the REST API calls. */
 @Injectable()
@@ -21,7 +36,8 @@ export class StackTools {
 
   @McpTool({
     name: 'list_stacks',
-    description: 'List compose stacks: those in the catalog and those running on the swarm (also stacks made with `docker stack deploy`), each with its services count, replicas running of desired, and status.',
+    description:
+      'List compose stacks: those in the catalog and those running on the swarm (also stacks made with `docker stack deploy`), each with its services count, replicas running of desired, and status.',
     input: z.object({}).strict(),
     output: listOf('stacks', summary),
     annotations: { title: 'List stacks', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
@@ -33,7 +49,8 @@ export class StackTools {
 
   @McpTool({
     name: 'get_stack',
-    description: 'One stack: its compose file, variables (secret-looking values masked), warnings, services with their status, tasks per node, networks, and drift between the file and what the swarm runs.',
+    description:
+      'One stack: its compose file, variables (secret-looking values masked), warnings, services with their status, tasks per node, networks, and drift between the file and what the swarm runs.',
     input: z.object({ name: stackName }).strict(),
     output: summary,
     annotations: { title: 'Get stack', readOnlyHint: true, idempotentHint: true },
@@ -50,24 +67,52 @@ export class StackTools {
     input: z
       .object({
         name: stackName,
-        compose: z.string({ required_error: 'is required' }).min(1, 'must not be empty').max(1024 * 1024, 'must be at most 1 MB').describe('the compose file, YAML text'),
+        compose: z
+          .string({ required_error: 'is required' })
+          .min(1, 'must not be empty')
+          .max(1024 * 1024, 'must be at most 1 MB')
+          .describe('the compose file, YAML text'),
         variables: z.record(z.string()).optional().describe('values for ${VAR} in the file'),
-        files: z.record(z.string()).optional().describe('files the compose file refers to (configs, secrets, env_file), by path relative to the stack'),
+        files: z
+          .record(z.string())
+          .optional()
+          .describe('files the compose file refers to (configs, secrets, env_file), by path relative to the stack'),
         prune: z.boolean().optional().describe('remove services of the stack no longer in the file'),
-        timeout: z.number().int('must be a whole number').min(1, 'must be at least 1').max(900, 'must be at most 900').optional().describe('seconds to wait for convergence, default 120'),
+        timeout: z
+          .number()
+          .int('must be a whole number')
+          .min(1, 'must be at least 1')
+          .max(900, 'must be at most 900')
+          .optional()
+          .describe('seconds to wait for convergence, default 120'),
       })
       .strict(),
     output: deployResult,
     annotations: { title: 'Deploy stack', destructiveHint: false, idempotentHint: true },
     role: 'operator',
   })
-  deployStack({ name, compose, variables, files, prune, timeout }: { name: string; compose: string; variables?: Record<string, string>; files?: Record<string, string>; prune?: boolean; timeout?: number }) {
+  deployStack({
+    name,
+    compose,
+    variables,
+    files,
+    prune,
+    timeout,
+  }: {
+    name: string;
+    compose: string;
+    variables?: Record<string, string>;
+    files?: Record<string, string>;
+    prune?: boolean;
+    timeout?: number;
+  }) {
     return this.stacks.apply(name, { compose, variables, files }, { prune, timeoutSeconds: timeout, actor: mcpActor() });
   }
 
   @McpTool({
     name: 'stop_stack',
-    description: 'Remove a stack from the swarm as `docker stack rm` does (its services, networks, configs and secrets); the catalog definition stays, so it can be deployed again.',
+    description:
+      'Remove a stack from the swarm as `docker stack rm` does (its services, networks, configs and secrets); the catalog definition stays, so it can be deployed again.',
     input: z.object({ name: stackName }).strict(),
     output: z.object({ name: z.string(), stopped: z.boolean() }).passthrough(),
     annotations: { title: 'Stop stack', destructiveHint: true, idempotentHint: true },
@@ -79,12 +124,23 @@ export class StackTools {
 
   @McpTool({
     name: 'get_stack_logs',
-    description: 'The last lines every service of a stack printed, merged in time order, each tagged with its service, task slot and node; optionally only lines containing a text.',
+    description:
+      'The last lines every service of a stack printed, merged in time order, each tagged with its service, task slot and node; optionally only lines containing a text.',
     input: z
       .object({
         name: stackName,
-        tail: z.number().int('must be a whole number').min(1, 'must be at least 1').max(2000, 'must be at most 2000').optional().describe('lines per service, default 100'),
-        filter: z.string().max(200, 'must be at most 200 characters').optional().describe('keep lines containing this text (case-insensitive)'),
+        tail: z
+          .number()
+          .int('must be a whole number')
+          .min(1, 'must be at least 1')
+          .max(2000, 'must be at most 2000')
+          .optional()
+          .describe('lines per service, default 100'),
+        filter: z
+          .string()
+          .max(200, 'must be at most 200 characters')
+          .optional()
+          .describe('keep lines containing this text (case-insensitive)'),
       })
       .strict(),
     output: listOf('lines', z.object({ service: z.string(), message: z.string() }).passthrough()),

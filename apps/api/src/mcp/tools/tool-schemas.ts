@@ -4,12 +4,18 @@ import { replicasSchema, serviceNameSchema } from '@app/catalog';
 /** Argument rules shared by the tools: built from the same rules the REST API and the definition schema apply. */
 export const serviceName = serviceNameSchema.describe('the service name');
 export const replicas = replicasSchema;
-export const nodeRef = z.string({ required_error: 'is required' }).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'must be a node id or hostname').describe('node id or hostname');
+export const nodeRef = z
+  .string({ required_error: 'is required' })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'must be a node id or hostname')
+  .describe('node id or hostname');
 /** Lists in structuredContent are wrapped: it must be an object. */
 export const listOf = <T extends z.ZodTypeAny>(key: string, item: T) => z.object({ [key]: z.array(item) });
 
 /** `dry_run`: the tools that change something answer what would change instead, and change nothing. */
-export const dryRun = z.boolean().optional().describe('true: answer what would change (fields, checks, tasks that would stop or move) and change nothing');
+export const dryRun = z
+  .boolean()
+  .optional()
+  .describe('true: answer what would change (fields, checks, tasks that would stop or move) and change nothing');
 
 /** A tool's output when it can also answer a dry run: its own result's fields, or the plan's (`dryRun: true`, `summary`, `changes`, `tasks`). */
 export const orPlan = <T extends z.ZodRawShape>(result: z.ZodObject<T>) =>
