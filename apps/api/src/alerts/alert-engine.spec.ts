@@ -60,7 +60,7 @@ function setup(rules: Partial<AlertRules> = {}) {
     { snapshot: () => snap, changes$: new Subject() } as any,
     {
       tasks: jest.fn(async (name: string) => tasks.get(name) ?? []),
-      inspect: jest.fn(async () => ({ Spec: { TaskTemplate: { Placement: { Constraints: ['node.labels.gpu==true'] } } } })),
+      inspect: jest.fn(async () => ({ spec: { TaskTemplate: { Placement: { Constraints: ['node.labels.gpu==true'] } } } })),
     } as any,
     store as any,
     { read: async () => ({ rules: { ...structuredClone(DEFAULT_ALERT_RULES), ...rules } }) } as any,

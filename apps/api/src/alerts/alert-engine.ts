@@ -239,7 +239,7 @@ export class AlertEngine implements OnApplicationBootstrap, OnModuleDestroy {
     let constraints: string[] = [];
     if (tasks.some((t) => t.state === 'pending' && t.error)) {
       const spec = await this.services.inspect(service).catch(() => undefined);
-      constraints = spec?.spec.TaskTemplate?.Placement?.Constraints ?? [];
+      constraints = spec?.spec?.TaskTemplate?.Placement?.Constraints ?? [];
     }
     return { tasks, constraints };
   }

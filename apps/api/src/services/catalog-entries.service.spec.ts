@@ -78,11 +78,18 @@ describe('CatalogEntriesService', () => {
     expect(catalog.remove).toHaveBeenCalledWith('web');
   });
 
-  it('imports a compose file: one entry per valid service, each refusal with its reason', async () => {
+  const twoServices = 'services:\n  api:\n    image: r:5000/api:1\n  bad:\n    image: r:5000/bad:1\n    privileged: true\n';
+
+  it('offers a file with several services as a stack and writes nothing', async () => {
     const { entries, created } = setup();
-    const report = await entries.importCompose(
-      'services:\n  api:\n    image: r:5000/api:1\n  bad:\n    image: r:5000/bad:1\n    privileged: true\n',
-    );
+    const report = await entries.importCompose(twoServices);
+    expect(created).toEqual([]);
+    expect(report).toMatchObject({ created: [], refused: [], stack: { suggested: true, services: ['api', 'bad'] } });
+  });
+
+  it('imports a compose file split (split=true): one entry per valid service, each refusal with its reason', async () => {
+    const { entries, created } = setup();
+    const report = await entries.importCompose(twoServices, true);
     expect(created).toEqual(['api']);
     expect(report.created).toEqual(['api']);
     expect(report.refused).toEqual([{ name: 'bad', reason: 'privileged: unknown key (not supported in a service definition)' }]);
