@@ -16,6 +16,7 @@ import { labEnv, labImage, labWebImage } from '../test/fixtures/lab';
 import { collectSse } from '../test/fixtures/sse';
 import { startTestApp } from '../test/fixtures/test-app';
 import { benchImageLifecycle } from './images.bench';
+import { benchStacks } from './stacks.bench';
 
 const ROOT = join(__dirname, '..');
 /** The stdio server exactly as Claude Code starts it: .mcp.json's command and arguments, from the project root. */
@@ -62,7 +63,17 @@ async function createServices(n: number, existing: number) {
   }
 }
 
+/** Sections that run alone with BENCH_ONLY=name[,name]: they print their rows and leave docs/benchmarks.md as it is. */
+const SECTIONS: Record<string, (r: typeof row) => Promise<void>> = { images: benchImageLifecycle, stacks: benchStacks };
+
 async function main() {
+  if (process.env.BENCH_ONLY) {
+    for (const name of process.env.BENCH_ONLY.split(',')) {
+      if (!SECTIONS[name]) throw new Error(`BENCH_ONLY: no section "${name}"; sections: ${Object.keys(SECTIONS).join(', ')}`);
+      await SECTIONS[name](row);
+    }
+    process.exit(0);
+  }
   await removeServices(PREFIX);
   const t = await startTestApp({ HEALTH_POLL_INTERVAL: '5' });
   const engine = t.app.get(SwarmEngine);
@@ -162,6 +173,9 @@ async function main() {
 
   // 4b. image lifecycle: push → "update available" on the event stream; push → converged redeploy vs the CLI
   await benchImageLifecycle(row);
+
+  // 4c. stacks: a 10-service stack to convergence vs docker stack deploy; the merged logs of 10 services followed
+  await benchStacks(row);
 
   // 5. MCP cold start → first tools/list, vs a bare SDK server
   const coldStart = async (
