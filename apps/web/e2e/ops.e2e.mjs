@@ -1,0 +1,172 @@
+// Journeys for operating safely (issues 18-20): the dry run in the confirmation before a deploy
+// and a drain, and a session that ends when its token is revoked. Real Chromium against the built
+// app on the lab; run with the lab's environment exported.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { axeViolations, callApi, docker, launchChromium, SHOTS, sidewaysOverflow, sleep, startApp, waitFor } from './harness.mjs';
+
+const TOKEN = 'so_e2e_admin_ops_0123456789abcdefghijkl';
+const WEB = 'o-web';
+const image = () => process.env.LAB_WEB_IMAGE;
+const definition = (foo, replicas = 3) =>
+  `name: ${WEB}\ndescription: ops journeys\nimage: ${image()}\ncommand: ["sh", "-c", "while true; do echo tick; sleep 1; done"]\nenvironment:\n  FOO: "${foo}"\ndeploy:\n  replicas: ${replicas}\n`;
+
+let app;
+let browser;
+let page;
+const pageErrors = [];
+const consoleErrors = [];
+
+const api = (method, path, body) => callApi(app.base, TOKEN, method, path, body);
+const shot = (p, name) => p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const envOf = (name) => JSON.parse(docker('service', 'inspect', name, '--format', '{{json .Spec.TaskTemplate.ContainerSpec.Env}}'));
+const versionOf = (name) => Number(docker('service', 'inspect', name, '--format', '{{.Version.Index}}').trim());
+const availabilityOf = (node) => docker('node', 'inspect', node, '--format', '{{.Spec.Availability}}').trim();
+const rm = (name) => {
+  try {
+    docker('service', 'rm', name);
+  } catch {
+    /* not there */
+  }
+};
+
+function watchErrors(p) {
+  p.on('pageerror', (e) => pageErrors.push(e.message));
+  p.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && consoleErrors.push(m.text()));
+}
+
+async function signIn(p, token) {
+  await p.goto(`${app.base}/login`);
+  await p.fill('#token', token);
+  await p.click('button[type=submit]');
+  await p.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+before(async () => {
+  assert.ok(process.env.DOCKER_HOST && process.env.LAB_WEB_IMAGE, 'the lab environment must be exported');
+  rm(WEB);
+  mkdirSync(SHOTS, { recursive: true });
+  app = await startApp(TOKEN);
+  await api('POST', '/api/services', definition('1'));
+  await api('POST', `/api/services/${WEB}/deploy?wait=true&timeout=90`);
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  watchErrors(page);
+  await signIn(page, TOKEN);
+});
+
+after(async () => {
+  rm(WEB);
+  for (const n of ['rog1', 'spark1', 'mini2']) {
+    try {
+      if (availabilityOf(n) !== 'active') docker('node', 'update', '--availability', 'active', n);
+    } catch {
+      /* not there */
+    }
+  }
+  await browser?.close();
+  app?.stop();
+});
+
+describe('operating safely', () => {
+  it('shows the dry run in the confirmation before a deploy: Cancel changes nothing, Deploy applies exactly that', async () => {
+    await api('PUT', `/api/services/${WEB}`, definition('2'));
+    const before = versionOf(WEB);
+    await page.goto(`${app.base}/services/${WEB}`);
+    const dialog = page.locator('[data-testid=plan-dialog]');
+    const deployButton = page.locator('header button:has-text("Deploy")');
+
+    await deployButton.click();
+    await dialog.locator('[data-testid=plan-summary]').waitFor({ timeout: 15_000 });
+    const changes = await dialog.locator('[data-testid=plan-changes]').innerText();
+    assert.match(changes, /What would change/);
+    assert.match(changes, /Env/);
+    assert.match(changes, /FOO=2/);
+    assert.match(changes, /FOO=1/);
+    assert.match(await dialog.locator('[data-testid=plan-checks]').innerText(), /✓/);
+    assert.deepEqual(await axeViolations(page), []);
+    await shot(page, 'o01-deploy-plan');
+
+    await dialog.locator('button:has-text("Cancel")').click();
+    await dialog.waitFor({ state: 'hidden' });
+    await sleep(500);
+    assert.equal(versionOf(WEB), before, 'a dry run and a cancel change nothing');
+    assert.ok(envOf(WEB).includes('FOO=1'));
+
+    await deployButton.click();
+    await dialog.locator('[data-testid=plan-summary]').waitFor({ timeout: 15_000 });
+    await dialog.locator('[data-testid=plan-apply]').click();
+    await dialog.waitFor({ state: 'hidden' });
+    await page.waitForFunction(() => /converged/.test(document.querySelector('[data-testid="deploy-progress"]')?.textContent ?? ''), null, {
+      timeout: 90_000,
+    });
+    assert.ok(envOf(WEB).includes('FOO=2'), 'the deploy applied the planned change');
+  });
+
+  it('shows the tasks a drain would move before draining, and drains on confirm', async () => {
+    // the worker that runs one of o-web's tasks
+    const nodes = docker('service', 'ps', WEB, '--filter', 'desired-state=running', '--format', '{{.Node}}').trim().split('\n');
+    const node = ['rog1', 'spark1'].find((n) => nodes.includes(n));
+    assert.ok(node, `a worker runs a task of ${WEB}: ${nodes}`);
+    await page.goto(`${app.base}/nodes`);
+    const row = page.locator(`tr[data-node="${node}"]`);
+    const dialog = page.locator('[data-testid=plan-dialog]');
+    await row.locator('button:has-text("Drain")').click();
+    const tasks = dialog.locator('[data-testid=plan-tasks]');
+    await tasks.waitFor({ timeout: 15_000 });
+    assert.match(await tasks.innerText(), new RegExp(`${WEB}\\.\\d+ on ${node}`));
+    assert.equal(availabilityOf(node), 'active', 'the dry run drains nothing');
+    assert.deepEqual(await axeViolations(page), []);
+    await shot(page, 'o02-drain-plan');
+    await dialog.locator('[data-testid=plan-apply]').click();
+    await row.locator('button:has-text("Activate")').waitFor({ timeout: 15_000 });
+    assert.equal(availabilityOf(node), 'drain');
+    await row.locator('button:has-text("Activate")').click();
+    await row.locator('button:has-text("Drain")').waitFor();
+    assert.equal(availabilityOf(node), 'active');
+  });
+
+  it('fits the confirmation on a phone: no sideways scroll at 390 px, no serious axe violation', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark', isMobile: true, hasTouch: true });
+    const phone = await ctx.newPage();
+    watchErrors(phone);
+    await signIn(phone, TOKEN);
+    await api('PUT', `/api/services/${WEB}`, definition('3'));
+    await phone.goto(`${app.base}/services/${WEB}`);
+    await phone.locator('header button:has-text("Deploy")').click();
+    await phone.locator('[data-testid=plan-dialog] [data-testid=plan-summary]').waitFor({ timeout: 15_000 });
+    assert.ok((await sidewaysOverflow(phone, 390)) <= 0, 'no sideways scroll');
+    assert.deepEqual(await axeViolations(phone), []);
+    await shot(phone, 'o03-deploy-plan-phone');
+    await phone.locator('[data-testid=plan-dialog] button:has-text("Cancel")').click();
+    await ctx.close();
+  });
+
+  it('signs out when the live stream ends because the token was revoked, and says why', async () => {
+    const created = await api('POST', '/api/auth/tokens', { name: 'e2e-ops-revoked', role: 'viewer' });
+    const ctx = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+    const p = await ctx.newPage();
+    watchErrors(p);
+    await signIn(p, created.token);
+    await p.locator('[data-testid=live]', { hasText: 'live' }).waitFor({ timeout: 10_000 });
+    const started = Date.now();
+    await api('DELETE', `/api/auth/tokens/${created.id}`);
+    // no click, no request of its own: only the stream's last event can end the session
+    await p.waitForURL('**/login**', { timeout: 5_000 });
+    const notice = p.locator('[data-testid=session-ended]');
+    await notice.waitFor({ timeout: 2_000 });
+    assert.ok(Date.now() - started < 5_000);
+    assert.match(await notice.innerText(), /Your token was revoked/);
+    assert.match(await notice.innerText(), /e2e-ops-revoked/);
+    assert.match(await notice.innerText(), /the live stream ended/, 'the stream said so, not a later refused request');
+    await shot(p, 'o04-session-revoked');
+    await ctx.close();
+  });
+
+  it('raised no page error and logged no error of its own', () => {
+    assert.deepEqual(pageErrors, []);
+    assert.deepEqual(consoleErrors, []);
+  });
+});
