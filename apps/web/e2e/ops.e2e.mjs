@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { axeViolations, callApi, docker, launchChromium, SHOTS, sidewaysOverflow, sleep, startApp, waitFor } from './harness.mjs';
+import { axeViolations, callApi, docker, launchChromium, SHOTS, sidewaysOverflow, sleep, startApp } from './harness.mjs';
 
 const TOKEN = 'so_e2e_admin_ops_0123456789abcdefghijkl';
 const WEB = 'o-web';
