@@ -4,11 +4,13 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
-import { axeViolations, callApi, docker, launchChromium, SHOTS, sidewaysOverflow, sleep, startApp } from './harness.mjs';
+import { axeViolations, callApi, docker, launchChromium, SHOTS, sidewaysOverflow, sleep, startApp, waitFor } from './harness.mjs';
 
 const TOKEN = 'so_e2e_admin_ops_0123456789abcdefghijkl';
 const WEB = 'o-web';
+const CRASH = 'o-crash';
 const image = () => process.env.LAB_WEB_IMAGE;
 const definition = (foo, replicas = 3) =>
   `name: ${WEB}\ndescription: ops journeys\nimage: ${image()}\ncommand: ["sh", "-c", "while true; do echo tick; sleep 1; done"]\nenvironment:\n  FOO: "${foo}"\ndeploy:\n  replicas: ${replicas}\n`;
@@ -16,6 +18,7 @@ const definition = (foo, replicas = 3) =>
 let app;
 let browser;
 let page;
+let receiver;
 const pageErrors = [];
 const consoleErrors = [];
 
@@ -47,6 +50,7 @@ async function signIn(p, token) {
 before(async () => {
   assert.ok(process.env.DOCKER_HOST && process.env.LAB_WEB_IMAGE, 'the lab environment must be exported');
   rm(WEB);
+  rm(CRASH);
   mkdirSync(SHOTS, { recursive: true });
   app = await startApp(TOKEN);
   await api('POST', '/api/services', definition('1'));
@@ -59,6 +63,8 @@ before(async () => {
 
 after(async () => {
   rm(WEB);
+  rm(CRASH);
+  receiver?.close();
   for (const n of ['rog1', 'spark1', 'mini2']) {
     try {
       if (availabilityOf(n) !== 'active') docker('node', 'update', '--availability', 'active', n);
@@ -163,6 +169,77 @@ describe('operating safely', () => {
     assert.match(await notice.innerText(), /the live stream ended/, 'the stream said so, not a later refused request');
     await shot(p, 'o04-session-revoked');
     await ctx.close();
+  });
+
+  it('lists a firing alert (also on the dashboard), mutes it, and shows a failing channel and its test', async () => {
+    await api('PUT', '/api/alerts/rules', { yaml: 'rules:\n  task_failed:\n    for: 0s\n' });
+    await api(
+      'POST',
+      '/api/services',
+      `name: ${CRASH}\nimage: ${image()}\ncommand: ["sh", "-c", "sleep 1; exit 3"]\ndeploy:\n  replicas: 1\n`,
+    );
+    await api('POST', `/api/services/${CRASH}/deploy`);
+    let alert;
+    await waitFor(
+      async () => (alert = (await api('GET', '/api/alerts')).active.find((a) => a.rule === 'task_failed' && a.subject === CRASH)),
+      60_000,
+      'a task_failed alert for the crash-looping service',
+    );
+    // the dashboard's attention list counts it
+    await page.goto(`${app.base}/`);
+    const count = page.locator('[data-testid=attention-alerts]');
+    await count.waitFor({ timeout: 10_000 });
+    assert.match(await count.innerText(), /\d+ alerts? firing/);
+    await count.locator('a').click();
+    await page.waitForURL('**/alerts');
+    assert.equal((await page.locator('nav a[data-current]').innerText()).trim(), 'Alerts');
+    const row = page.locator('[data-testid=alert][data-rule=task_failed]', { hasText: CRASH });
+    await row.waitFor({ timeout: 10_000 });
+    assert.match(await row.innerText(), /exit code 3|exit 3|code 3/);
+
+    // a channel whose receiver answers 500: the test says so, and the page shows the channel failing
+    receiver = createServer((req, res) => {
+      req.resume();
+      res.statusCode = 500;
+      res.end('no');
+    });
+    await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${receiver.address().port}/hook`;
+    await api('POST', '/api/alerts/channels', { name: 'o-hook', type: 'webhook', url, secret: 'o-secret-0123456789abcdef' });
+    await page.reload();
+    const channel = page.locator('[data-channel=o-hook]');
+    await channel.waitFor({ timeout: 10_000 });
+    await channel.locator('button:has-text("Send test")').click();
+    await page.locator('[data-testid=toast][data-kind=error]', { hasText: 'o-hook' }).waitFor({ timeout: 30_000 });
+    await page.reload();
+    await page.locator('[data-testid=channel-failing]', { hasText: 'o-hook' }).waitFor({ timeout: 15_000 });
+
+    // mute: the alert's subject is muted, by whom, and the history says so
+    await row.locator('select').selectOption('15m');
+    await row.locator('button:has-text("Mute")').click();
+    await page.locator('[data-testid=toast][data-kind=success]', { hasText: `muted ${CRASH} for 15m` }).waitFor();
+    await page.locator('[data-testid=mutes]', { hasText: CRASH }).waitFor({ timeout: 10_000 });
+    const mutes = await api('GET', '/api/alerts/mutes');
+    assert.ok(
+      mutes.some((m) => m.target === CRASH),
+      `a mute for ${CRASH}: ${JSON.stringify(mutes)}`,
+    );
+    await page.locator('[data-testid=alert-history] li', { hasText: /fired/ }).first().waitFor({ timeout: 10_000 });
+    assert.deepEqual(await axeViolations(page), []);
+    await shot(page, 'o05-alerts');
+    assert.ok(alert.id);
+
+    const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark', isMobile: true, hasTouch: true });
+    const phone = await ctx.newPage();
+    watchErrors(phone);
+    await signIn(phone, TOKEN);
+    await phone.goto(`${app.base}/alerts`);
+    await phone.locator('[data-testid=alert]').first().waitFor({ timeout: 10_000 });
+    assert.ok((await sidewaysOverflow(phone, 390)) <= 0, 'no sideways scroll');
+    assert.deepEqual(await axeViolations(phone), []);
+    await shot(phone, 'o06-alerts-phone');
+    await ctx.close();
+    rm(CRASH);
   });
 
   it('raised no page error and logged no error of its own', () => {

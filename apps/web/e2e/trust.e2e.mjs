@@ -421,6 +421,9 @@ describe('a dashboard an operator can trust', () => {
 
   it('keeps the registry honest: a message for an empty search, a copy button for digests, one spelling of platforms', async () => {
     await page.click('nav >> text=Registry');
+    // the audit page before it has a search box and an empty message too: wait for the registry's own
+    await page.waitForURL('**/registry');
+    await page.locator('main h1', { hasText: 'Registry' }).waitFor();
     await page.fill('input[type=search]', 'zzz-nothing');
     assert.match(await page.locator('[data-testid=empty]').innerText(), /No repository matches/);
     await page.fill('input[type=search]', '');

@@ -1,6 +1,7 @@
 import type { QueryClient } from '@tanstack/vue-query';
 import { ref } from 'vue';
 import { subscribeSse } from './api/sse';
+import { alertKeys } from './queries/alerts';
 import { healthKeys } from './queries/health';
 import { nodeKeys } from './queries/nodes';
 import { serviceKeys } from './queries/services';
@@ -23,6 +24,8 @@ export function startLiveUpdates(qc: QueryClient): () => void {
         void qc.invalidateQueries({ queryKey: serviceKeys.all });
       }
       void qc.invalidateQueries({ queryKey: healthKeys.all });
+      // alerts have no event of their own: what fires or resolves them arrives as health, node and task events
+      void qc.invalidateQueries({ queryKey: alertKeys.all });
     },
     abort.signal,
     (c) => (liveConnected.value = c),
