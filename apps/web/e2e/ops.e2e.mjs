@@ -19,6 +19,8 @@ let app;
 let browser;
 let page;
 let receiver;
+const dialogs = [];
+let dialogAnswers = [];
 const pageErrors = [];
 const consoleErrors = [];
 
@@ -58,6 +60,11 @@ before(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   watchErrors(page);
+  // native confirmations (the registry's delete): answered from dialogAnswers in turn, yes when none is left
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void ((dialogAnswers.shift() ?? true) ? d.accept() : d.dismiss());
+  });
   await signIn(page, TOKEN);
 });
 
@@ -240,6 +247,37 @@ describe('operating safely', () => {
     await shot(phone, 'o06-alerts-phone');
     await ctx.close();
     rm(CRASH);
+  });
+
+  it('lists who runs a tag in the registry, and puts the 409 for a tag in use into the confirmation before "delete anyway"', async () => {
+    const [repo, tag] = image()
+      .replace(/^[^/]+\//, '')
+      .split(':');
+    await page.goto(`${app.base}/registry`);
+    await page.locator('main h1', { hasText: 'Registry' }).waitFor();
+    await page.locator('aside').getByRole('button', { name: repo, exact: true }).click();
+    const row = page.locator(`tr[data-tag="${tag}"]`);
+    const usedBy = row.locator('[data-testid=used-by]');
+    await usedBy.waitFor({ timeout: 15_000 });
+    await waitFor(async () => (await usedBy.innerText()).includes(WEB), 15_000, `${WEB} in the tag's users`);
+    assert.match(await usedBy.innerText(), new RegExp(`${WEB} on (mini2|spark1|rog1)`));
+    assert.deepEqual(await axeViolations(page), []);
+    await shot(page, 'o07-registry-used-by');
+
+    // yes to "delete?", then the 409 names the service; no to "delete anyway": the tag stays
+    dialogs.length = 0;
+    dialogAnswers = [true, false];
+    await row.locator('button:has-text("Delete")').click();
+    await waitFor(() => dialogs.length === 2, 15_000, 'the second confirmation');
+    assert.match(dialogs[1], new RegExp(WEB));
+    assert.match(dialogs[1], /Delete anyway\?/);
+    await sleep(500);
+    const tags = await api('GET', `/api/registry/repositories/${encodeURIComponent(repo)}/tags`);
+    assert.ok(
+      tags.some((t) => t.tag === tag),
+      'declining "delete anyway" deletes nothing',
+    );
+    assert.equal(await page.locator('[data-testid=toast][data-kind=error]').count(), 0, 'the 409 is a question, not an error notice');
   });
 
   it('raised no page error and logged no error of its own', () => {

@@ -3,6 +3,7 @@ import { ref } from 'vue';
 import { subscribeSse } from './api/sse';
 import { alertKeys } from './queries/alerts';
 import { healthKeys } from './queries/health';
+import { imageKeys } from './queries/images';
 import { nodeKeys } from './queries/nodes';
 import { serviceKeys } from './queries/services';
 
@@ -19,6 +20,7 @@ export function startLiveUpdates(qc: QueryClient): () => void {
     '/api/events',
     (event) => {
       if (event === 'snapshot') return;
+      if (event === 'image-update') void qc.invalidateQueries({ queryKey: imageKeys.all });
       if (event === 'node' || event === 'service' || event === 'replicas' || event === 'task-failure') {
         void qc.invalidateQueries({ queryKey: nodeKeys.all });
         void qc.invalidateQueries({ queryKey: serviceKeys.all });
