@@ -153,6 +153,9 @@ describe('the dashboard in Chromium', () => {
   it('shows a deploy converging replica by replica on the service page', async () => {
     await page.click(`a:has-text("${SERVICE}")`);
     await page.click('header button:has-text("Deploy")');
+    // the confirmation shows the dry run first (issue 18)
+    await page.locator('[data-testid=plan-dialog] [data-testid=plan-summary]').waitFor({ timeout: 30_000 });
+    await page.click('[data-testid=plan-apply]');
     const progress = page.locator('[data-testid="deploy-progress"]');
     await progress.waitFor();
     await page.waitForFunction(() => /converged/.test(document.querySelector('[data-testid="deploy-progress"]')?.textContent ?? ''), null, {
@@ -180,6 +183,8 @@ describe('the dashboard in Chromium', () => {
     await page.click('nav >> text=Nodes');
     const rog1 = page.locator('tr[data-node="rog1"]');
     await rog1.locator('button:has-text("Drain")').click();
+    await page.locator('[data-testid=plan-dialog] [data-testid=plan-summary]').waitFor({ timeout: 15_000 });
+    await page.click('[data-testid=plan-apply]');
     await rog1.locator('button:has-text("Activate")').waitFor();
     assert.equal(docker('node', 'inspect', 'rog1', '--format', '{{.Spec.Availability}}').trim(), 'drain');
     await shot('05-node-drained');

@@ -136,6 +136,16 @@ describe('a dashboard an operator can trust', () => {
   it('ends a refused deploy with the error and no progress bar', async () => {
     await page.click(`a:has-text("${BAD}")`);
     await page.click('header button:has-text("Deploy")');
+    // the confirmation's dry run already says why (issue 18); deploying anyway is refused the same way
+    const dialog = page.locator('[data-testid=plan-dialog]');
+    await page.waitForFunction(
+      () => /does not exist in the registry/.test(document.querySelector('[data-testid=plan-dialog]')?.textContent ?? ''),
+      null,
+      {
+        timeout: 30_000,
+      },
+    );
+    await dialog.locator('[data-testid=plan-apply]').click();
     const error = page.locator('[data-testid=deploy-error]');
     await error.waitFor({ timeout: 30_000 });
     assert.match(await error.innerText(), /does not exist in the registry/);
@@ -411,6 +421,9 @@ describe('a dashboard an operator can trust', () => {
 
   it('keeps the registry honest: a message for an empty search, a copy button for digests, one spelling of platforms', async () => {
     await page.click('nav >> text=Registry');
+    // the audit page before it has a search box and an empty message too: wait for the registry's own
+    await page.waitForURL('**/registry');
+    await page.locator('main h1', { hasText: 'Registry' }).waitFor();
     await page.fill('input[type=search]', 'zzz-nothing');
     assert.match(await page.locator('[data-testid=empty]').innerText(), /No repository matches/);
     await page.fill('input[type=search]', '');

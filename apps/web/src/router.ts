@@ -13,6 +13,7 @@ export const router = createRouter({
     { path: '/stacks/:name', name: 'stack', component: () => import('./pages/StackDetailPage.vue'), props: true },
     { path: '/nodes', name: 'nodes', component: () => import('./pages/NodesPage.vue') },
     { path: '/nodes/:id', name: 'node', component: () => import('./pages/NodeDetailPage.vue'), props: true },
+    { path: '/alerts', name: 'alerts', component: () => import('./pages/AlertsPage.vue') },
     { path: '/registry', name: 'registry', component: () => import('./pages/RegistryPage.vue') },
     { path: '/tokens', name: 'tokens', component: () => import('./pages/TokensPage.vue') },
     { path: '/audit', name: 'audit', component: () => import('./pages/AuditPage.vue') },

@@ -15,6 +15,14 @@ async function readEvents(body: ReadableStream<Uint8Array>, onEvent: (event: str
   }
 }
 
+/** The API ends every stream whose token was revoked or expired with `event: end` and the reason. */
+const ACCESS_ENDS = new Set(['token revoked', 'token expired']);
+function accessEnd(event: string, data: unknown): string | undefined {
+  if (event !== 'end') return undefined;
+  const d = data as { reason?: string; message?: string } | null;
+  return d?.reason && ACCESS_ENDS.has(d.reason) ? d.reason : undefined;
+}
+
 async function messageOf(res: Response): Promise<string> {
   const body = (await res.json().catch(() => ({}))) as { message?: string };
   return body.message ?? `HTTP ${res.status}`;
@@ -49,7 +57,17 @@ export async function subscribeSse(
       if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
       onState?.(true);
       backoff = 500;
-      await readEvents(res.body, onEvent);
+      let ended: string | undefined;
+      await readEvents(res.body, (event, data) => {
+        ended ??= accessEnd(event, data);
+        onEvent(event, data);
+      });
+      // the session ended: sign out with the reason rather than reconnecting with a dead token
+      if (ended) {
+        onState?.(false);
+        onUnauthorized(ended);
+        return;
+      }
     } catch {
       if (signal.aborted) break;
     }
@@ -69,5 +87,10 @@ export async function postSse(url: string, onEvent: (event: string, data: unknow
   const res = await fetch(url, { method: 'POST', headers: headers() });
   if (res.status === 401) onUnauthorized(await messageOf(res.clone()));
   if (!res.ok || !res.body) throw new Error(await messageOf(res));
-  await readEvents(res.body, onEvent);
+  let ended: string | undefined;
+  await readEvents(res.body, (event, data) => {
+    ended ??= accessEnd(event, data);
+    onEvent(event, data);
+  });
+  if (ended) onUnauthorized(ended);
 }

@@ -24,9 +24,9 @@ export const tagQuery = (repo: string, tag: string) =>
 export function useDeleteTag() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ repo, tag }: { repo: string; tag: string }) =>
-      unwrap(api.DELETE('/api/registry/repositories/{name}/tags/{tag}', { params: { path: { name: repo, tag } } })),
-    meta: { success: (d: { repository: string; tag: string }) => `deleted ${d.repository}:${d.tag}` },
+    mutationFn: ({ repo, tag, force }: { repo: string; tag: string; force?: boolean }) =>
+      unwrap(api.DELETE('/api/registry/repositories/{name}/tags/{tag}', { params: { path: { name: repo, tag }, query: { force } } })),
+    meta: { success: (d: { repository: string; tag: string; note: string }) => `deleted ${d.repository}:${d.tag}. ${d.note}` },
     onSettled: () => qc.invalidateQueries({ queryKey: registryKeys.all }),
   });
 }
