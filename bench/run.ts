@@ -63,8 +63,71 @@ async function createServices(n: number, existing: number) {
   }
 }
 
+/** 5. MCP cold start → first tools/list through the .mcp.json command, vs a bare SDK server started the same way. */
+async function benchMcpColdStart(row: (what: string, ours: string, reference: string, ratio: string, goal: string) => void): Promise<void> {
+  const coldStart = async (
+    server: { command: string; args: string[]; env?: Record<string, string> },
+    env: Record<string, string>,
+    holdMs = 0,
+  ) => {
+    const started = performance.now();
+    const client = new Client({ name: 'bench', version: '1' });
+    const transport = new StdioClientTransport({
+      command: server.command,
+      args: server.args,
+      cwd: ROOT,
+      env: { PATH: process.env.PATH ?? '', ...server.env, ...env },
+      stderr: 'ignore',
+    });
+    await client.connect(transport);
+    await client.listTools();
+    const elapsed = performance.now() - started;
+    const callStart = performance.now();
+    if (server === MCP_JSON_SERVER) await client.callTool({ name: 'list_services', arguments: {} });
+    const call = performance.now() - callStart;
+    // a session that lives a few seconds lets the launcher save its code cache
+    await new Promise((r) => setTimeout(r, holdMs));
+    // the client closes stdin and waits for the exit (then SIGTERM at 2 s): how long a session's end takes
+    const closeStart = performance.now();
+    await client.close();
+    return { elapsed, call, close: performance.now() - closeStart };
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'so-bench-'));
+  const env = { ...labEnv(), DATA_DIR: join(dir, 'data'), DEFINITIONS_DIR: join(dir, 'defs'), LOG_LEVEL: 'warn' };
+  rmSync(`${join(ROOT, 'dist/mcp/server.js')}.cache`, { force: true });
+  const firstStart = await coldStart(MCP_JSON_SERVER, env, 4000);
+  const ourMcp = [];
+  const bare = [];
+  for (let i = 0; i < 5; i++) {
+    ourMcp.push(await coldStart(MCP_JSON_SERVER, env));
+    bare.push(await coldStart(BARE_SERVER, {}));
+  }
+  const ourCold = median(ourMcp.map((x) => x.elapsed));
+  const bareCold = median(bare.map((x) => x.elapsed));
+  const command = [MCP_JSON_SERVER.command, ...MCP_JSON_SERVER.args].join(' ');
+  row(
+    `MCP stdio cold start → tools/list (\`${command}\`, from .mcp.json)`,
+    `${ms(ourCold)} (first start after a build ${ms(firstStart.elapsed)})`,
+    `bare SDK server ${ms(bareCold)}`,
+    `${(ourCold / bareCold).toFixed(2)}×`,
+    '< 2×',
+  );
+  row('MCP list_services call (warm)', ms(median(ourMcp.map((x) => x.call))), '–', '–', '–');
+  row(
+    'MCP stdio session end: stdin closed → server exited',
+    ms(median(ourMcp.map((x) => x.close))),
+    `bare SDK server ${ms(median(bare.map((x) => x.close)))}`,
+    '–',
+    '< 1 s',
+  );
+}
+
 /** Sections that run alone with BENCH_ONLY=name[,name]: they print their rows and leave docs/benchmarks.md as it is. */
-const SECTIONS: Record<string, (r: typeof row) => Promise<void>> = { images: benchImageLifecycle, stacks: benchStacks };
+const SECTIONS: Record<string, (r: typeof row) => Promise<void>> = {
+  images: benchImageLifecycle,
+  stacks: benchStacks,
+  mcp: benchMcpColdStart,
+};
 
 async function main() {
   if (process.env.BENCH_ONLY) {
@@ -178,63 +241,11 @@ async function main() {
   await benchStacks(row);
 
   // 5. MCP cold start → first tools/list, vs a bare SDK server
-  const coldStart = async (
-    server: { command: string; args: string[]; env?: Record<string, string> },
-    env: Record<string, string>,
-    holdMs = 0,
-  ) => {
-    const started = performance.now();
-    const client = new Client({ name: 'bench', version: '1' });
-    const transport = new StdioClientTransport({
-      command: server.command,
-      args: server.args,
-      cwd: ROOT,
-      env: { PATH: process.env.PATH ?? '', ...server.env, ...env },
-      stderr: 'ignore',
-    });
-    await client.connect(transport);
-    await client.listTools();
-    const elapsed = performance.now() - started;
-    const callStart = performance.now();
-    if (server === MCP_JSON_SERVER) await client.callTool({ name: 'list_services', arguments: {} });
-    const call = performance.now() - callStart;
-    // a session that lives a few seconds lets the launcher save its code cache
-    await new Promise((r) => setTimeout(r, holdMs));
-    // the client closes stdin and waits for the exit (then SIGTERM at 2 s): how long a session's end takes
-    const closeStart = performance.now();
-    await client.close();
-    return { elapsed, call, close: performance.now() - closeStart };
-  };
-  const dir = mkdtempSync(join(tmpdir(), 'so-bench-'));
-  const env = { ...labEnv(), DATA_DIR: join(dir, 'data'), DEFINITIONS_DIR: join(dir, 'defs'), LOG_LEVEL: 'warn' };
-  rmSync(`${join(ROOT, 'dist/mcp/server.js')}.cache`, { force: true });
-  const firstStart = await coldStart(MCP_JSON_SERVER, env, 4000);
-  const ourMcp = [];
-  const bare = [];
-  for (let i = 0; i < 5; i++) {
-    ourMcp.push(await coldStart(MCP_JSON_SERVER, env));
-    bare.push(await coldStart(BARE_SERVER, {}));
-  }
-  const ourCold = median(ourMcp.map((x) => x.elapsed));
-  const bareCold = median(bare.map((x) => x.elapsed));
-  const command = [MCP_JSON_SERVER.command, ...MCP_JSON_SERVER.args].join(' ');
-  row(
-    `MCP stdio cold start → tools/list (\`${command}\`, from .mcp.json)`,
-    `${ms(ourCold)} (first start after a build ${ms(firstStart.elapsed)})`,
-    `bare SDK server ${ms(bareCold)}`,
-    `${(ourCold / bareCold).toFixed(2)}×`,
-    '< 2×',
-  );
-  row('MCP list_services call (warm)', ms(median(ourMcp.map((x) => x.call))), '–', '–', '–');
-  row(
-    'MCP stdio session end: stdin closed → server exited',
-    ms(median(ourMcp.map((x) => x.close))),
-    `bare SDK server ${ms(median(bare.map((x) => x.close)))}`,
-    '–',
-    '< 1 s',
-  );
+  await benchMcpColdStart(row);
 
   // 6. memory of the built app, idle and after listing 500 services many times
+  const memDir = mkdtempSync(join(tmpdir(), 'so-bench-'));
+  const env = { ...labEnv(), DATA_DIR: join(memDir, 'data'), DEFINITIONS_DIR: join(memDir, 'defs'), LOG_LEVEL: 'warn' };
   const port = 19900 + Math.floor(Math.random() * 90);
   const proc = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], {
     cwd: ROOT,

@@ -62,7 +62,7 @@ describe('deploy history: the actor', () => {
         timeout: 170_000,
       })) as ToolResult;
       expect(deployed.isError).toBeFalsy();
-      const stopped = (await client.callTool({ name: 'stop_service', arguments: { name } })) as ToolResult;
+      const stopped = (await client.callTool({ name: 'stop_service', arguments: { name, confirm: true } })) as ToolResult;
       expect(stopped.isError).toBeFalsy();
     } finally {
       await client.close();

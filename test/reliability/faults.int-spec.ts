@@ -13,7 +13,18 @@ jest.setTimeout(240_000);
 function readOnly(dir: string): () => void {
   execFileSync('mount', ['--bind', dir, dir]);
   execFileSync('mount', ['-o', 'remount,bind,ro', dir]);
-  return () => execFileSync('umount', [dir]);
+  // a read the app has in flight (the catalog's sync after its file watcher fires) keeps the mount busy for a moment
+  return () => {
+    for (let tries = 0; ; tries++) {
+      try {
+        execFileSync('umount', [dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+        return;
+      } catch (err) {
+        if (tries >= 50 || !/busy/.test(String((err as { stderr?: Buffer }).stderr ?? ''))) throw err;
+        execFileSync('sleep', ['0.1']);
+      }
+    }
+  };
 }
 
 describe('faults: the API stays up, answers clearly, keeps serving the rest, and recovers', () => {

@@ -22,7 +22,8 @@ export const orPlan = <T extends z.ZodRawShape>(result: z.ZodObject<T>) =>
   result
     .partial()
     .extend({
-      name: z.string(),
+      // a plan names its service or node; a drain's own result is the node (id, hostname), which has no name
+      name: z.string().optional(),
       dryRun: z.literal(true).optional(),
       summary: z.string().optional(),
       changes: z.array(z.object({ path: z.string() }).passthrough()).optional(),
