@@ -6,6 +6,8 @@ import { STACK_NAME, type DeployRecord } from '@app/catalog';
 import type { ConvergenceResult, StackDeployResult, StackLogLine, StackTask } from '@app/swarm';
 import { describeValidationErrors } from '../common/validation';
 import { OptionalBooleanFlag } from '../common/validation';
+import { ConvergenceDto, toConvergenceDto } from '../services/deployment.dto';
+import { LogsQuery } from '../services/service-logs.dto';
 
 const STACK_NAME_MESSAGE =
   'name must be a stack name: lowercase letters, digits, "-" and "_", starting with a letter or digit, 1-32 characters';
@@ -205,42 +207,13 @@ export class StackDetailDto extends StackSummaryDto {
   drift: StackDriftDto[];
 }
 
-export class StackReplicaDto {
-  @ApiPropertyOptional() slot?: number;
-  @ApiPropertyOptional() nodeHostname?: string;
-  @ApiProperty() taskId: string;
-  @ApiProperty() state: string;
-  @ApiProperty() desiredState: string;
-  @ApiPropertyOptional() error?: string;
-}
-
-export class StackServiceConvergenceDto {
+/** One service's convergence: the same shape as a service deploy's, named. */
+export class StackServiceConvergenceDto extends ConvergenceDto {
   @ApiProperty({ example: 'shop_web' }) service: string;
-  @ApiProperty({ enum: ['converged', 'failed', 'timeout'] }) outcome: 'converged' | 'failed' | 'timeout';
-  @ApiProperty() message: string;
-  @ApiProperty() desired: number;
-  @ApiProperty() running: number;
-  @ApiProperty() elapsedMs: number;
-  @ApiProperty({ type: [StackReplicaDto] }) replicas: StackReplicaDto[];
 }
 
 export function toStackConvergenceDto(c: ConvergenceResult): StackServiceConvergenceDto {
-  return {
-    service: c.service,
-    outcome: c.outcome,
-    message: c.message,
-    desired: c.desired,
-    running: c.running,
-    elapsedMs: c.elapsedMs,
-    replicas: c.replicas.map((r) => ({
-      slot: r.slot,
-      nodeHostname: r.nodeHostname,
-      taskId: r.taskId,
-      state: r.state,
-      desiredState: r.desiredState,
-      error: r.error,
-    })),
-  };
+  return { service: c.service, ...toConvergenceDto(c) };
 }
 
 export class StackConvergenceDto {
@@ -323,29 +296,8 @@ export class StackStopResultDto {
   @ApiPropertyOptional() historyId?: number;
 }
 
-export class StackLogsQuery {
-  @ApiPropertyOptional({ description: 'lines from the end of each service (default 200)', minimum: 0, maximum: 10000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'tail must be a whole number' })
-  @Min(0, { message: 'tail must be 0 or more' })
-  @Max(10000, { message: 'tail must be at most 10000' })
-  tail?: number;
-
-  @ApiPropertyOptional({ description: 'unix seconds or an RFC 3339 time, or a duration like 10m' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^(\d+(\.\d+)?|\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:\d{2})|\d+[smh])$/, {
-    message: 'since must be unix seconds, an RFC 3339 time or a duration like 10m',
-  })
-  since?: string;
-
-  @ApiPropertyOptional() @OptionalBooleanFlag() timestamps?: boolean;
-
-  @ApiPropertyOptional({ description: 'stream new lines as Server-Sent Events (`line` events)' })
-  @OptionalBooleanFlag()
-  follow?: boolean;
-
+/** `docker service logs` options for every service of the stack, and a text filter. */
+export class StackLogsQuery extends LogsQuery {
   @ApiPropertyOptional({ description: 'keep only lines containing this text (case-insensitive)', maxLength: 200 })
   @IsOptional()
   @IsString()

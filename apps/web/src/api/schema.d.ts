@@ -1812,24 +1812,16 @@ export interface components {
             /** @description the Engine's warnings */
             warnings: string[];
         };
-        StackReplicaDto: {
-            slot?: number;
-            nodeHostname?: string;
-            taskId: string;
-            state: string;
-            desiredState: string;
-            error?: string;
-        };
         StackServiceConvergenceDto: {
-            /** @example shop_web */
-            service: string;
             /** @enum {string} */
             outcome: "converged" | "failed" | "timeout";
             message: string;
             desired: number;
             running: number;
             elapsedMs: number;
-            replicas: components["schemas"]["StackReplicaDto"][];
+            replicas: components["schemas"]["ReplicaStateDto"][];
+            /** @example shop_web */
+            service: string;
         };
         StackConvergenceDto: {
             /**
@@ -3931,12 +3923,12 @@ export interface operations {
     getStackLogs: {
         parameters: {
             query?: {
-                /** @description lines from the end of each service (default 200) */
+                /** @description lines from the end of each task (default 200) */
                 tail?: number;
                 /** @description unix seconds or an RFC 3339 time, or a duration like 10m */
                 since?: string;
                 timestamps?: boolean;
-                /** @description stream new lines as Server-Sent Events (`line` events) */
+                /** @description stream new lines as Server-Sent Events */
                 follow?: boolean;
                 /** @description keep only lines containing this text (case-insensitive) */
                 q?: string;

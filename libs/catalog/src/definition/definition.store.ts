@@ -9,6 +9,7 @@ import { CATALOG_OPTIONS, CatalogOptions } from '../catalog.options';
 import { MAX_DEFINITION_BYTES, parseDefinition } from './definition.parser';
 import { ServiceDefinition } from './definition.schema';
 import { SERVICE_NAME, SERVICE_NAME_RULE } from './input-rules';
+import { storageError, syncDir } from '../storage/storage-errors';
 
 export interface DefinitionFile {
   name: string;
@@ -191,8 +192,7 @@ export class DefinitionStore implements OnModuleDestroy {
         await fh.close();
       }
       await rename(tmp, path);
-      const dir = await open(this.dir, 'r');
-      await dir.sync().finally(() => dir.close());
+      await syncDir(this.dir);
     } catch (err) {
       await rm(tmp, { force: true }).catch(() => undefined);
       throw storageError(`write the definition of "${name}"`, this.dir, err);
@@ -202,11 +202,4 @@ export class DefinitionStore implements OnModuleDestroy {
   private exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
     return this.lock.run(name, fn);
   }
-}
-
-function storageError(what: string, dir: string, err: unknown): DomainError {
-  if (err instanceof DomainError) return err;
-  const code = (err as NodeJS.ErrnoException).code;
-  const reason = code === 'EROFS' || code === 'EACCES' || code === 'EPERM' ? `${dir} is not writable (${code})` : (err as Error).message;
-  return new DomainError('UNAVAILABLE', `cannot ${what}: ${reason}`, undefined, { cause: err });
 }

@@ -4,10 +4,11 @@ import { Dirent } from 'node:fs';
 import { lstat, mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, posix, resolve, sep } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { DomainError } from '@app/common';
+import { DomainError, KeyedLock } from '@app/common';
 import { CATALOG_OPTIONS, CatalogOptions } from '../catalog.options';
 import { loadStack, MAX_COMPOSE_BYTES } from './stack.loader';
 import { assertStackName, normalizeStackPath, RESERVED_FILES } from './stack.types';
+import { storageError, syncDir } from '../storage/storage-errors';
 
 /** Largest file a stack may carry (Docker caps a config at 1000 KB, a secret at 500 KB). */
 export const MAX_STACK_FILE_BYTES = 1000 * 1024;
@@ -53,7 +54,7 @@ export interface StackDefinition {
  */
 @Injectable()
 export class StackStore {
-  private readonly locks = new Map<string, Promise<unknown>>();
+  private readonly lock = new KeyedLock();
   private readonly dir: string;
 
   constructor(@Inject(CATALOG_OPTIONS) options: CatalogOptions) {
@@ -241,15 +242,7 @@ export class StackStore {
   }
 
   private exclusive<T>(name: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(name) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(fn);
-    this.locks.set(name, next);
-    void next
-      .catch(() => undefined)
-      .finally(() => {
-        if (this.locks.get(name) === next) this.locks.delete(name);
-      });
-    return next;
+    return this.lock.run(name, fn);
   }
 }
 
@@ -354,16 +347,4 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
-}
-
-async function syncDir(path: string): Promise<void> {
-  const fh = await open(path, 'r');
-  await fh.sync().finally(() => fh.close());
-}
-
-function storageError(what: string, dir: string, err: unknown): DomainError {
-  if (err instanceof DomainError) return err;
-  const code = (err as NodeJS.ErrnoException).code;
-  const reason = code === 'EROFS' || code === 'EACCES' || code === 'EPERM' ? `${dir} is not writable (${code})` : (err as Error).message;
-  return new DomainError('UNAVAILABLE', `cannot ${what}: ${reason}`, undefined, { cause: err });
 }
