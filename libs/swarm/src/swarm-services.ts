@@ -64,6 +64,15 @@ export class SwarmServices {
     return this.docker.run('nodes', (d) => d.listNodes() as Promise<unknown> as Promise<EngineNode[]>);
   }
 
+  /** Network ids to names: the Engine keeps a service's networks by id, a definition names them. */
+  async networkNames(): Promise<Map<string, string>> {
+    const networks = await this.docker.run(
+      'networks',
+      (d) => d.listNetworks() as Promise<unknown> as Promise<Array<{ Id: string; Name: string }>>,
+    );
+    return new Map(networks.map((n) => [n.Id, n.Name]));
+  }
+
   async exists(name: string): Promise<boolean> {
     try {
       await this.inspect(name);

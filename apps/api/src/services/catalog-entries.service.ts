@@ -37,7 +37,9 @@ export class CatalogEntriesService {
     if (service) {
       const [t, state] = await Promise.all([this.services.tasks(name), this.services.inspect(name)]);
       tasks = t.map(toTaskDto);
-      if (item.definition) drift = definitionDrift(item.definition, state);
+      // network names cost one Engine call: only for a definition that names networks
+      const networkNames = item.definition?.networks ? await this.services.networkNames() : undefined;
+      if (item.definition) drift = definitionDrift(item.definition, state, networkNames);
     }
     // environment values whose keys look secret never leave the server; an edit sends the mask back and keeps them
     return {

@@ -9,7 +9,7 @@ import { DeploymentPlanDto } from './deployment-plan.dto';
 import { deployAction, desiredSpec } from './desired-spec';
 import { toTaskDto } from './live-service.dto';
 import { inspectIfDeployed } from './live-by-name';
-import { specDrift } from './spec-drift';
+import { specDrift, withNetworkNames } from './spec-drift';
 
 /** Tasks the swarm means to run (a starting one is `ready`). */
 const wanted = (t: TaskSummary) => t.desiredState === 'running' || t.desiredState === 'ready';
@@ -36,7 +36,9 @@ export class DeploymentPlanner {
     const { spec, hash } = desiredSpec(def, image);
     const existing = await inspectIfDeployed(this.services, name);
     const action = PLANNED[deployAction(existing, hash)];
-    const changes = action === 'unchanged' ? [] : existing ? specDrift(spec, existing.spec) : topLevelFields(spec);
+    const networkNames = existing && spec.TaskTemplate?.Networks?.length ? await this.services.networkNames() : new Map<string, string>();
+    const changes =
+      action === 'unchanged' ? [] : existing ? specDrift(spec, withNetworkNames(existing.spec, networkNames)) : topLevelFields(spec);
     const refused = verdicts.filter((v) => !v.ok);
     const summary = refused.length
       ? `would be refused: ${refused[0].message}`

@@ -1,5 +1,5 @@
 import type { ServiceDefinition } from '@app/catalog';
-import type { ServiceState } from '@app/swarm';
+import type { ServiceSpec, ServiceState } from '@app/swarm';
 import { composeToSwarmSpec, SPEC_HASH_LABEL } from './compose-to-swarm-spec';
 
 export interface DriftItem {
@@ -31,7 +31,17 @@ export function specDrift(wanted: unknown, deployed: unknown, path = ''): DriftI
  * Where the swarm's service differs from what its definition gives. A deploy
  * pins the tag's digest: the definition's image without the digest is still in sync.
  */
-export function definitionDrift(def: ServiceDefinition, state: ServiceState, image = def.image): DriftItem[] {
-  const pinned = state.image.split('@')[0] === image ? state.image : image;
-  return specDrift(composeToSwarmSpec(def, pinned), state.spec);
+export function definitionDrift(def: ServiceDefinition, state: ServiceState, networkNames = new Map<string, string>()): DriftItem[] {
+  const pinned = state.image.split('@')[0] === def.image ? state.image : def.image;
+  return specDrift(composeToSwarmSpec(def, pinned), withNetworkNames(state.spec, networkNames));
+}
+
+/** The deployed spec with its networks named as a definition names them (the Engine keeps ids), so like is compared with like. */
+export function withNetworkNames(spec: ServiceSpec, names: Map<string, string>): ServiceSpec {
+  const networks = spec.TaskTemplate?.Networks;
+  if (!networks?.length || !names.size) return spec;
+  return {
+    ...spec,
+    TaskTemplate: { ...spec.TaskTemplate, Networks: networks.map((n) => ({ ...n, Target: names.get(n.Target) ?? n.Target })) },
+  };
 }
