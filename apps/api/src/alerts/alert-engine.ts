@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
 import { AlertMute, AlertRecord, AlertRule, AlertRules, AlertRulesFile, AlertSeverity, AlertStore, DeployOutcome } from '@app/catalog';
+import { DomainError } from '@app/common';
 import { SwarmServices } from '@app/swarm';
 import { HEALTH_MONITOR_MODE, HealthMonitor, type HealthMonitorMode } from '../health/health-monitor';
 import type { HealthSnapshot } from '../health/health-snapshot';
@@ -225,7 +226,13 @@ export class AlertEngine implements OnApplicationBootstrap, OnModuleDestroy {
       entry.fetching = true;
       void this.readTasks(s.name)
         .then((facts) => Object.assign(entry, { facts, signature, fetchedAt: Date.now() }))
-        .catch((err) => this.logger.warn(`tasks of ${s.name} not read: ${(err as Error).message}`))
+        .catch((err) => {
+          // a failed read is not retried until the service changes or the facts age: else evaluate() would retry it at once, in a loop
+          Object.assign(entry, { signature, fetchedAt: Date.now() });
+          // a service removed before the next snapshot is no news
+          if (err instanceof DomainError && err.code === 'NOT_FOUND') this.logger.debug(`tasks of ${s.name} not read: ${err.message}`);
+          else this.logger.warn(`tasks of ${s.name} not read: ${(err as Error).message}`);
+        })
         .finally(() => {
           entry.fetching = false;
           void this.evaluate();
