@@ -20,7 +20,20 @@ function readOnly(dir: string): () => void {
         execFileSync('umount', [dir], { stdio: ['ignore', 'ignore', 'pipe'] });
         return;
       } catch (err) {
-        if (tries >= 50 || !/busy/.test(String((err as { stderr?: Buffer }).stderr ?? ''))) throw err;
+        if (!/busy/.test(String((err as { stderr?: Buffer }).stderr ?? ''))) throw err;
+        if (tries >= 50) {
+          // still busy after 5 s: say who holds it (seen only in a long run after the stack suites), then detach it lazily
+          // so the tests after this one get their writable directory back; the assertions above are already made
+          const holders = execFileSync('bash', [
+            '-c',
+            `ls -l /proc/[0-9]*/fd /proc/[0-9]*/cwd 2>/dev/null | grep -F '${dir}' | head -5; true`,
+          ]);
+          console.warn(
+            `umount ${dir}: still busy after 5 s; detaching lazily. Holders: ${holders.toString() || 'no open file or cwd in any process'}`,
+          );
+          execFileSync('umount', ['-l', dir]);
+          return;
+        }
         execFileSync('sleep', ['0.1']);
       }
     }
