@@ -4,7 +4,10 @@ import type { LiveService, SwarmServices } from '@app/swarm';
 import type { AppConfig } from '../config/app-config';
 import type { ChangeEvent } from '../health/health-snapshot';
 import type { HealthMonitor } from '../health/health-monitor';
+import type { DeploymentPlanner } from '../services/deployment-planner';
 import type { DeploymentService } from '../services/deployment.service';
+import { ImageRedeploys } from './image-redeploys.service';
+import { ImageUpdateState } from './image-update-state';
 import { ImageUpdates } from './image-updates.service';
 
 const HOST = '10.99.8.1:5000';
@@ -43,7 +46,7 @@ const push = (digest: string, timestamp: string, tag = '1.0') => ({
 function setup(opts: { policy?: string; services?: LiveService[]; debounceMs?: number } = {}) {
   const events: ChangeEvent[] = [];
   const state = { tag: OLD as string | null, services: opts.services ?? [live('web', OLD)] };
-  const swarm = { listLive: jest.fn(async () => state.services), tasks: jest.fn() };
+  const swarm = { listLive: jest.fn(async () => state.services), tasks: jest.fn(async () => []) };
   const registry = { host: HOST, url: `http://${HOST}`, tagDigest: jest.fn(async () => state.tag) };
   const catalog = { definition: jest.fn(async (name: string) => ({ name, image: `${HOST}/busybox:1.0`, 'x-update': opts.policy })) };
   const deployments = {
@@ -62,12 +65,20 @@ function setup(opts: { policy?: string; services?: LiveService[]; debounceMs?: n
   };
   const monitor = { announce: (e: ChangeEvent) => events.push(e), changes$: { subscribe: jest.fn() } };
   const config = { images: { pollIntervalSeconds: 0, redeployDebounceMs: opts.debounceMs ?? 50 } };
+  const redeploys = new ImageRedeploys(
+    catalog as unknown as CatalogService,
+    swarm as unknown as SwarmServices,
+    registry as unknown as RegistryClient,
+    deployments as unknown as DeploymentService,
+    {} as DeploymentPlanner,
+  );
   const updates = new ImageUpdates(
     config as unknown as AppConfig,
     registry as unknown as RegistryClient,
     swarm as unknown as SwarmServices,
     catalog as unknown as CatalogService,
-    deployments as unknown as DeploymentService,
+    redeploys,
+    new ImageUpdateState(registry as unknown as RegistryClient),
     monitor as unknown as HealthMonitor,
     'on-demand',
   );
@@ -129,7 +140,11 @@ describe('ImageUpdates', () => {
 
   it('follows only services on the configured registry with a pinned digest', async () => {
     const { updates, state, registry } = setup({
-      services: [live('hub', OLD, 'docker.io/library/nginx:1'), { ...live('unpinned', OLD), imageDigest: undefined }],
+      services: [
+        live('hub', OLD, 'docker.io/library/nginx:1'),
+        { ...live('unpinned', OLD), imageDigest: undefined },
+        live('pinned', OLD, `${HOST}/busybox`),
+      ],
     });
     state.tag = NEW;
     await updates.evaluate();
@@ -170,7 +185,11 @@ describe('ImageUpdates', () => {
     state.tag = NEW;
     await updates.notify(push(NEW, new Date().toISOString()));
     await settle(200);
-    expect(deployments.rollbackService).toHaveBeenCalledWith('web', 'registry');
+    expect(deployments.rollbackService).toHaveBeenCalledWith(
+      'web',
+      'registry',
+      `new digest sha256:${'b'.repeat(12)}… did not converge (0/1 replicas running; task: non-zero exit (1))`,
+    );
     const update = updates.get('web')!;
     expect(update.redeploy).toMatchObject({ state: 'rolled-back', historyId: 8 });
     expect(update.redeploy!.message).toBe(

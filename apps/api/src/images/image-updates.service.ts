@@ -5,13 +5,13 @@ import { parseNotificationEnvelope, RegistryClient, RegistryEvent } from '@app/r
 import { SwarmServices, type LiveService } from '@app/swarm';
 import { AppConfig } from '../config/app-config';
 import { HEALTH_MONITOR_MODE, HealthMonitor, type HealthMonitorMode } from '../health/health-monitor';
-import { DeploymentService } from '../services/deployment.service';
-import { shortDigest, splitImageRef } from './image-ref';
-import type { ImageUpdateDto, NotificationResultDto, RedeployStateDto, UpdatePolicy } from './images.dto';
+import { followedTag, shortDigest } from './image-ref';
+import { ImageRedeploys } from './image-redeploys.service';
+import { ImageUpdateState } from './image-update-state';
+import type { ImageUpdateDto, RedeployStateDto, UpdatePolicy } from './image-update.dto';
+import type { NotificationResultDto, RedeployResultDto } from './images.dto';
 import { KeyedDebouncer } from './keyed-debouncer';
 
-/** The redeploy waits this long for convergence before it counts as failed. */
-const REDEPLOY_WAIT_SECONDS = 120;
 const PUSH_MEMORY = 1000;
 
 /**
@@ -27,12 +27,11 @@ const PUSH_MEMORY = 1000;
 @Injectable()
 export class ImageUpdates implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(ImageUpdates.name);
-  private readonly updates = new Map<string, ImageUpdateDto>();
   /** When each repository:tag@digest was pushed, from the notifications. */
   private readonly pushes = new Map<string, string>();
   /** The digest a redeploy of the service failed with: not retried until the tag moves again. */
   private readonly failed = new Map<string, { digest: string; state: RedeployStateDto }>();
-  private readonly redeploys: KeyedDebouncer;
+  private readonly bursts: KeyedDebouncer;
   private evaluating?: Promise<void>;
   private again = false;
   private evaluated = false;
@@ -45,13 +44,18 @@ export class ImageUpdates implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly registry: RegistryClient,
     private readonly swarm: SwarmServices,
     private readonly catalog: CatalogService,
-    private readonly deployments: DeploymentService,
+    private readonly redeploys: ImageRedeploys,
+    private readonly state: ImageUpdateState,
     private readonly monitor: HealthMonitor,
     @Optional() @Inject(HEALTH_MONITOR_MODE) private readonly mode: HealthMonitorMode = 'background',
   ) {
-    this.redeploys = new KeyedDebouncer(config.images.redeployDebounceMs, (service, err) =>
+    this.bursts = new KeyedDebouncer(config.images.redeployDebounceMs, (service, err) =>
       this.logger.error(`redeploy of "${service}" failed: ${(err as Error).message}`),
     );
+    // the services' answers read the state; without the background loop (stdio) they ask for a look first
+    state.onRefresh(async () => {
+      if (this.mode === 'on-demand' && this.registry.url) await this.evaluate();
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -67,7 +71,7 @@ export class ImageUpdates implements OnApplicationBootstrap, OnModuleDestroy {
 
   onModuleDestroy(): void {
     this.stopped = true;
-    this.redeploys.stop();
+    this.bursts.stop();
     this.subscription?.unsubscribe();
     clearInterval(this.poller);
   }
@@ -82,11 +86,11 @@ export class ImageUpdates implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** The services whose tag names a newer digest than they run, by service name. */
   list(): ImageUpdateDto[] {
-    return [...this.updates.values()].sort((a, b) => a.service.localeCompare(b.service));
+    return this.state.list();
   }
 
   get(service: string): ImageUpdateDto | undefined {
-    return this.updates.get(service);
+    return this.state.get(service);
   }
 
   /** For callers without the background loop (the stdio MCP server): evaluate now, then list. */
@@ -126,9 +130,10 @@ export class ImageUpdates implements OnApplicationBootstrap, OnModuleDestroy {
 
   private async evaluateOnce(): Promise<void> {
     const live = await this.swarm.listLive();
+    // pinned by digest, another registry, no digest: nothing to compare (the answers say why)
     const followed = live
-      .map((s) => ({ s, ref: splitImageRef(s.image, this.registry.host) }))
-      .filter((x): x is { s: LiveService; ref: { repository: string; tag: string } } => !!x.ref && !!x.s.imageDigest);
+      .map((s) => ({ s, ref: followedTag(s.image, s.imageDigest, this.registry.host) }))
+      .filter((x): x is { s: LiveService; ref: { repository: string; tag: string } } => !('reason' in x.ref));
     const tags = [...new Set(followed.map((x) => `${x.ref.repository}:${x.ref.tag}`))];
     // null: the tag is gone; undefined: the registry did not answer
     const resolved = new Map<string, string | null | undefined>();
@@ -143,7 +148,7 @@ export class ImageUpdates implements OnApplicationBootstrap, OnModuleDestroy {
     for (const { s, ref } of followed) {
       const now = resolved.get(`${ref.repository}:${ref.tag}`);
       if (now === undefined) {
-        if (this.updates.has(s.name)) seen.add(s.name);
+        if (this.state.get(s.name)) seen.add(s.name);
         continue;
       }
       if (!now || now === s.imageDigest) continue;
@@ -151,12 +156,12 @@ export class ImageUpdates implements OnApplicationBootstrap, OnModuleDestroy {
       if (policy === 'off') continue;
       seen.add(s.name);
       const failed = this.failed.get(s.name);
-      const previous = this.updates.get(s.name);
+      const previous = this.state.get(s.name);
       if (previous && previous.availableDigest === now && previous.currentDigest === s.imageDigest) {
         // the definition's x-update changed meanwhile
         if (previous.policy !== policy) {
           previous.policy = policy;
-          if (policy === 'redeploy' && failed?.digest !== now && !this.redeploys.pending(s.name)) this.scheduleRedeploy(previous);
+          if (policy === 'redeploy' && failed?.digest !== now && !this.bursts.pending(s.name)) this.scheduleRedeploy(previous);
         }
         continue;
       }
@@ -175,13 +180,13 @@ export class ImageUpdates implements OnApplicationBootstrap, OnModuleDestroy {
         summary: `update available: ${shortDigest(s.imageDigest!)} → ${shortDigest(now)}, pushed ${pushedAt}`,
       };
       if (failed?.digest === now) update.redeploy = failed.state;
-      this.updates.set(s.name, update);
+      this.state.set(update);
       this.announce(update, 'available');
       if (policy === 'redeploy' && failed?.digest !== now) this.scheduleRedeploy(update);
     }
-    for (const [name, update] of this.updates) {
+    for (const [name, update] of [...this.state.entries()]) {
       if (seen.has(name)) continue;
-      this.updates.delete(name);
+      this.state.delete(name);
       this.announce(update, 'cleared');
     }
   }
@@ -199,74 +204,53 @@ export class ImageUpdates implements OnApplicationBootstrap, OnModuleDestroy {
 
   private scheduleRedeploy(update: ImageUpdateDto): void {
     this.setRedeploy(update.service, { state: 'pending', at: new Date().toISOString() });
-    this.redeploys.schedule(update.service, () => this.redeploy(update.service));
+    this.bursts.schedule(update.service, () => this.redeployByPolicy(update.service));
+  }
+
+  /** After the burst's quiet period, with what the tag names then; a digest that failed is not tried again until the tag moves. */
+  private async redeployByPolicy(service: string): Promise<void> {
+    await this.evaluate();
+    const update = this.state.get(service);
+    if (!update || update.policy !== 'redeploy' || this.failed.get(service)?.digest === update.availableDigest) return;
+    await this.redeploy(service, 'registry');
   }
 
   /**
-   * The normal deploy, waited for, with actor `registry`; when it does not
-   * converge, back to the previous spec, and the digest is not tried again
-   * until the tag moves. Runs after the burst's quiet period with what the
-   * tag names then.
+   * Rolls a service to the digest its tag names now, with `actor` in the
+   * history: the x-update: redeploy policy (actor `registry`), and the
+   * redeploy route and tool (the caller). Keeps the update's redeploy state
+   * and announces it; when it does not converge, ImageRedeploys rolls back.
    */
-  private async redeploy(service: string): Promise<void> {
-    await this.evaluate();
-    const update = this.updates.get(service);
-    if (!update || update.policy !== 'redeploy' || this.failed.get(service)?.digest === update.availableDigest) return;
-    const target = update.availableDigest;
-    this.setRedeploy(service, { state: 'running', at: new Date().toISOString() }, 'redeploying');
-    let failure: string;
-    let historyId: number | undefined;
+  async redeploy(service: string, actor: string, timeoutSeconds?: number): Promise<RedeployResultDto> {
+    const at = () => new Date().toISOString();
+    this.setRedeploy(service, { state: 'running', at: at() }, 'redeploying');
+    let result: RedeployResultDto;
     try {
-      const result = await this.deployments.deployService(service, {
-        wait: true,
-        timeoutSeconds: REDEPLOY_WAIT_SECONDS,
-        actor: 'registry',
-      });
-      historyId = result.historyId;
-      if (result.convergence?.outcome === 'converged') {
-        this.failed.delete(service);
-        this.setRedeploy(
-          service,
-          { state: 'converged', at: new Date().toISOString(), historyId, message: result.convergence.message },
-          'redeployed',
-        );
-        // the service runs the new digest now: clear its update without waiting for the monitor's next look
-        await this.evaluate();
-        return;
-      }
-      failure = `${result.convergence?.outcome ?? 'not converged'}: ${result.convergence?.message ?? ''}`;
+      result = await this.redeploys.run(service, actor, timeoutSeconds);
     } catch (err) {
-      failure = (err as Error).message;
+      const state: RedeployStateDto = { state: 'failed', at: at(), message: (err as Error).message };
+      const digest = this.state.get(service)?.availableDigest;
+      if (digest) this.failed.set(service, { digest, state });
+      this.setRedeploy(service, state, 'redeploy-failed');
+      throw err;
     }
-    let state: RedeployStateDto = {
-      state: 'failed',
-      at: new Date().toISOString(),
-      historyId,
-      message: `redeploy to ${shortDigest(target)} failed (${failure})`,
-    };
-    try {
-      const live = (await this.swarm.listLive()).find((s) => s.name === service);
-      // the swarm may have rolled back by itself (update_config.failure_action: rollback)
-      if (live?.imageDigest === target) {
-        await this.deployments.rollbackService(service, 'registry');
-        state = { ...state, state: 'rolled-back', message: `${state.message}; rolled back to ${shortDigest(update.currentDigest)}` };
-      } else if (live) {
-        state = {
-          ...state,
-          state: 'rolled-back',
-          message: `${state.message}; the swarm runs ${live.imageDigest ? shortDigest(live.imageDigest) : live.image} again`,
-        };
-      }
-    } catch (err) {
-      state = { ...state, message: `${state.message}; rollback failed: ${(err as Error).message}` };
+    const { historyId, message } = result;
+    if (result.outcome === 'redeployed' || result.outcome === 'unchanged') {
+      this.failed.delete(service);
+      this.setRedeploy(service, { state: 'converged', at: at(), historyId, message: result.convergence?.message ?? message }, 'redeployed');
+      // the service runs the new digest now: clear its update without waiting for the monitor's next look
+      await this.evaluate();
+      return result;
     }
-    this.failed.set(service, { digest: target, state });
+    const state: RedeployStateDto = { state: result.outcome, at: at(), historyId, message };
+    this.failed.set(service, { digest: result.toDigest, state });
     this.setRedeploy(service, state, 'redeploy-failed');
-    this.logger.warn(`"${service}": ${state.message}`);
+    this.logger.warn(`"${service}": ${message}`);
+    return result;
   }
 
   private setRedeploy(service: string, state: RedeployStateDto, action?: string): void {
-    const update = this.updates.get(service);
+    const update = this.state.get(service);
     if (update) update.redeploy = state;
     if (action) this.announce(update ?? ({ service } as ImageUpdateDto), action, state);
   }

@@ -13,7 +13,8 @@ import { NOTIFICATION_MEDIA_TYPE } from '@app/registry';
 import { Public, RequireRole } from '../auth/roles';
 import { ImageUpdates } from './image-updates.service';
 import { ImageUsage } from './image-usage.service';
-import { ImageUpdateDto, NotificationResultDto, ServiceImageUsageDto } from './images.dto';
+import { ImageUpdateDto } from './image-update.dto';
+import { NotificationResultDto, ServiceImageUsageDto } from './images.dto';
 import { RegistrySecretGuard } from './registry-secret.guard';
 
 @ApiTags('images')

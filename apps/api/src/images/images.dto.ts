@@ -1,30 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-
-export const UPDATE_POLICIES = ['off', 'notify', 'redeploy'] as const;
-export type UpdatePolicy = (typeof UPDATE_POLICIES)[number];
-
-export class RedeployStateDto {
-  @ApiProperty({ enum: ['pending', 'running', 'converged', 'rolled-back', 'failed'] }) state:
-    'pending' | 'running' | 'converged' | 'rolled-back' | 'failed';
-  @ApiProperty() at: string;
-  @ApiPropertyOptional({ description: 'why a redeploy failed, and what was done' }) message?: string;
-  @ApiPropertyOptional({ description: 'the deploy history entry' }) historyId?: number;
-}
-
-export class ImageUpdateDto {
-  @ApiProperty({ example: 'web' }) service: string;
-  @ApiPropertyOptional({ description: 'the stack the service belongs to' }) stack?: string;
-  @ApiProperty({ example: 'mini2:5000/team/web:1.4', description: 'the image reference the service follows (no digest)' }) image: string;
-  @ApiProperty({ example: 'team/web' }) repository: string;
-  @ApiProperty({ example: '1.4' }) tag: string;
-  @ApiProperty({ example: 'sha256:…', description: 'the digest the service runs' }) currentDigest: string;
-  @ApiProperty({ example: 'sha256:…', description: 'the digest the tag resolves to now' }) availableDigest: string;
-  @ApiProperty({ description: 'when it was pushed, from the registry notification; else when the app first saw it' }) pushedAt: string;
-  @ApiProperty({ enum: UPDATE_POLICIES, description: "the service definition's x-update (notify for a service outside the catalog)" })
-  policy: UpdatePolicy;
-  @ApiProperty({ example: 'update available: 0123456789ab → ba9876543210, pushed 2026-11-30T09:00:00.000Z' }) summary: string;
-  @ApiPropertyOptional({ type: RedeployStateDto }) redeploy?: RedeployStateDto;
-}
+import { ApiProperty, ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
+import { DeploymentPlanDto } from '../services/deployment-plan.dto';
+import { ConvergenceDto, DeployQuery } from '../services/deployment.dto';
+import { ImageUpdateDto } from './image-update.dto';
 
 export class NotificationResultDto {
   @ApiProperty({ description: 'manifest pushes and deletes taken into account' }) accepted: number;
@@ -56,3 +33,29 @@ export class TagUserDto {
   @ApiPropertyOptional() stack?: string;
   @ApiProperty({ type: [String], description: 'nodes its running tasks are on' }) nodes: string[];
 }
+
+/** The digests a redeploy moves between, in its plan and in its result. */
+class RedeployTargetDto {
+  @ApiProperty({ example: 'busybox', description: 'the repository on the configured registry' }) repository: string;
+  @ApiProperty({ example: '1.0', description: 'the tag the definition names' }) tag: string;
+  @ApiPropertyOptional({ example: 'sha256:…', description: 'the digest the service ran' }) fromDigest?: string;
+  @ApiProperty({ example: 'sha256:…', description: 'the digest the tag names now' }) toDigest: string;
+}
+
+export class RedeployResultDto extends RedeployTargetDto {
+  @ApiProperty({ example: 'web' }) name: string;
+  @ApiProperty({
+    enum: ['redeployed', 'unchanged', 'rolled-back', 'failed'],
+    description: 'unchanged: it already ran that digest; rolled-back: it did not converge and runs the previous spec again',
+  })
+  outcome: 'redeployed' | 'unchanged' | 'rolled-back' | 'failed';
+  @ApiProperty({ example: 'redeployed 0123456789ab → ba9876543210: 1/1 replicas running, stable for 5 s' }) message: string;
+  @ApiPropertyOptional({ description: 'the deploy history entry' }) historyId?: number;
+  @ApiPropertyOptional({ type: ConvergenceDto }) convergence?: ConvergenceDto;
+}
+
+/** A redeploy's dry run: the deploy plan, with the digests it moves between. */
+export class RedeployPlanDto extends IntersectionType(DeploymentPlanDto, RedeployTargetDto) {}
+
+/** `dry_run`, and how long to wait for convergence before rolling back. */
+export class RedeployQuery extends PickType(DeployQuery, ['dry_run', 'timeout'] as const) {}

@@ -1,7 +1,10 @@
 import { DomainError } from '@app/common';
 import { strictMock } from '@app/common/testing';
 import { validateDefinition, type CatalogItem, type CatalogService } from '@app/catalog';
+import type { RegistryClient } from '@app/registry';
 import type { LiveService, SwarmServices } from '@app/swarm';
+import { ImageUpdateState } from '../images/image-update-state';
+import type { ImageUpdateDto } from '../images/image-update.dto';
 import { MASK } from '../common/mask-secrets';
 import { CatalogEntriesService } from './catalog-entries.service';
 import type { DeploymentService } from './deployment.service';
@@ -41,7 +44,8 @@ function setup(swarm: Partial<SwarmServices> = {}) {
   const deployments = strictMock<DeploymentService>('DeploymentService', {
     stopService: jest.fn(async (name: string) => ({ name, stopped: true })),
   });
-  return { entries: new CatalogEntriesService(catalog, services, deployments), catalog, deployments, created };
+  const imageUpdates = new ImageUpdateState(strictMock<RegistryClient>('RegistryClient', { host: 'r:5000' }));
+  return { entries: new CatalogEntriesService(catalog, services, deployments, imageUpdates), catalog, deployments, created, imageUpdates };
 }
 
 describe('CatalogEntriesService', () => {
@@ -50,6 +54,26 @@ describe('CatalogEntriesService', () => {
     expect((await up.entries.listServices())[0]).toMatchObject({ name: 'web', status: 'degraded', statusText: 'running 1 of 2' });
     const down = setup({ listLive: () => Promise.reject(new DomainError('UNAVAILABLE', 'Docker is unreachable')) });
     expect((await down.entries.listServices())[0]).toMatchObject({ name: 'web', status: 'unknown' });
+  });
+
+  it("carries the image-update state in the answer: the pending update, or why the image is not followed", async () => {
+    const digest = `sha256:${'a'.repeat(64)}`;
+    const pending = { service: 'web', availableDigest: `sha256:${'b'.repeat(64)}` } as ImageUpdateDto;
+    const followed = setup({ listLive: async () => [{ ...web, image: 'r:5000/web:1', imageDigest: digest }] });
+    expect((await followed.entries.listServices())[0]).not.toHaveProperty('imageNotFollowed');
+    followed.imageUpdates.set(pending);
+    expect((await followed.entries.listServices())[0].imageUpdate).toBe(pending);
+    const cases: Array<[Partial<LiveService>, string]> = [
+      [{ image: 'r:5000/web', imageDigest: digest }, 'pinned by digest (aaaaaaaaaaaa): not followed'],
+      [{ image: 'docker.io/library/nginx:1', imageDigest: digest }, 'on another registry (docker.io): not followed; only r:5000 is'],
+      [{ image: 'nginx:1', imageDigest: digest }, 'on another registry (docker.io): not followed; only r:5000 is'],
+      [{ image: 'r:5000/web:1' }, 'deployed without a pinned digest (the swarm resolves the tag at each task start): not followed'],
+    ];
+    for (const [live, reason] of cases) {
+      const { entries } = setup({ listLive: async () => [{ ...web, ...live }] });
+      expect((await entries.listServices())[0]).toMatchObject({ imageNotFollowed: reason });
+      expect((await entries.listServices())[0]).not.toHaveProperty('imageUpdate');
+    }
   });
 
   it('masks secret values in the YAML and the parsed definition of a service that is not deployed', async () => {

@@ -5,6 +5,7 @@ import { SwarmServices } from '@app/swarm';
 import { maskSecrets, maskYamlText, restoreMaskedSecrets, restoreMaskedYamlText } from '../common/mask-secrets';
 import { CatalogServiceDto, ImportReportDto, ServiceDetailDto, toCatalogServiceDto } from './catalog-entry.dto';
 import { DeploymentService } from './deployment.service';
+import { ImageUpdateState } from '../images/image-update-state';
 import { toLiveServiceDto, toTaskDto } from './live-service.dto';
 import { liveByName } from './live-by-name';
 import { definitionDrift } from './spec-drift';
@@ -20,17 +21,21 @@ export class CatalogEntriesService {
     private readonly catalog: CatalogService,
     private readonly services: SwarmServices,
     private readonly deployments: DeploymentService,
+    private readonly imageUpdates: ImageUpdateState,
   ) {}
 
   /** The catalog with live status; with Docker down it still lists the catalog (status unknown). */
   async listServices(): Promise<CatalogServiceDto[]> {
-    const [items, live] = await Promise.all([this.catalog.list(), liveByName(this.services)]);
-    return items.map((i) => toCatalogServiceDto(i, live.services.get(i.name), live.reachable));
+    const [items, live] = await Promise.all([this.catalog.list(), liveByName(this.services), this.imageUpdates.refresh()]);
+    return items.map((i) => {
+      const service = live.services.get(i.name);
+      return { ...toCatalogServiceDto(i, service, live.reachable), ...this.imageUpdates.fieldsFor(service) };
+    });
   }
 
   async getService(name: string): Promise<ServiceDetailDto> {
     const item = await this.catalog.get(name);
-    const live = await liveByName(this.services);
+    const [live] = await Promise.all([liveByName(this.services), this.imageUpdates.refresh()]);
     const service = live.services.get(name);
     let tasks: ServiceDetailDto['tasks'] = [];
     let drift: ServiceDetailDto['drift'] = [];
@@ -44,6 +49,7 @@ export class CatalogEntriesService {
     // environment values whose keys look secret never leave the server; an edit sends the mask back and keeps them
     return {
       ...toCatalogServiceDto(item, service, live.reachable),
+      ...this.imageUpdates.fieldsFor(service),
       yaml: maskYamlText(item.text),
       definition: maskSecrets(item.definition) as Record<string, unknown> | undefined,
       live: service ? toLiveServiceDto(service) : undefined,

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { CatalogItem } from '@app/catalog';
 import type { LiveService } from '@app/swarm';
 import { OptionalBooleanFlag } from '../common/validation';
+import { IMAGE_NOT_FOLLOWED_PROPERTY, IMAGE_UPDATE_PROPERTY, ImageUpdateDto } from '../images/image-update.dto';
 import { LiveServiceDto, TaskDto } from './live-service.dto';
 
 /* The catalog's entries: what the list and the detail page show, and an import's report. */
@@ -26,6 +27,8 @@ export class CatalogServiceDto {
   @ApiPropertyOptional() updatedAt?: string;
   @ApiPropertyOptional() lastDeployedAt?: string;
   @ApiPropertyOptional() lastDeployedDigest?: string;
+  @ApiPropertyOptional(IMAGE_UPDATE_PROPERTY) imageUpdate?: ImageUpdateDto;
+  @ApiPropertyOptional(IMAGE_NOT_FOLLOWED_PROPERTY) imageNotFollowed?: string;
 }
 
 export function toCatalogServiceDto(item: CatalogItem, live: LiveService | undefined, dockerReachable: boolean): CatalogServiceDto {

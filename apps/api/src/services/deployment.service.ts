@@ -93,12 +93,13 @@ export class DeploymentService {
     return this.summary(name);
   }
 
-  async rollbackService(name: string, actor?: string): Promise<CatalogServiceDto> {
+  /** `reason`: why, when the app rolls back by itself (a redeploy that did not converge); the history entry says it. */
+  async rollbackService(name: string, actor?: string, reason?: string): Promise<CatalogServiceDto> {
     await this.lock.run(name, async () => {
       await this.catalog.get(name);
       await withHistory(this.catalog, name, 'rollback', { actor }, async () => {
         await this.services.rollback(name);
-        return { result: undefined, message: 'rolled back to the previous spec' };
+        return { result: undefined, message: reason ? `rolled back: ${reason}` : 'rolled back to the previous spec' };
       });
     });
     return this.summary(name);

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsString, Matches } from 'class-validator';
 import { SERVICE_NAME, SERVICE_NAME_RULE } from '@app/catalog';
 import type { LiveService, TaskSummary } from '@app/swarm';
+import { IMAGE_NOT_FOLLOWED_PROPERTY, IMAGE_UPDATE_PROPERTY, ImageUpdateDto } from '../images/image-update.dto';
 
 export class PublishedPortDto {
   @ApiPropertyOptional({ example: 8080 }) published?: number;
@@ -31,6 +32,8 @@ export class LiveServiceDto {
   @ApiPropertyOptional({ type: UpdateStatusDto }) updateStatus?: UpdateStatusDto;
   @ApiPropertyOptional() createdAt?: string;
   @ApiPropertyOptional() updatedAt?: string;
+  @ApiPropertyOptional(IMAGE_UPDATE_PROPERTY) imageUpdate?: ImageUpdateDto;
+  @ApiPropertyOptional(IMAGE_NOT_FOLLOWED_PROPERTY) imageNotFollowed?: string;
 }
 
 export function toLiveServiceDto(s: LiveService): LiveServiceDto {

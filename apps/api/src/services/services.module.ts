@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ImageUpdateStateModule } from '../images/image-update-state.module';
 import { CatalogController } from './catalog.controller';
 import { CatalogEntriesService } from './catalog-entries.service';
 import { DeployPreflight } from './deploy-preflight';
@@ -12,6 +13,7 @@ import { ServiceLogsService } from './service-logs.service';
 
 /** The service catalog and the swarm's services: entries, deployments, logs, and what runs live. */
 @Module({
+  imports: [ImageUpdateStateModule],
   // the live routes first: /api/services/live must not be read as a service named "live"
   controllers: [LiveSwarmController, CatalogController, DeploymentController, ServiceLogsController],
   providers: [LiveSwarmService, CatalogEntriesService, DeploymentService, DeploymentPlanner, DeployPreflight, ServiceLogsService],

@@ -8,6 +8,7 @@ import { describeValidationErrors } from '../common/validation';
 import { OptionalBooleanFlag } from '../common/validation';
 import { ConvergenceDto, toConvergenceDto } from '../services/deployment.dto';
 import { LogsQuery } from '../services/service-logs.dto';
+import { IMAGE_NOT_FOLLOWED_PROPERTY, IMAGE_UPDATE_PROPERTY, ImageUpdateDto } from '../images/image-update.dto';
 
 const STACK_NAME_MESSAGE =
   'name must be a stack name: lowercase letters, digits, "-" and "_", starting with a letter or digit, 1-32 characters';
@@ -123,6 +124,8 @@ export class StackServiceDto {
   @ApiPropertyOptional() replicasDesired?: number;
   @ApiPropertyOptional() replicasRunning?: number;
   @ApiProperty({ enum: ['not_deployed', 'running', 'degraded', 'unknown'] }) status: 'not_deployed' | 'running' | 'degraded' | 'unknown';
+  @ApiPropertyOptional(IMAGE_UPDATE_PROPERTY) imageUpdate?: ImageUpdateDto;
+  @ApiPropertyOptional(IMAGE_NOT_FOLLOWED_PROPERTY) imageNotFollowed?: string;
 }
 
 export class StackTaskDto {

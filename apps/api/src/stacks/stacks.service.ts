@@ -22,6 +22,7 @@ import {
   type StackPlan,
 } from '@app/swarm';
 import { AppConfig } from '../config/app-config';
+import { ImageUpdateState } from '../images/image-update-state';
 import { maskSecrets } from '../common/mask-secrets';
 import { maskComposeText, restoreComposeText } from './compose-text-mask';
 import {
@@ -85,6 +86,7 @@ export class StacksService {
     private readonly services: SwarmServices,
     private readonly registry: RegistryClient,
     private readonly config: AppConfig,
+    private readonly imageUpdates: ImageUpdateState,
   ) {}
 
   /** The catalog's stacks and every stack on the swarm (also those `docker stack deploy` made); with Docker down, the catalog with status unknown. */
@@ -115,6 +117,7 @@ export class StacksService {
           this.stacks.stackServices(name),
           this.stacks.tasks(name),
           loaded ? this.stacks.drift(loaded.project as ComposeProject, name) : [],
+          this.imageUpdates.refresh(),
         ])
       : [[], [], (plan?.services ?? []).map((s) => ({ service: s.key, missing: true, differences: [] }))];
     const fileKeys = new Set(plan?.services.map((s) => s.key) ?? []);
@@ -130,6 +133,7 @@ export class StacksService {
         replicasDesired: s.replicasDesired,
         replicasRunning: s.replicasRunning,
         status: (s.replicasRunning < s.replicasDesired ? 'degraded' : 'running') as StackServiceDto['status'],
+        ...this.imageUpdates.fieldsFor(s),
       })),
       ...(plan?.services ?? [])
         .filter((p) => !stackServices.some((s) => s.key === p.key))

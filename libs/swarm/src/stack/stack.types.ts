@@ -58,6 +58,8 @@ export interface StackServiceSummary {
   name: string;
   id: string;
   image: string;
+  /** The digest the deploy pinned (`image@digest`), when it did. */
+  imageDigest?: string;
   mode: 'replicated' | 'global' | 'replicated-job' | 'global-job';
   replicasDesired: number;
   replicasRunning: number;

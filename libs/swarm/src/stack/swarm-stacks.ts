@@ -258,6 +258,7 @@ export class SwarmStacks {
           name: s.Spec?.Name ?? s.ID,
           id: s.ID,
           image: (containerSpecOf(s.Spec)?.Image ?? '').split('@')[0],
+          imageDigest: (containerSpecOf(s.Spec)?.Image ?? '').split('@')[1],
           mode,
           replicasDesired:
             mode === 'replicated'
