@@ -62,7 +62,7 @@ export class ImageRedeploys {
    * kept in the history. When it does not converge, back to the previous
    * spec, and the rollback's history entry says why.
    */
-  async run(name: string, actor: string, timeoutSeconds = REDEPLOY_WAIT_SECONDS): Promise<RedeployResultDto> {
+  async run(name: string, actor: string | undefined, timeoutSeconds = REDEPLOY_WAIT_SECONDS): Promise<RedeployResultDto> {
     const target = await this.target(name);
     if (target.fromDigest === target.toDigest) return { name, ...target, outcome: 'unchanged', message: alreadyRuns(target) };
     let to = target.toDigest;
@@ -112,7 +112,8 @@ export class ImageRedeploys {
     const live = (await this.swarm.listLive()).find((s) => s.name === name);
     if (!live) throw new DomainError('CONFLICT', `service "${name}" is not deployed: deploy it instead of redeploying it`);
     const toDigest = await this.registry.tagDigest(ref.repository, ref.tag);
-    if (!toDigest) throw new DomainError('NOT_FOUND', `the tag "${ref.repository}:${ref.tag}" is not in the registry: nothing to redeploy to`);
+    if (!toDigest)
+      throw new DomainError('NOT_FOUND', `the tag "${ref.repository}:${ref.tag}" is not in the registry: nothing to redeploy to`);
     return { repository: ref.repository, tag: ref.tag, fromDigest: live.imageDigest, toDigest };
   }
 

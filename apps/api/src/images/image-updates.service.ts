@@ -221,7 +221,7 @@ export class ImageUpdates implements OnApplicationBootstrap, OnModuleDestroy {
    * redeploy route and tool (the caller). Keeps the update's redeploy state
    * and announces it; when it does not converge, ImageRedeploys rolls back.
    */
-  async redeploy(service: string, actor: string, timeoutSeconds?: number): Promise<RedeployResultDto> {
+  async redeploy(service: string, actor: string | undefined, timeoutSeconds?: number): Promise<RedeployResultDto> {
     const at = () => new Date().toISOString();
     this.setRedeploy(service, { state: 'running', at: at() }, 'redeploying');
     let result: RedeployResultDto;

@@ -25,7 +25,7 @@ import { StacksModule } from '../stacks/stacks.module';
         version: process.env.npm_package_version ?? '0.1.0',
         instructions:
           'Operate a Docker Swarm cluster: the service catalog (deploy, stop, scale, logs, rollback), nodes (drain, activate), health and the private registry. ' +
-          'Destructive tools (stop, drain, rollback) answer with what they would do until called again with "confirm": true.' +
+          'Destructive tools (stop, drain, rollback, redeploy) answer with what they would do until called again with "confirm": true.' +
           (config.mcp.readOnly ? ' This server is read-only: only the read tools exist.' : ''),
         readOnly: config.mcp.readOnly,
       }),

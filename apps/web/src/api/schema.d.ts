@@ -484,6 +484,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/services/{name}/redeploy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["redeployService"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/alerts": {
         parameters: {
             query?: never;
@@ -1000,6 +1016,50 @@ export interface components {
             startedAt?: string;
             completedAt?: string;
         };
+        RedeployStateDto: {
+            /** @enum {string} */
+            state: "pending" | "running" | "converged" | "rolled-back" | "failed";
+            at: string;
+            /** @description why a redeploy failed, and what was done */
+            message?: string;
+            /** @description the deploy history entry */
+            historyId?: number;
+        };
+        ImageUpdateDto: {
+            /** @example web */
+            service: string;
+            /** @description the stack the service belongs to */
+            stack?: string;
+            /**
+             * @description the image reference the service follows (no digest)
+             * @example mini2:5000/team/web:1.4
+             */
+            image: string;
+            /** @example team/web */
+            repository: string;
+            /** @example 1.4 */
+            tag: string;
+            /**
+             * @description the digest the service runs
+             * @example sha256:…
+             */
+            currentDigest: string;
+            /**
+             * @description the digest the tag resolves to now
+             * @example sha256:…
+             */
+            availableDigest: string;
+            /** @description when it was pushed, from the registry notification; else when the app first saw it */
+            pushedAt: string;
+            /**
+             * @description the service definition's x-update (notify for a service outside the catalog)
+             * @enum {string}
+             */
+            policy: "off" | "notify" | "redeploy";
+            /** @example update available: 0123456789ab → ba9876543210, pushed 2026-11-30T09:00:00.000Z */
+            summary: string;
+            redeploy?: components["schemas"]["RedeployStateDto"];
+        };
         LiveServiceDto: {
             id: string;
             /** @example web */
@@ -1021,6 +1081,13 @@ export interface components {
             updateStatus?: components["schemas"]["UpdateStatusDto"];
             createdAt?: string;
             updatedAt?: string;
+            /** @description set when the tag the service runs names a newer digest in the registry: the running (currentDigest) and the new (availableDigest) digest, when it was pushed, the tag */
+            imageUpdate?: components["schemas"]["ImageUpdateDto"];
+            /**
+             * @description why the image is not checked for updates (pinned by digest, on another registry, no registry configured); absent when it is followed
+             * @example pinned by digest (0123456789ab): not followed
+             */
+            imageNotFollowed?: string;
         };
         CatalogServiceDto: {
             /** @example web */
@@ -1044,6 +1111,13 @@ export interface components {
             updatedAt?: string;
             lastDeployedAt?: string;
             lastDeployedDigest?: string;
+            /** @description set when the tag the service runs names a newer digest in the registry: the running (currentDigest) and the new (availableDigest) digest, when it was pushed, the tag */
+            imageUpdate?: components["schemas"]["ImageUpdateDto"];
+            /**
+             * @description why the image is not checked for updates (pinned by digest, on another registry, no registry configured); absent when it is followed
+             * @example pinned by digest (0123456789ab): not followed
+             */
+            imageNotFollowed?: string;
         };
         DriftItemDto: {
             /** @example TaskTemplate.ContainerSpec.Image */
@@ -1075,6 +1149,13 @@ export interface components {
             updatedAt?: string;
             lastDeployedAt?: string;
             lastDeployedDigest?: string;
+            /** @description set when the tag the service runs names a newer digest in the registry: the running (currentDigest) and the new (availableDigest) digest, when it was pushed, the tag */
+            imageUpdate?: components["schemas"]["ImageUpdateDto"];
+            /**
+             * @description why the image is not checked for updates (pinned by digest, on another registry, no registry configured); absent when it is followed
+             * @example pinned by digest (0123456789ab): not followed
+             */
+            imageNotFollowed?: string;
             /** @description the definition file, YAML */
             yaml: string;
             /** @description the parsed definition */
@@ -1267,50 +1348,6 @@ export interface components {
             /** @description events of the envelope that are not manifest pushes or deletes (pulls, blobs) */
             ignored: number;
         };
-        RedeployStateDto: {
-            /** @enum {string} */
-            state: "pending" | "running" | "converged" | "rolled-back" | "failed";
-            at: string;
-            /** @description why a redeploy failed, and what was done */
-            message?: string;
-            /** @description the deploy history entry */
-            historyId?: number;
-        };
-        ImageUpdateDto: {
-            /** @example web */
-            service: string;
-            /** @description the stack the service belongs to */
-            stack?: string;
-            /**
-             * @description the image reference the service follows (no digest)
-             * @example mini2:5000/team/web:1.4
-             */
-            image: string;
-            /** @example team/web */
-            repository: string;
-            /** @example 1.4 */
-            tag: string;
-            /**
-             * @description the digest the service runs
-             * @example sha256:…
-             */
-            currentDigest: string;
-            /**
-             * @description the digest the tag resolves to now
-             * @example sha256:…
-             */
-            availableDigest: string;
-            /** @description when it was pushed, from the registry notification; else when the app first saw it */
-            pushedAt: string;
-            /**
-             * @description the service definition's x-update (notify for a service outside the catalog)
-             * @enum {string}
-             */
-            policy: "off" | "notify" | "redeploy";
-            /** @example update available: 0123456789ab → ba9876543210, pushed 2026-11-30T09:00:00.000Z */
-            summary: string;
-            redeploy?: components["schemas"]["RedeployStateDto"];
-        };
         NodeTasksDto: {
             node: string;
             /** @description running tasks of the service on the node */
@@ -1331,6 +1368,79 @@ export interface components {
             /** @description whether the running digest still exists in the registry (unset: not on the configured registry, or unknown) */
             inRegistry?: boolean;
             update?: components["schemas"]["ImageUpdateDto"];
+        };
+        RedeployPlanDto: {
+            /** @enum {boolean} */
+            dryRun: true;
+            /**
+             * @description the service, or the node of a drain
+             * @example web
+             */
+            name: string;
+            /** @enum {string} */
+            action: "create" | "update" | "unchanged" | "scale" | "stop" | "rollback" | "drain" | "none";
+            /** @example would update 1 field */
+            summary: string;
+            /** @description field by field, in the drift format of the service page: `definition` is what it would be, `deployed` what it is */
+            changes: components["schemas"]["DriftItemDto"][];
+            /** @description a deploy's pre-deploy checks; a refused check means the deploy would be refused */
+            checks?: components["schemas"]["DeployCheckVerdictDto"][];
+            /** @description the tasks that would stop or move */
+            tasks?: components["schemas"]["TaskDto"][];
+            /**
+             * @description the repository on the configured registry
+             * @example busybox
+             */
+            repository: string;
+            /**
+             * @description the tag the definition names
+             * @example 1.0
+             */
+            tag: string;
+            /**
+             * @description the digest the service ran
+             * @example sha256:…
+             */
+            fromDigest?: string;
+            /**
+             * @description the digest the tag names now
+             * @example sha256:…
+             */
+            toDigest: string;
+        };
+        RedeployResultDto: {
+            /**
+             * @description the repository on the configured registry
+             * @example busybox
+             */
+            repository: string;
+            /**
+             * @description the tag the definition names
+             * @example 1.0
+             */
+            tag: string;
+            /**
+             * @description the digest the service ran
+             * @example sha256:…
+             */
+            fromDigest?: string;
+            /**
+             * @description the digest the tag names now
+             * @example sha256:…
+             */
+            toDigest: string;
+            /** @example web */
+            name: string;
+            /**
+             * @description unchanged: it already ran that digest; rolled-back: it did not converge and runs the previous spec again
+             * @enum {string}
+             */
+            outcome: "redeployed" | "unchanged" | "rolled-back" | "failed";
+            /** @example redeployed 0123456789ab → ba9876543210: 1/1 replicas running, stable for 5 s */
+            message: string;
+            /** @description the deploy history entry */
+            historyId?: number;
+            convergence?: components["schemas"]["ConvergenceDto"];
         };
         AlertDto: {
             id: number;
@@ -1715,6 +1825,13 @@ export interface components {
             replicasRunning?: number;
             /** @enum {string} */
             status: "not_deployed" | "running" | "degraded" | "unknown";
+            /** @description set when the tag the service runs names a newer digest in the registry: the running (currentDigest) and the new (availableDigest) digest, when it was pushed, the tag */
+            imageUpdate?: components["schemas"]["ImageUpdateDto"];
+            /**
+             * @description why the image is not checked for updates (pinned by digest, on another registry, no registry configured); absent when it is followed
+             * @example pinned by digest (0123456789ab): not followed
+             */
+            imageNotFollowed?: string;
         };
         StackTaskDto: {
             id: string;
@@ -3099,6 +3216,46 @@ export interface operations {
             };
             /** @description no bearer token, or an unknown, expired or revoked one */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    redeployService: {
+        parameters: {
+            query?: {
+                /** @description answer what would change (a DeploymentPlanDto) and change nothing */
+                dry_run?: boolean;
+                /** @description seconds to wait at most (default 120) */
+                timeout?: number;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RedeployResultDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below operator */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,13 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { z } from 'zod';
 import { McpTool } from '@app/mcp';
+import { ImageRedeploys } from '../../images/image-redeploys.service';
+import { ImageUpdates } from '../../images/image-updates.service';
 import { CatalogEntriesService } from '../../services/catalog-entries.service';
 import { DeploymentPlanner } from '../../services/deployment-planner';
 import { DeploymentService } from '../../services/deployment.service';
 import { LiveSwarmService } from '../../services/live-swarm.service';
 import { ServiceLogsService } from '../../services/service-logs.service';
 import { mcpActor } from '../mcp-call-context';
-import { dryRun, listOf, orPlan, replicas, serviceName } from './tool-schemas';
+import { dryRun, imageFields, listOf, orPlan, readTool, replicas, serviceName, tailLines, waitSeconds } from './tool-schemas';
 
 const status = z
   .object({
@@ -17,6 +19,7 @@ const status = z
     image: z.string().optional(),
     replicasDesired: z.number().optional(),
     replicasRunning: z.number().optional(),
+    ...imageFields,
   })
   .passthrough();
 
@@ -29,30 +32,35 @@ export class ServiceTools {
     private readonly planner: DeploymentPlanner,
     private readonly serviceLogs: ServiceLogsService,
     private readonly live: LiveSwarmService,
+    private readonly updates: ImageUpdates,
+    private readonly redeploys: ImageRedeploys,
   ) {}
 
-  @McpTool({
-    name: 'list_services',
-    description:
-      'List the service catalog with each service\'s current status (not deployed, running n of m, updating, degraded). Works from the catalog even when Docker is unreachable (status "unknown").',
-    input: z.object({}).strict(),
-    output: listOf('services', status),
-    annotations: { title: 'List services', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-    role: 'viewer',
-  })
+  @McpTool(
+    readTool({
+      name: 'list_services',
+      description:
+        'List the service catalog with each service\'s current status (not deployed, running n of m, updating, degraded), and `imageUpdate` when its tag names a newer digest in the registry (or `imageNotFollowed`: why its image is not checked). Works from the catalog even when Docker is unreachable (status "unknown").',
+      input: z.object({}).strict(),
+      output: listOf('services', status),
+      title: 'List services',
+      closed: true,
+    }),
+  )
   async listServices() {
     return { services: await this.entries.listServices() };
   }
 
-  @McpTool({
-    name: 'get_service',
-    description:
-      'One service: its definition (YAML), live status, tasks per node, and drift between the definition and what the swarm runs.',
-    input: z.object({ name: serviceName }).strict(),
-    output: z.object({ name: z.string(), status: z.string(), yaml: z.string() }).passthrough(),
-    annotations: { title: 'Get service', readOnlyHint: true, idempotentHint: true },
-    role: 'viewer',
-  })
+  @McpTool(
+    readTool({
+      name: 'get_service',
+      description:
+        'One service: its definition (YAML), live status, tasks per node, drift between the definition and what the swarm runs, and `imageUpdate` when its tag names a newer digest (redeploy_service rolls it there).',
+      input: z.object({ name: serviceName }).strict(),
+      output: z.object({ name: z.string(), status: z.string(), yaml: z.string(), ...imageFields }).passthrough(),
+      title: 'Get service',
+    }),
+  )
   getService({ name }: { name: string }) {
     return this.entries.getService(name);
   }
@@ -131,13 +139,7 @@ export class ServiceTools {
     input: z
       .object({
         name: serviceName,
-        tail: z
-          .number()
-          .int('must be a whole number')
-          .min(1, 'must be at least 1')
-          .max(2000, 'must be at most 2000')
-          .optional()
-          .describe('lines per task, default 100'),
+        tail: tailLines('task'),
       })
       .strict(),
     output: listOf('lines', z.object({ message: z.string() }).passthrough()),
@@ -150,14 +152,15 @@ export class ServiceTools {
     return { lines };
   }
 
-  @McpTool({
-    name: 'list_tasks',
-    description: 'The tasks of a service: slot, node, desired and current state, error, exit code.',
-    input: z.object({ name: serviceName }).strict(),
-    output: listOf('tasks', z.object({ id: z.string(), state: z.string() }).passthrough()),
-    annotations: { title: 'List tasks', readOnlyHint: true, idempotentHint: true },
-    role: 'viewer',
-  })
+  @McpTool(
+    readTool({
+      name: 'list_tasks',
+      description: 'The tasks of a service: slot, node, desired and current state, error, exit code.',
+      input: z.object({ name: serviceName }).strict(),
+      output: listOf('tasks', z.object({ id: z.string(), state: z.string() }).passthrough()),
+      title: 'List tasks',
+    }),
+  )
   async listTasks({ name }: { name: string }) {
     return { tasks: await this.live.listServiceTasks(name) };
   }
@@ -173,5 +176,34 @@ export class ServiceTools {
   rollbackService({ name, dry_run }: { name: string; dry_run?: boolean }) {
     if (dry_run) return this.planner.planRollback(name);
     return this.deployments.rollbackService(name, mcpActor());
+  }
+
+  @McpTool({
+    name: 'redeploy_service',
+    description:
+      "Roll a catalog service to the digest its image tag names now in the registry (after a push under the same tag; see imageUpdate in get_service or list_image_updates), through the normal deploy, waiting for convergence; when it does not converge it is rolled back and the history says why. The same path as the definition's `x-update: redeploy`. dry_run answers the old and new digest and the tasks that would restart.",
+    input: z
+      .object({
+        name: serviceName,
+        dry_run: dryRun,
+        timeout: waitSeconds('seconds to wait for convergence before rolling back, default 120'),
+      })
+      .strict(),
+    output: orPlan(
+      z.object({
+        name: z.string(),
+        outcome: z.string(),
+        repository: z.string(),
+        tag: z.string(),
+        toDigest: z.string(),
+        message: z.string(),
+      }),
+    ),
+    annotations: { title: 'Redeploy service', destructiveHint: true, idempotentHint: true },
+    role: 'operator',
+  })
+  redeployService({ name, dry_run, timeout }: { name: string; dry_run?: boolean; timeout?: number }) {
+    if (dry_run) return this.redeploys.plan(name);
+    return this.updates.redeploy(name, mcpActor(), timeout);
   }
 }

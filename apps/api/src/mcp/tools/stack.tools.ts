@@ -4,7 +4,7 @@ import { McpTool } from '@app/mcp';
 import { STACK_NAME } from '@app/catalog';
 import { StacksService } from '../../stacks/stacks.service';
 import { toStackLogLineDto } from '../../stacks/stack.dto';
-import { listOf } from './tool-schemas';
+import { imageFields, listOf, readTool, tailLines, waitSeconds } from './tool-schemas';
 import { mcpActor } from '../mcp-call-context';
 
 const stackName = z
@@ -21,6 +21,12 @@ const summary = z
     statusText: z.string(),
   })
   .passthrough();
+/** One stack's answer: the summary, and its services with their image-update state. */
+const detail = summary
+  .extend({
+    serviceList: z.array(z.object({ key: z.string(), name: z.string(), deployed: z.boolean(), ...imageFields }).passthrough()),
+  })
+  .passthrough();
 const deployResult = z
   .object({
     stack: z.string(),
@@ -34,28 +40,31 @@ const deployResult = z
 export class StackTools {
   constructor(private readonly stacks: StacksService) {}
 
-  @McpTool({
-    name: 'list_stacks',
-    description:
-      'List compose stacks: those in the catalog and those running on the swarm (also stacks made with `docker stack deploy`), each with its services count, replicas running of desired, and status.',
-    input: z.object({}).strict(),
-    output: listOf('stacks', summary),
-    annotations: { title: 'List stacks', readOnlyHint: true, idempotentHint: true, openWorldHint: false },
-    role: 'viewer',
-  })
+  @McpTool(
+    readTool({
+      name: 'list_stacks',
+      description:
+        'List compose stacks: those in the catalog and those running on the swarm (also stacks made with `docker stack deploy`), each with its services count, replicas running of desired, and status.',
+      input: z.object({}).strict(),
+      output: listOf('stacks', summary),
+      title: 'List stacks',
+      closed: true,
+    }),
+  )
   async listStacks() {
     return { stacks: await this.stacks.list() };
   }
 
-  @McpTool({
-    name: 'get_stack',
-    description:
-      'One stack: its compose file, variables (secret-looking values masked), warnings, services with their status, tasks per node, networks, and drift between the file and what the swarm runs.',
-    input: z.object({ name: stackName }).strict(),
-    output: summary,
-    annotations: { title: 'Get stack', readOnlyHint: true, idempotentHint: true },
-    role: 'viewer',
-  })
+  @McpTool(
+    readTool({
+      name: 'get_stack',
+      description:
+        'One stack: its compose file, variables (secret-looking values masked), warnings, services with their status and `imageUpdate` (their tag names a newer digest), tasks per node, networks, and drift between the file and what the swarm runs.',
+      input: z.object({ name: stackName }).strict(),
+      output: detail,
+      title: 'Get stack',
+    }),
+  )
   getStack({ name }: { name: string }) {
     return this.stacks.get(name);
   }
@@ -78,13 +87,7 @@ export class StackTools {
           .optional()
           .describe('files the compose file refers to (configs, secrets, env_file), by path relative to the stack'),
         prune: z.boolean().optional().describe('remove services of the stack no longer in the file'),
-        timeout: z
-          .number()
-          .int('must be a whole number')
-          .min(1, 'must be at least 1')
-          .max(900, 'must be at most 900')
-          .optional()
-          .describe('seconds to wait for convergence, default 120'),
+        timeout: waitSeconds('seconds to wait for convergence, default 120'),
       })
       .strict(),
     output: deployResult,
@@ -129,13 +132,7 @@ export class StackTools {
     input: z
       .object({
         name: stackName,
-        tail: z
-          .number()
-          .int('must be a whole number')
-          .min(1, 'must be at least 1')
-          .max(2000, 'must be at most 2000')
-          .optional()
-          .describe('lines per service, default 100'),
+        tail: tailLines('service'),
         filter: z
           .string()
           .max(200, 'must be at most 200 characters')

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { replicasSchema, serviceNameSchema } from '@app/catalog';
+import type { McpToolOptions } from '@app/mcp';
 
 /** Argument rules shared by the tools: built from the same rules the REST API and the definition schema apply. */
 export const serviceName = serviceNameSchema.describe('the service name');
@@ -29,3 +30,50 @@ export const orPlan = <T extends z.ZodRawShape>(result: z.ZodObject<T>) =>
       changes: z.array(z.object({ path: z.string() }).passthrough()).optional(),
     })
     .passthrough();
+
+/** `tail` of the log tools: lines per task or per service. */
+export const tailLines = (per: string) =>
+  z
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(2000, 'must be at most 2000')
+    .optional()
+    .describe(`lines per ${per}, default 100`);
+
+/** `timeout` of the tools that wait for convergence, in seconds. */
+export const waitSeconds = (description: string) =>
+  z.number().int('must be a whole number').min(1, 'must be at least 1').max(900, 'must be at most 900').optional().describe(description);
+
+/** A list or get tool: read-only, idempotent, for viewers unless it names another role; `closed`: it reads only this cluster. */
+export function readTool({
+  title,
+  closed,
+  ...options
+}: Omit<McpToolOptions, 'annotations'> & { title: string; closed?: boolean }): McpToolOptions {
+  return {
+    role: 'viewer',
+    ...options,
+    annotations: { title, readOnlyHint: true, idempotentHint: true, ...(closed ? { openWorldHint: false } : {}) },
+  };
+}
+
+/** A pending image update, as list_image_updates and the service tools answer it. */
+export const imageUpdate = z
+  .object({
+    service: z.string(),
+    image: z.string(),
+    tag: z.string(),
+    currentDigest: z.string(),
+    availableDigest: z.string(),
+    pushedAt: z.string(),
+    policy: z.string(),
+    summary: z.string(),
+  })
+  .passthrough();
+
+/** What a service answer says about its image: the pending update, or why the image is not followed. */
+export const imageFields = {
+  imageUpdate: imageUpdate.optional(),
+  imageNotFollowed: z.string().optional(),
+};
