@@ -230,10 +230,13 @@ describe('image lifecycle on the lab: registry notifications, update available, 
       30_000,
       'rolled-back state',
     );
-    expect(update.redeploy.message).toMatch(/redeploy to \w{12} failed .*rolled back|the swarm runs/);
-    if (/rolled back to/.test(update.redeploy.message)) {
-      expect((await history(REDEPLOY)).find((h) => h.action === 'rollback')).toMatchObject({ actor: 'registry', status: 'succeeded' });
-    }
+    // update_config.failure_action is pause: the swarm keeps the new digest, the app rolls back and its history entry says why
+    expect(update.redeploy.message).toMatch(/redeploy to \w{12} failed .*; rolled back to \w{12}$/);
+    const rollback = (await history(REDEPLOY)).find((h) => h.action === 'rollback')!;
+    expect(rollback).toMatchObject({ actor: 'registry', status: 'succeeded' });
+    expect(rollback.message).toMatch(
+      new RegExp(`^rolled back: new digest sha256:${pushed.digest.slice(7, 19)}… did not converge \\(.*non-zero exit \\(1\\)\\)$`),
+    );
     // the failed digest is not tried again
     const n = (await history(REDEPLOY)).length;
     await new Promise((r) => setTimeout(r, 3000));

@@ -241,6 +241,7 @@ describe('MCP: error codes, confirmation, read-only, resources, prompts, checked
       ['deploy_service', { name, image: labWebImage(), replicas: 1 }],
       ['get_service', { name }],
       ['scale_service', { name, replicas: 2 }],
+      ['redeploy_service', { name, confirm: true }],
       ['list_tasks', { name }],
       ['get_service_logs', { name, tail: 5 }],
       ['rollback_service', { name, confirm: true }],
