@@ -56,7 +56,7 @@ describe('CatalogEntriesService', () => {
     expect((await down.entries.listServices())[0]).toMatchObject({ name: 'web', status: 'unknown' });
   });
 
-  it("carries the image-update state in the answer: the pending update, or why the image is not followed", async () => {
+  it('carries the image-update state in the answer: the pending update, or why the image is not followed', async () => {
     const digest = `sha256:${'a'.repeat(64)}`;
     const pending = { service: 'web', availableDigest: `sha256:${'b'.repeat(64)}` } as ImageUpdateDto;
     const followed = setup({ listLive: async () => [{ ...web, image: 'r:5000/web:1', imageDigest: digest }] });
