@@ -10,6 +10,7 @@ jest.setTimeout(240_000);
 const NAME = 'img-rd';
 const PINNED = 'img-rd-pinned';
 const REPO = 'img-rd';
+const STACK = 'imgrdstack';
 
 type Json = Record<string, any>;
 type ToolResult = { isError?: boolean; content: Array<{ type: string; text: string }>; structuredContent?: any };
@@ -49,6 +50,7 @@ describe('redeploy on request (REST and MCP): plan, confirmation, the caller in 
   afterAll(async () => {
     await mcp?.close();
     for (const name of [NAME, PINNED]) await t?.api(`/api/services/${name}?force=true`, { method: 'DELETE' }).catch(() => undefined);
+    await t?.api(`/api/stacks/${STACK}?force=true`, { method: 'DELETE' }).catch(() => undefined);
     await t?.close();
   });
 
@@ -147,5 +149,29 @@ describe('redeploy on request (REST and MCP): plan, confirmation, the caller in 
     expect(refused.status).toBe(409);
     expect(refused.body.message).toBe(`cannot redeploy "${PINNED}" (${image}): ${reason}`);
     expect((await json(`/api/services/${PINNED}/redeploy`, { method: 'POST', json: {} })).status).toBe(409);
+  });
+
+  it("carries a stack service's update in the stack's answer (REST and get_stack)", async () => {
+    const compose = `services:\n  app:\n    image: ${labEnv().LAB_REGISTRY}/${REPO}:1.0\n    command: ['sleep', '3600']\n`;
+    expect((await t.api('/api/stacks', { method: 'POST', json: { name: STACK, compose } })).status).toBe(201);
+    const deployed = await json(`/api/stacks/${STACK}/deploy?wait=true&timeout=90`, { method: 'POST' });
+    expect(deployed.status).toBe(200);
+    const app = async () => ((await json(`/api/stacks/${STACK}`)).body.serviceList as Json[]).find((s) => s.key === 'app')!;
+    const running = await liveDigest(`${STACK}_app`);
+    expect(running).toMatch(/^sha256:/);
+    expect(await app()).not.toHaveProperty('imageUpdate');
+    const pushed = await pushVariant(registryUrl, base, 'busybox', REPO, '1.0', relabel(`rd-stack-${Date.now()}`));
+    const service = await eventually(
+      async () => {
+        const s = await app();
+        return s.imageUpdate?.availableDigest === pushed.digest ? s : undefined;
+      },
+      30_000,
+      'imageUpdate on the stack service',
+    );
+    expect(service.imageUpdate).toMatchObject({ currentDigest: running, stack: STACK, tag: '1.0', policy: 'notify' });
+    const tool = await call('get_stack', { name: STACK });
+    expect(tool.isError).toBeFalsy();
+    expect(tool.structuredContent.serviceList.find((s: Json) => s.key === 'app').imageUpdate.availableDigest).toBe(pushed.digest);
   });
 });
