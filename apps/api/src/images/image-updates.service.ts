@@ -223,7 +223,10 @@ export class ImageUpdates implements OnApplicationBootstrap, OnModuleDestroy {
    */
   async redeploy(service: string, actor: string | undefined, timeoutSeconds?: number): Promise<RedeployResultDto> {
     const at = () => new Date().toISOString();
-    this.setRedeploy(service, { state: 'running', at: at() }, 'redeploying');
+    // events and state for a service with a pending update; a refused call for another name (not in the catalog) stays quiet
+    const tracked = this.state.get(service) !== undefined;
+    const mark = (state: RedeployStateDto, action: string) => tracked && this.setRedeploy(service, state, action);
+    mark({ state: 'running', at: at() }, 'redeploying');
     let result: RedeployResultDto;
     try {
       result = await this.redeploys.run(service, actor, timeoutSeconds);
@@ -231,20 +234,20 @@ export class ImageUpdates implements OnApplicationBootstrap, OnModuleDestroy {
       const state: RedeployStateDto = { state: 'failed', at: at(), message: (err as Error).message };
       const digest = this.state.get(service)?.availableDigest;
       if (digest) this.failed.set(service, { digest, state });
-      this.setRedeploy(service, state, 'redeploy-failed');
+      mark(state, 'redeploy-failed');
       throw err;
     }
     const { historyId, message } = result;
     if (result.outcome === 'redeployed' || result.outcome === 'unchanged') {
       this.failed.delete(service);
-      this.setRedeploy(service, { state: 'converged', at: at(), historyId, message: result.convergence?.message ?? message }, 'redeployed');
+      mark({ state: 'converged', at: at(), historyId, message: result.convergence?.message ?? message }, 'redeployed');
       // the service runs the new digest now: clear its update without waiting for the monitor's next look
       await this.evaluate();
       return result;
     }
     const state: RedeployStateDto = { state: result.outcome, at: at(), historyId, message };
     this.failed.set(service, { digest: result.toDigest, state });
-    this.setRedeploy(service, state, 'redeploy-failed');
+    mark(state, 'redeploy-failed');
     this.logger.warn(`"${service}": ${message}`);
     return result;
   }
