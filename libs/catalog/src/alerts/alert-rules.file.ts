@@ -122,9 +122,12 @@ export class AlertRulesFile {
     if (doc.contents === null) doc.contents = doc.createNode({});
     if (doc.errors.length || !isMap(doc.contents))
       throw new DomainError('CONFLICT', `${this.path} is not valid YAML on disk: replace the whole file (PUT with yaml) to fix it`);
+    // `rules:` or `node_down:` left empty on disk is null: a map is needed to set keys in
+    if (!isMap(doc.get('rules', true))) doc.set('rules', doc.createNode({}));
     for (const id of ALERT_RULE_IDS) {
       const settings = changes[id];
       if (!settings) continue;
+      if (!isMap(doc.getIn(['rules', id], true))) doc.setIn(['rules', id], doc.createNode({}));
       for (const [key, value] of Object.entries(settings)) {
         if (value === undefined) continue;
         if (isBuiltIn(id, key, value)) {

@@ -101,6 +101,15 @@ describe('alert rules', () => {
       );
       await expect(file.patch({ nope: { for: 1 } } as never)).rejects.toThrow('rules.nope: unknown key');
       expect(readFileSync(file.path, 'utf8')).toContain('severity: critical');
+      // a rule or the whole map left empty on disk
+      writeFileSync(file.path, 'rules:\n  node_down:\n');
+      expect((await file.patch({ node_down: { repeat: '5m' } })).rules.node_down.repeat).toBe(300);
+      expect(readFileSync(file.path, 'utf8')).toBe('rules:\n  node_down:\n    repeat: 5m\n');
+      writeFileSync(file.path, 'rules:\n');
+      await file.patch({ node_drained: { enabled: false } });
+      expect(readFileSync(file.path, 'utf8')).toBe('rules:\n  node_drained:\n    enabled: false\n');
+      writeFileSync(file.path, 'rules: [\n');
+      await expect(file.patch({ node_drained: { enabled: true } })).rejects.toMatchObject({ code: 'CONFLICT' });
     });
   });
 });
