@@ -94,6 +94,34 @@ describe('editing alerts from the dashboard', () => {
     assert.equal(await page.locator('[data-field="replicas_below.for"]').inputValue(), '45s');
   });
 
+  it('an admin edits the file as YAML: a bad key is refused at its line and the file stays; comments are kept', async () => {
+    const before = (await api('GET', '/api/alerts/rules')).yaml;
+    await page.locator('[data-testid=rules-as-yaml]').click();
+    const editor = page.locator('[data-testid=rules-yaml]');
+    const text = editor.locator('textarea');
+    assert.equal(await text.inputValue(), before);
+    await text.fill('rules:\n  # paging at night\n  node_down:\n    severity: loud\n');
+    await editor.locator('button:has-text("Save file")').click();
+    const error = editor.locator('#rules-yaml-error');
+    await error.waitFor({ timeout: 10_000 });
+    assert.match(await error.innerText(), /^Line 4: rules\.node_down\.severity: must be one of critical, warning, info \(line 4\)/);
+    assert.equal((await api('GET', '/api/alerts/rules')).yaml, before, 'the file is untouched');
+
+    await text.fill('rules:\n  # paging at night\n  node_down:\n    repeat: 30m\n  replicas_below:\n    for: 45s\n');
+    await editor.locator('button:has-text("Save file")').click();
+    await toast(page, 'success', 'alert rules file saved').waitFor({ timeout: 10_000 });
+    await editor.waitFor({ state: 'hidden' });
+    assert.equal(await page.locator('[data-field="node_down.repeat"]').inputValue(), '30m');
+    // the form's next change keeps the comment
+    await page.locator('[data-field="node_down.repeat"]').fill('0');
+    await page.locator('[data-testid=rules-save]').click();
+    await toast(page, 'success', 'alert rules saved').waitFor({ timeout: 10_000 });
+    const rules = await api('GET', '/api/alerts/rules');
+    assert.equal(rules.rules.node_down.repeat, 0);
+    assert.match(rules.yaml, /# paging at night/);
+    assert.doesNotMatch(rules.yaml, /repeat/);
+  });
+
   it('an admin adds a webhook channel, sends a test the receiver can verify, and an edit keeps the masked secret', async () => {
     const url = `http://127.0.0.1:${receiver.address().port}/hook`;
     await page.locator('[data-testid=channel-new]').click();

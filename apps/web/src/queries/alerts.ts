@@ -38,6 +38,16 @@ export function usePatchRules() {
   });
 }
 
+export function usePutRulesFile() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (yaml: string) => unwrap(api.PUT('/api/alerts/rules', { body: { yaml } })),
+    meta: { success: () => 'alert rules file saved' },
+    onSuccess: (data) => qc.setQueryData(alertKeys.rules(), data),
+    onSettled: () => qc.invalidateQueries({ queryKey: alertKeys.all }),
+  });
+}
+
 export function useSaveChannel() {
   const qc = useQueryClient();
   return useMutation({
