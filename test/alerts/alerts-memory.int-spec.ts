@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Subject } from 'rxjs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { AlertRulesFile, AlertStore, CatalogDatabase } from '@app/catalog';
+import { AlertChannelStore, AlertMuteStore, AlertRulesFile, AlertStore, CatalogDatabase } from '@app/catalog';
 import { AlertDispatcher } from '../../apps/api/src/alerts/alert-dispatcher';
 import { AlertEngine } from '../../apps/api/src/alerts/alert-engine';
 import type { HealthSnapshot } from '../../apps/api/src/health/health-snapshot';
@@ -31,7 +31,8 @@ describe('alerts memory', () => {
     const receiver = await startHttpReceiver(() => 200, { keep: false });
     const db = new CatalogDatabase({ dataDir: dir, definitionsDir: dir });
     const store = new AlertStore(db);
-    const dispatcher = new AlertDispatcher(store);
+    const channels = new AlertChannelStore(db);
+    const dispatcher = new AlertDispatcher(channels);
     const base: HealthSnapshot = {
       status: 'healthy',
       reasons: [],
@@ -47,10 +48,11 @@ describe('alerts memory', () => {
       { snapshot: () => snap, changes$: new Subject() } as any,
       { tasks: async () => [] } as any,
       store,
+      new AlertMuteStore(db),
       new AlertRulesFile({ dataDir: dir, definitionsDir: dir }),
       dispatcher,
     );
-    await store.saveChannel({
+    await channels.save({
       name: 'hook',
       type: 'webhook',
       enabled: true,

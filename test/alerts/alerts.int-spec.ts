@@ -273,7 +273,7 @@ describe('alerts on the lab: rules fire once, resolve, honour mutes, and reach r
   it('rules: PUT refuses a bad key by name and keeps the file; MCP list_alerts answers what GET /api/alerts does', async () => {
     const bad = await call('/api/alerts/rules', { method: 'PUT', json: { yaml: 'rules:\n  node_dwn: { for: 5s }\n' } });
     expect(bad.status).toBe(400);
-    expect(bad.body.message).toBe('rules.node_dwn: unknown key');
+    expect(bad.body.message).toBe('rules.node_dwn: unknown key (line 2)');
     const good = await call('/api/alerts/rules', { method: 'PUT', json: { yaml: 'rules:\n  node_drained: { severity: warning }\n' } });
     expect(good.status).toBe(200);
     expect(good.body.rules.node_drained).toMatchObject({ severity: 'warning', enabled: true });
@@ -297,6 +297,95 @@ describe('alerts on the lab: rules fire once, resolve, honour mutes, and reach r
     } finally {
       await client.close();
     }
+  });
+
+  it('rules from a form: PATCH changes one setting and keeps the comments; a bad value is a 400 naming key and line, the file untouched', async () => {
+    const before = 'rules:\n  # nights are quiet\n  node_drained: { severity: warning }\n';
+    expect((await call('/api/alerts/rules', { method: 'PUT', json: { yaml: before } })).status).toBe(200);
+    const patched = await call('/api/alerts/rules', {
+      method: 'PATCH',
+      json: { rules: { replicas_below: { for: '45s', enabled: true } } },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body.rules.replicas_below).toMatchObject({ for: 45, enabled: true, severity: 'warning' });
+    expect(patched.body.yaml).toContain('# nights are quiet');
+    expect(patched.body.yaml).toMatch(/replicas_below:\n\s+for: 45s/);
+    expect(patched.body.yaml).not.toMatch(/enabled/);
+    const bad = await call('/api/alerts/rules', { method: 'PATCH', json: { rules: { replicas_below: { for: 'soon' } } } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/^rules\.replicas_below\.for: must be a duration/);
+    const badYaml = await call('/api/alerts/rules', {
+      method: 'PUT',
+      json: { yaml: 'rules:\n  replicas_below:\n    for: 45s\n    severity: loud\n' },
+    });
+    expect(badYaml.status).toBe(400);
+    expect(badYaml.body.message).toBe('rules.replicas_below.severity: must be one of critical, warning, info (line 4)');
+    expect(badYaml.body.problems).toEqual([
+      { path: ['rules', 'replicas_below', 'severity'], message: 'must be one of critical, warning, info', line: 4 },
+    ]);
+    expect((await call('/api/alerts/rules')).body.yaml).toBe(patched.body.yaml);
+    // back to the built-in damping for the tests after this one
+    await call('/api/alerts/rules', { method: 'PUT', json: { yaml: 'rules: {}\n' } });
+  });
+
+  it('a viewer and an operator read rules and mutes but cannot edit rules or channels (403); an operator unmutes', async () => {
+    const issue = async (role: string) =>
+      (await call('/api/auth/tokens', { method: 'POST', json: { name: `${PREFIX}${role}`, role } })).body.token as string;
+    const viewer = await issue('viewer');
+    const operator = await issue('operator');
+    for (const token of [viewer, operator]) {
+      const as = (path: string, init: Parameters<TestApp['api']>[1] = {}) => t.api(path, { ...init, token });
+      expect((await as('/api/alerts/rules')).status).toBe(200);
+      expect((await as('/api/alerts/mutes')).status).toBe(200);
+      expect((await as('/api/alerts/rules', { method: 'PATCH', json: { rules: { node_down: { repeat: '5m' } } } })).status).toBe(403);
+      expect((await as('/api/alerts/rules', { method: 'PUT', json: { yaml: 'rules: {}\n' } })).status).toBe(403);
+      expect((await as('/api/alerts/channels')).status).toBe(403);
+      expect(
+        (await as('/api/alerts/channels', { method: 'POST', json: { name: 'x', type: 'slack', url: 'http://127.0.0.1/x' } })).status,
+      ).toBe(403);
+      expect((await as(`/api/alerts/channels/${channelIds.hook}`, { method: 'DELETE' })).status).toBe(403);
+      expect((await as(`/api/alerts/channels/${channelIds.hook}/test`, { method: 'POST' })).status).toBe(403);
+    }
+    expect((await t.api('/api/alerts/mutes', { method: 'POST', token: viewer, json: { scope: 'global', duration: '1m' } })).status).toBe(
+      403,
+    );
+    const mute = await t.api('/api/alerts/mutes', {
+      method: 'POST',
+      token: operator,
+      json: { scope: 'node', target: 'spark1', duration: '1h' },
+    });
+    expect(mute.status).toBe(201);
+    const { id } = (await mute.json()) as any;
+    expect((await call('/api/alerts/mutes')).body).toContainEqual(
+      expect.objectContaining({ id, scope: 'node', target: 'spark1', actor: `${PREFIX}operator` }),
+    );
+    expect((await t.api(`/api/alerts/mutes/${id}`, { method: 'DELETE', token: viewer })).status).toBe(403);
+    const ended = await t.api(`/api/alerts/mutes/${id}`, { method: 'DELETE', token: operator });
+    expect(ended.status).toBe(200);
+    expect((await call('/api/alerts/mutes')).body.map((m: any) => m.id)).not.toContain(id);
+    expect((await t.api(`/api/alerts/mutes/${id}`, { method: 'DELETE', token: operator })).status).toBe(404);
+    const history = (await call('/api/alerts/history')).body.events;
+    expect(history.find((e: any) => e.kind === 'unmuted' && e.message.includes('node spark1'))).toMatchObject({
+      actor: `${PREFIX}operator`,
+    });
+  });
+
+  it("the audit log keeps a channel URL's scheme and host and masks its path, as it masks secrets", async () => {
+    const slackUrl = `${http.url}/slack/T111/B222/AUDITSECRET`;
+    const created = await call('/api/alerts/channels', { method: 'POST', json: { name: 'audited', type: 'slack', url: slackUrl } });
+    expect(created.status).toBe(201);
+    await call(`/api/alerts/channels/${created.body.id}`, {
+      method: 'PUT',
+      json: { name: 'audited', type: 'slack', url: created.body.config.url },
+    });
+    // the masked URL sent back kept the stored one
+    expect((await call('/api/alerts/channels/' + created.body.id + '/test', { method: 'POST' })).body).toEqual({ ok: true });
+    expect(http.on('/slack/T111/B222/AUDITSECRET').some((r) => /TEST/.test(r.body.text))).toBe(true);
+    const audit = (await call('/api/audit?limit=20')).body.entries.filter((e: any) => /alerts\/channels/.test(e.action));
+    expect(audit.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(audit)).not.toMatch(/AUDITSECRET|T111|so-test-hmac|tk_ntfy_secret/);
+    expect(JSON.stringify(audit)).toContain(`${http.url}/********`);
+    await call(`/api/alerts/channels/${created.body.id}`, { method: 'DELETE' });
   });
 
   it('stopping a worker fires "node down" within 2 s of the swarm noticing, and "resolved" when it returns', async () => {

@@ -25,6 +25,11 @@ describe('the shipped Prometheus rules', () => {
     expect(out).toMatch(/SUCCESS: 6 rules found/);
   });
 
+  it('pass their promtool unit tests: SwarmRegistryUnreachable stays quiet without a configured registry', () => {
+    const out = execFileSync('promtool', ['test', 'rules', RULES.replace(/\.yml$/, '.test.yml')], { encoding: 'utf8' });
+    expect(out).toMatch(/SUCCESS/);
+  });
+
   describe('a real Prometheus scraping the app on the lab', () => {
     let t: TestApp;
     let prom: ChildProcess | undefined;
@@ -95,6 +100,9 @@ describe('the shipped Prometheus rules', () => {
       );
       expect(alert.labels).toMatchObject({ severity: 'warning', job: 'swarm-orchestrator' });
       expect(alert.annotations.summary).toBe(`service ${name} below its desired replicas`);
+      // the app says whether it has a registry, which the registry rule needs
+      const metrics = await (await fetch(`${t.url}/metrics`)).text();
+      expect(metrics).toMatch(new RegExp(`^swarm_registry_configured ${process.env.REGISTRY_URL ? 1 : 0}$`, 'm'));
       // and a healthy cluster's node rules stay quiet
       const rules = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as any;
       const nodeDown = rules.data.groups[0].rules.find((r: any) => r.name === 'SwarmNodeDown');

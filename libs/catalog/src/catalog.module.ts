@@ -6,23 +6,12 @@ import { DefinitionStore } from './definition/definition.store';
 import { HealthHistory } from './health-history/health-history';
 import { ApiTokenStore } from './tokens/api-token.store';
 import { AuditLog } from './audit/audit-log';
-import { AlertStore } from './alerts/alert.store';
-import { AlertRulesFile } from './alerts/alert-rules.file';
+import { ALERT_PROVIDERS } from './alerts/alert-stores';
 import { StackStore } from './stack/stack.store';
 
 @Global()
 @Module({
-  providers: [
-    CatalogService,
-    DefinitionStore,
-    CatalogDatabase,
-    HealthHistory,
-    ApiTokenStore,
-    AuditLog,
-    AlertStore,
-    AlertRulesFile,
-    StackStore,
-  ],
-  exports: [CatalogService, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog, AlertStore, AlertRulesFile, StackStore],
+  providers: [CatalogService, DefinitionStore, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog, ...ALERT_PROVIDERS, StackStore],
+  exports: [CatalogService, CatalogDatabase, HealthHistory, ApiTokenStore, AuditLog, ...ALERT_PROVIDERS, StackStore],
 })
 export class CatalogModule extends CatalogConfigurableModule {}

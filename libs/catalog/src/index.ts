@@ -33,16 +33,20 @@ export {
 export { interpolateString, InterpolationError } from './stack/stack.interpolation';
 export { warmComposeSchema } from './stack/stack.schema';
 export { maskStack, maskStackVariables, restoreMaskedStack, secretFilePaths, isSecretVariable, STACK_MASK } from './stack/stack.mask';
-export {
-  AlertStore,
-  type AlertRecord,
-  type AlertState,
-  type AlertEventRecord,
-  type AlertEventKind,
-  type AlertMute,
-  type AlertChannelRecord,
-  type DeployOutcome,
-} from './alerts/alert.store';
+export { AlertStore } from './alerts/alert.store';
+export { AlertMuteStore } from './alerts/alert-mute.store';
+export { AlertChannelStore } from './alerts/alert-channel.store';
+export { alertFacts } from './alerts/alert.records';
+export type {
+  AlertFacts,
+  AlertRecord,
+  AlertState,
+  AlertEventRecord,
+  AlertEventKind,
+  AlertMute,
+  AlertChannelRecord,
+  DeployOutcome,
+} from './alerts/alert.records';
 export { AlertRulesFile, type AlertRulesState } from './alerts/alert-rules.file';
 export {
   ALERT_RULE_IDS,

@@ -28,7 +28,7 @@ export interface ConditionInputs {
   /** By service name; a service missing here has no task facts (yet). */
   tasks: Map<string, ServiceTasks>;
   /** The latest finished deploy or rollback by service. */
-  deploys: Map<string, DeployOutcome>;
+  deploys: ReadonlyMap<string, DeployOutcome>;
 }
 
 export interface Evaluation {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
-import { AlertChannelRecord, AlertStore } from '@app/catalog';
+import { AlertChannelRecord, AlertChannelStore } from '@app/catalog';
 import { AlertNotification, CHANNEL_ADAPTERS, ChannelType } from './channels';
 
 export interface RetryPolicy {
@@ -36,7 +36,7 @@ export class AlertDispatcher implements OnModuleDestroy {
   private readonly retry: RetryPolicy;
 
   constructor(
-    private readonly store: AlertStore,
+    private readonly store: AlertChannelStore,
     @Optional() @Inject(ALERT_RETRY_POLICY) retry?: Partial<RetryPolicy>,
   ) {
     this.retry = { ...DEFAULT_RETRY, ...retry };
@@ -48,7 +48,7 @@ export class AlertDispatcher implements OnModuleDestroy {
 
   notify(n: AlertNotification): void {
     void this.store
-      .channels()
+      .list()
       .then((channels) => channels.filter((c) => channelWants(c, n)).forEach((c) => this.enqueue(c.id, n)))
       .catch((err) => this.logger.error(`alert ${n.alert.id} not sent: the channels cannot be read: ${(err as Error).message}`));
   }
@@ -100,7 +100,7 @@ export class AlertDispatcher implements OnModuleDestroy {
     let delay = this.retry.firstDelayMs;
     for (let attempt = 1; attempt <= this.retry.attempts && !this.abort.signal.aborted; attempt++) {
       // read each time: an edited or deleted channel takes effect on the next attempt
-      const channel = await this.store.channel(channelId).catch(() => undefined);
+      const channel = await this.store.get(channelId).catch(() => undefined);
       if (!channel || !channelWants(channel, n)) return;
       const at = new Date().toISOString();
       try {

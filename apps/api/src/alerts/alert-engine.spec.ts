@@ -1,5 +1,5 @@
 import { Subject } from 'rxjs';
-import { AlertMute, AlertRecord, AlertRules, DEFAULT_ALERT_RULES } from '@app/catalog';
+import { AlertMute, AlertRecord, AlertRules, DEFAULT_ALERT_RULES, DeployOutcome } from '@app/catalog';
 import type { TaskSummary } from '@app/swarm';
 import type { HealthSnapshot, ServiceHealth } from '../health/health-snapshot';
 import { AlertEngine } from './alert-engine';
@@ -43,7 +43,7 @@ function setup(rules: Partial<AlertRules> = {}) {
   const mutes: AlertMute[] = [];
   const sent: AlertNotification[] = [];
   const tasks = new Map<string, TaskSummary[]>();
-  const deploys: Array<{ id: number; service: string; action: string; status: string; at: string; message?: string }> = [];
+  const deploys: DeployOutcome[] = [];
   const store = {
     firing: jest.fn(async () => alerts.filter((a) => a.state === 'firing')),
     create: jest.fn(async (a: Omit<AlertRecord, 'id' | 'notifications'>) => {
@@ -53,9 +53,12 @@ function setup(rules: Partial<AlertRules> = {}) {
     }),
     update: jest.fn(async (id: number, patch: Partial<AlertRecord>) => void Object.assign(alerts[id - 1], patch)),
     addEvents: jest.fn(async (e: Array<{ kind: string; message: string }>) => void events.push(...e)),
-    activeMutes: jest.fn(async (at: string) => mutes.filter((m) => m.until > at)),
-    deployOutcomes: jest.fn(async (after: number) => deploys.filter((d) => d.id > after)),
+    deployOutcomes: jest.fn(async (after: number | undefined, limit: number) => {
+      const byId = [...deploys].sort((a, b) => a.id - b.id);
+      return after === undefined ? byId.slice(-limit) : byId.filter((d) => d.id > after).slice(0, limit);
+    }),
   };
+  const muteStore = { active: jest.fn(async (at: string) => mutes.filter((m) => m.until > at)) };
   const engine = new AlertEngine(
     { snapshot: () => snap, changes$: new Subject() } as any,
     {
@@ -63,6 +66,7 @@ function setup(rules: Partial<AlertRules> = {}) {
       inspect: jest.fn(async () => ({ spec: { TaskTemplate: { Placement: { Constraints: ['node.labels.gpu==true'] } } } })),
     } as any,
     store as any,
+    muteStore as any,
     { read: async () => ({ rules: { ...structuredClone(DEFAULT_ALERT_RULES), ...rules } }) } as any,
     { notify: (n: AlertNotification) => sent.push(n) } as any,
   );
@@ -249,5 +253,20 @@ describe('AlertEngine', () => {
     e.deploys.push({ id: 2, service: 'web', action: 'rollback', status: 'succeeded', at: '2026-11-30T10:01:00Z' });
     await e.flush();
     expect(e.sent.map((n) => n.event)).toEqual(['fired', 'resolved']);
+  });
+
+  it('fires for a deploy that fails after a later-started one finished (its record was in progress when read), once', async () => {
+    const e = setup();
+    // web's deploy (id 1) is still running when api's (id 2) finishes and is read
+    e.deploys.push({ id: 1, service: 'web', action: 'deploy', status: 'in_progress', at: '2026-11-30T09:59:58Z' });
+    e.deploys.push({ id: 2, service: 'api', action: 'deploy', status: 'succeeded', at: '2026-11-30T10:00:00Z' });
+    await e.flush();
+    expect(e.sent).toEqual([]);
+    Object.assign(e.deploys[0], { status: 'failed', at: '2026-11-30T10:00:05Z', message: 'did not converge' });
+    e.at(5);
+    await e.flush();
+    e.at(6);
+    await e.flush();
+    expect(e.sent.map((n) => [n.event, n.alert.rule, n.alert.service])).toEqual([['fired', 'deploy_failed', 'web']]);
   });
 });

@@ -1,6 +1,16 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy, Optional } from '@nestjs/common';
 import type { Subscription } from 'rxjs';
-import { AlertMute, AlertRecord, AlertRule, AlertRules, AlertRulesFile, AlertSeverity, AlertStore, DeployOutcome } from '@app/catalog';
+import {
+  alertFacts,
+  AlertMute,
+  AlertMuteStore,
+  AlertRecord,
+  AlertRule,
+  AlertRules,
+  AlertRulesFile,
+  AlertSeverity,
+  AlertStore,
+} from '@app/catalog';
 import { DomainError } from '@app/common';
 import { SwarmServices } from '@app/swarm';
 import { HEALTH_MONITOR_MODE, HealthMonitor, type HealthMonitorMode } from '../health/health-monitor';
@@ -8,6 +18,7 @@ import type { HealthSnapshot } from '../health/health-snapshot';
 import { AlertCondition, evaluateConditions, ServiceTasks } from './alert-conditions';
 import { AlertDispatcher } from './alert-dispatcher';
 import type { AlertNotification } from './channels';
+import { DeployOutcomeCursor } from './deploy-outcomes';
 
 /** How often conditions are looked at besides every change of the monitor's snapshot: the clock for `for:` and repeats. */
 const TICK_MS = 1000;
@@ -36,8 +47,7 @@ export class AlertEngine implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly firing = new Map<string, AlertRecord>();
   private readonly pending = new Map<string, number>();
   private readonly taskFacts = new Map<string, { signature: string; fetchedAt: number; facts?: ServiceTasks; fetching: boolean }>();
-  private readonly deploys = new Map<string, DeployOutcome>();
-  private deployCursor = 0;
+  private readonly deploys: DeployOutcomeCursor;
   private loaded = false;
   private timer?: NodeJS.Timeout;
   private subscription?: Subscription;
@@ -53,10 +63,13 @@ export class AlertEngine implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly monitor: HealthMonitor,
     private readonly services: SwarmServices,
     private readonly store: AlertStore,
+    private readonly mutes: AlertMuteStore,
     private readonly rulesFile: AlertRulesFile,
     private readonly dispatcher: AlertDispatcher,
     @Optional() @Inject(HEALTH_MONITOR_MODE) private readonly mode: HealthMonitorMode = 'background',
-  ) {}
+  ) {
+    this.deploys = new DeployOutcomeCursor((afterId, limit) => this.store.deployOutcomes(afterId, limit));
+  }
 
   onApplicationBootstrap(): void {
     // the stdio MCP server only reads alerts: the app alone evaluates and sends them
@@ -104,16 +117,16 @@ export class AlertEngine implements OnApplicationBootstrap, OnModuleDestroy {
     const { rules, error } = await this.rulesFile.read();
     this.rulesError = error;
     const now = Date.now();
-    await this.readDeploys();
+    await this.deploys.advance(now);
     this.refreshTasks(snapshot, rules, now);
     const { conditions, frozen } = evaluateConditions({
       snapshot,
       rules,
       now,
       tasks: new Map([...this.taskFacts].filter(([, f]) => f.facts).map(([k, f]) => [k, f.facts!])),
-      deploys: this.deploys,
+      deploys: this.deploys.latest,
     });
-    const mutes = await this.store.activeMutes(new Date(now).toISOString());
+    const mutes = await this.mutes.active(new Date(now).toISOString());
     const active = new Map(conditions.map((c) => [c.key, c]));
     for (const key of [...this.pending.keys()]) if (!active.has(key) || this.firing.has(key)) this.pending.delete(key);
     for (const c of conditions) {
@@ -201,13 +214,6 @@ export class AlertEngine implements OnApplicationBootstrap, OnModuleDestroy {
     this.dispatcher.notify(toNotification(alert, event, at));
   }
 
-  private async readDeploys(): Promise<void> {
-    for (const d of await this.store.deployOutcomes(this.deployCursor)) {
-      this.deploys.set(d.service, d);
-      this.deployCursor = Math.max(this.deployCursor, d.id);
-    }
-  }
-
   /**
    * Reads the tasks of services in trouble (failures, or below their replicas),
    * off this loop: the answer triggers another evaluation. A service whose
@@ -253,23 +259,5 @@ export class AlertEngine implements OnApplicationBootstrap, OnModuleDestroy {
 }
 
 export function toNotification(a: AlertRecord, event: AlertNotification['event'], at: string): AlertNotification {
-  return {
-    event,
-    alert: {
-      id: a.id,
-      rule: a.rule,
-      severity: a.severity as AlertSeverity,
-      state: a.state,
-      subject: a.subject,
-      service: a.service,
-      node: a.node,
-      message: a.message,
-      details: a.details,
-      startedAt: a.startedAt,
-      firedAt: a.firedAt,
-      resolvedAt: a.resolvedAt,
-    },
-    sentAt: at,
-    source: 'swarm-orchestrator',
-  };
+  return { event, alert: { ...alertFacts(a), severity: a.severity as AlertSeverity }, sentAt: at, source: 'swarm-orchestrator' };
 }

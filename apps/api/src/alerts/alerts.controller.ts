@@ -1,24 +1,27 @@
-import { Body, Controller, createParamDecorator, Delete, ExecutionContext, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  createParamDecorator,
+  Delete,
+  ExecutionContext,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { RequireRole } from '../auth/roles';
-import {
-  AlertChannelDto,
-  AlertChannelInputDto,
-  AlertDetailDto,
-  AlertHistoryDto,
-  AlertHistoryQuery,
-  AlertIdParams,
-  AlertMuteDto,
-  AlertRulesDto,
-  AlertsPageDto,
-  AlertsQuery,
-  ChannelTestResultDto,
-  CreateMuteDto,
-  MuteAlertDto,
-  MuteIdParams,
-  UpdateAlertRulesDto,
-} from './alerts.dto';
+import { AlertChannelDto, AlertChannelInputDto, ChannelTestResultDto } from './alert-channel.dto';
+import { AlertChannelsService } from './alert-channels.service';
+import { AlertMuteDto, CreateMuteDto, MuteAlertDto } from './alert-mute.dto';
+import { AlertHistoryQuery, AlertIdParams, AlertsQuery, MuteIdParams } from './alert-query.dto';
+import { AlertRulesDto, PatchAlertRulesDto, UpdateAlertRulesDto } from './alert-rules.dto';
+import { AlertRulesService } from './alert-rules.service';
+import { AlertDetailDto, AlertHistoryDto, AlertsPageDto } from './alert.dto';
 import { AlertsService } from './alerts.service';
 
 /** The caller's token name, for "who muted". */
@@ -29,7 +32,11 @@ const Actor = createParamDecorator(
 @ApiTags('alerts')
 @Controller('api/alerts')
 export class AlertsController {
-  constructor(private readonly alerts: AlertsService) {}
+  constructor(
+    private readonly alerts: AlertsService,
+    private readonly channels: AlertChannelsService,
+    private readonly rules: AlertRulesService,
+  ) {}
 
   /** Firing alerts, a page of all alerts (newest first), mutes in force and each channel's delivery status. */
   @Get()
@@ -70,40 +77,49 @@ export class AlertsController {
     return this.alerts.endMute(id, actor);
   }
 
+  /** The rules in force and the file (rules are no secret: every role sees them; only an admin changes them). */
   @Get('rules')
-  @RequireRole('admin')
+  @RequireRole('viewer')
   @ApiOkResponse({ type: AlertRulesDto })
   getAlertRules(): Promise<AlertRulesDto> {
-    return this.alerts.getRules();
+    return this.rules.getRules();
   }
 
-  /** Replace DATA_DIR/alerts.yaml; a bad key or value is refused naming it, and the file is left as it was. */
+  /** Replace DATA_DIR/alerts.yaml; a bad key or value is refused naming it and its line (`problems`), and the file is left as it was. */
   @Put('rules')
   @RequireRole('admin')
   @ApiOkResponse({ type: AlertRulesDto })
   updateAlertRules(@Body() { yaml }: UpdateAlertRulesDto): Promise<AlertRulesDto> {
-    return this.alerts.updateRules(yaml);
+    return this.rules.updateRules(yaml);
+  }
+
+  /** Change some settings of some rules (the dashboard's form), keeping the rest of the file and its comments. */
+  @Patch('rules')
+  @RequireRole('admin')
+  @ApiOkResponse({ type: AlertRulesDto })
+  patchAlertRules(@Body() { rules }: PatchAlertRulesDto): Promise<AlertRulesDto> {
+    return this.rules.patchRules(rules);
   }
 
   @Get('channels')
   @RequireRole('admin')
   @ApiOkResponse({ type: [AlertChannelDto] })
   listAlertChannels(): Promise<AlertChannelDto[]> {
-    return this.alerts.listChannels();
+    return this.channels.listChannels();
   }
 
   @Post('channels')
   @RequireRole('admin')
   @ApiCreatedResponse({ type: AlertChannelDto })
   createAlertChannel(@Body() body: AlertChannelInputDto): Promise<AlertChannelDto> {
-    return this.alerts.createChannel(body);
+    return this.channels.createChannel(body);
   }
 
   @Get('channels/:id')
   @RequireRole('admin')
   @ApiOkResponse({ type: AlertChannelDto })
   getAlertChannel(@Param() { id }: AlertIdParams): Promise<AlertChannelDto> {
-    return this.alerts.getChannel(id);
+    return this.channels.getChannel(id);
   }
 
   /** Replace a channel; secrets sent back as ******** keep their stored values. */
@@ -111,7 +127,7 @@ export class AlertsController {
   @RequireRole('admin')
   @ApiOkResponse({ type: AlertChannelDto })
   updateAlertChannel(@Param() { id }: AlertIdParams, @Body() body: AlertChannelInputDto): Promise<AlertChannelDto> {
-    return this.alerts.updateChannel(id, body);
+    return this.channels.updateChannel(id, body);
   }
 
   @Delete('channels/:id')
@@ -119,7 +135,7 @@ export class AlertsController {
   @RequireRole('admin')
   @ApiNoContentResponse()
   deleteAlertChannel(@Param() { id }: AlertIdParams): Promise<void> {
-    return this.alerts.deleteChannel(id);
+    return this.channels.deleteChannel(id);
   }
 
   /** Send a sample alert through the channel now (one attempt); the outcome is also the channel's status. */
@@ -128,7 +144,7 @@ export class AlertsController {
   @RequireRole('admin')
   @ApiOkResponse({ type: ChannelTestResultDto })
   testAlertChannel(@Param() { id }: AlertIdParams, @Actor() actor: string): Promise<ChannelTestResultDto> {
-    return this.alerts.testChannel(id, actor);
+    return this.channels.testChannel(id, actor);
   }
 
   /** One alert with its history. */

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { HealthModule } from '../health/health.module';
 import { AlertDispatcher } from './alert-dispatcher';
+import { AlertChannelsService } from './alert-channels.service';
 import { AlertEngine } from './alert-engine';
+import { AlertRulesService } from './alert-rules.service';
 import { AlertsController } from './alerts.controller';
 import { AlertsService } from './alerts.service';
 
@@ -9,7 +11,7 @@ import { AlertsService } from './alerts.service';
 @Module({
   imports: [HealthModule],
   controllers: [AlertsController],
-  providers: [AlertEngine, AlertDispatcher, AlertsService],
+  providers: [AlertEngine, AlertDispatcher, AlertsService, AlertChannelsService, AlertRulesService],
   exports: [AlertsService],
 })
 export class AlertsModule {}

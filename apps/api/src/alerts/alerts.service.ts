@@ -1,39 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@app/common';
-import { AlertChannelRecord, AlertMute, AlertRulesFile, AlertStore, parseDuration } from '@app/catalog';
-import { MASK } from '../common/mask-secrets';
+import { AlertChannelStore, AlertMute, AlertMuteStore, AlertStore, parseDuration } from '@app/catalog';
 import { AlertDispatcher } from './alert-dispatcher';
-import { AlertEngine, toNotification } from './alert-engine';
-import {
-  AlertChannelDto,
-  AlertChannelInputDto,
-  AlertDetailDto,
-  AlertHistoryDto,
-  AlertMuteDto,
-  AlertRulesDto,
-  AlertRuleSetDto,
-  AlertsPageDto,
-  ChannelTestResultDto,
-  channelStatus,
-  CreateMuteDto,
-  MuteAlertDto,
-  toAlertDto,
-  toAlertEventDto,
-  toAlertMuteDto,
-  toAlertRuleDto,
-} from './alerts.dto';
-import { CHANNEL_ADAPTERS, ChannelType } from './channels';
+import { AlertEngine } from './alert-engine';
+import { channelStatus } from './alert-channel.dto';
+import { AlertMuteDto, CreateMuteDto, MuteAlertDto, toAlertMuteDto } from './alert-mute.dto';
+import { AlertDetailDto, AlertHistoryDto, AlertsPageDto, toAlertDto, toAlertEventDto } from './alert.dto';
 
-const CONFIG_KEYS = ['url', 'secret', 'token', 'host', 'port', 'tls', 'username', 'password', 'from', 'to'] as const;
 /** A mute lasts at most this long: a forgotten mute must not silence a cluster for good. */
 const MAX_MUTE_SECONDS = 30 * 86400;
 
-/** Alerts for the REST API and MCP: reading them, muting, channels, rules. The engine fires and resolves them. */
+/** Alerts for the REST API and MCP: reading them and muting. The engine fires and resolves them. */
 @Injectable()
 export class AlertsService {
   constructor(
     private readonly store: AlertStore,
-    private readonly rulesFile: AlertRulesFile,
+    private readonly mutes: AlertMuteStore,
+    private readonly channels: AlertChannelStore,
     private readonly engine: AlertEngine,
     private readonly dispatcher: AlertDispatcher,
   ) {}
@@ -43,8 +26,8 @@ export class AlertsService {
     const [firing, page, mutes, channels] = await Promise.all([
       this.store.firing(),
       this.store.list(q),
-      this.store.activeMutes(now),
-      this.store.channels(),
+      this.mutes.active(now),
+      this.channels.list(),
     ]);
     const backlog = this.dispatcher.backlog();
     return {
@@ -100,12 +83,12 @@ export class AlertsService {
   }
 
   async listMutes(): Promise<AlertMuteDto[]> {
-    return (await this.store.activeMutes(new Date().toISOString())).map(toAlertMuteDto);
+    return (await this.mutes.active(new Date().toISOString())).map(toAlertMuteDto);
   }
 
   async endMute(id: number, actor: string): Promise<AlertMuteDto> {
     const now = new Date().toISOString();
-    const mute = await this.store.endMute(id, now);
+    const mute = await this.mutes.end(id, now);
     await this.store.addEvents([{ at: now, kind: 'unmuted', actor, message: `${describeMute(mute)}: mute ended by ${actor}` }]);
     await this.engine.evaluate();
     return toAlertMuteDto(mute);
@@ -121,7 +104,7 @@ export class AlertsService {
     const seconds = parseDuration(duration);
     if (!seconds || seconds > MAX_MUTE_SECONDS) throw new DomainError('INVALID', 'duration: must be more than 0 and at most 30 days');
     const now = new Date();
-    const mute = await this.store.addMute({
+    const mute = await this.mutes.add({
       ...m,
       until: new Date(now.getTime() + seconds * 1000).toISOString(),
       createdAt: now.toISOString(),
@@ -139,140 +122,9 @@ export class AlertsService {
     ]);
     return toAlertMuteDto(mute);
   }
-
-  async listChannels(): Promise<AlertChannelDto[]> {
-    const backlog = this.dispatcher.backlog();
-    return (await this.store.channels()).map((c) => toChannelDto(c, backlog.get(c.id) ?? 0));
-  }
-
-  async getChannel(id: number): Promise<AlertChannelDto> {
-    return toChannelDto(await this.store.channel(id), this.dispatcher.backlog().get(id) ?? 0);
-  }
-
-  async createChannel(body: AlertChannelInputDto): Promise<AlertChannelDto> {
-    return toChannelDto(await this.store.saveChannel(channelFrom(body)), 0);
-  }
-
-  /** Replaces the channel; a secret sent back as ******** keeps its stored value (a read-edit-write round trip). */
-  async updateChannel(id: number, body: AlertChannelInputDto): Promise<AlertChannelDto> {
-    const stored = await this.store.channel(id);
-    const next = channelFrom(body, stored.type === body.type ? stored.config : undefined);
-    return toChannelDto(await this.store.saveChannel({ ...next, id }), this.dispatcher.backlog().get(id) ?? 0);
-  }
-
-  deleteChannel(id: number): Promise<void> {
-    return this.store.deleteChannel(id);
-  }
-
-  /** One delivery of a sample alert, now, and its outcome (also recorded on the channel's status). */
-  async testChannel(id: number, actor: string): Promise<ChannelTestResultDto> {
-    const channel = await this.store.channel(id);
-    const at = new Date().toISOString();
-    return this.dispatcher.sendOnce(
-      channel,
-      toNotification(
-        {
-          id: 0,
-          key: 'test',
-          rule: 'test',
-          severity: 'info',
-          state: 'firing',
-          subject: channel.name,
-          message: `test of alert channel "${channel.name}", sent by ${actor}`,
-          startedAt: at,
-          firedAt: at,
-          notifications: 0,
-        },
-        'test',
-        at,
-      ),
-    );
-  }
-
-  async getRules(): Promise<AlertRulesDto> {
-    const state = await this.rulesFile.read();
-    return rulesDto(this.rulesFile.path, state);
-  }
-
-  async updateRules(yaml: string): Promise<AlertRulesDto> {
-    const state = await this.rulesFile.write(yaml);
-    await this.engine.evaluate();
-    return rulesDto(this.rulesFile.path, state);
-  }
-}
-
-function rulesDto(path: string, state: { rules: Record<string, any>; text?: string; error?: string }): AlertRulesDto {
-  return {
-    path,
-    rules: Object.fromEntries(Object.entries(state.rules).map(([k, r]) => [k, toAlertRuleDto(r)])) as unknown as AlertRuleSetDto,
-    yaml: state.text,
-    error: state.error,
-  };
 }
 
 function describeMute(m: AlertMute): string {
   const what = m.scope === 'global' ? 'every alert' : `${m.scope} ${m.target}`;
   return m.rule ? `${m.rule} alerts of ${what}` : what;
-}
-
-/** A channel record from the request, checked by its adapter (INVALID naming each field); masked secrets take `stored`'s values. */
-function channelFrom(
-  body: AlertChannelInputDto,
-  stored?: Record<string, unknown>,
-): Omit<AlertChannelRecord, 'id' | 'createdAt' | 'updatedAt' | 'consecutiveFailures'> {
-  const adapter = CHANNEL_ADAPTERS[body.type as ChannelType];
-  const config: Record<string, unknown> = {};
-  for (const k of CONFIG_KEYS) if (body[k] !== undefined) config[k] = body[k];
-  for (const k of adapter.secrets) {
-    const v = config[k];
-    if (typeof v === 'string' && v.includes(MASK)) {
-      if (stored?.[k] === undefined) throw new DomainError('INVALID', `${k}: is masked; send the value itself`);
-      config[k] = stored[k];
-    }
-  }
-  const errors = adapter.check(config);
-  if (errors.length) throw new DomainError('INVALID', errors.join('; '));
-  return {
-    name: body.name,
-    type: body.type,
-    enabled: body.enabled ?? true,
-    severities: body.severities ?? [],
-    rules: body.rules ?? [],
-    config,
-  };
-}
-
-/** Secrets as MASK; a URL that is itself the credential keeps its origin so the operator can tell which it is. */
-export function maskChannelConfig(type: string, config: Record<string, unknown>): Record<string, unknown> {
-  const adapter = CHANNEL_ADAPTERS[type as ChannelType];
-  const out = { ...config };
-  for (const k of adapter?.secrets ?? []) {
-    const v = out[k];
-    if (typeof v !== 'string' || !v) continue;
-    if (k === 'url') {
-      try {
-        out[k] = `${new URL(v).origin}/${MASK}`;
-        continue;
-      } catch {
-        // not a URL: mask it whole
-      }
-    }
-    out[k] = MASK;
-  }
-  return out;
-}
-
-function toChannelDto(c: AlertChannelRecord, queued: number): AlertChannelDto {
-  return {
-    id: c.id,
-    name: c.name,
-    type: c.type,
-    enabled: c.enabled,
-    severities: c.severities,
-    rules: c.rules,
-    config: maskChannelConfig(c.type, c.config),
-    status: channelStatus(c, queued),
-    createdAt: c.createdAt,
-    updatedAt: c.updatedAt,
-  };
 }

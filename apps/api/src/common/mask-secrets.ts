@@ -36,6 +36,32 @@ export function maskEnvironment<T>(env: T): T {
 const ENV_FIELD = /^(environment|env)$/i;
 
 /**
+ * Fields holding a URL whose path or query may be the credential itself: a Slack
+ * or Discord incoming webhook (`/services/T…/B…/<secret>`), an ntfy topic, a
+ * generic webhook with a token in its query. Their key says nothing secret, so
+ * the value is looked at: anything past the origin (and any user:password) is masked.
+ */
+const URL_FIELD = /^(url|webhook_?url|hook_?url)$/i;
+
+/** `https://hooks.slack.com/********`: scheme and host kept (which service it is), the rest masked; undefined when nothing to mask. */
+function maskUrlCredentials(value: string): string | undefined {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    return undefined;
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
+  const hasMore = (u.pathname !== '/' && u.pathname !== '') || u.search !== '' || u.hash !== '' || u.username !== '' || u.password !== '';
+  return hasMore ? `${u.origin}/${MASK}` : undefined;
+}
+
+/** A URL field sent back as masked (`https://host/********`) whose stored value has that origin: the stored value is meant. */
+function isMaskedUrlOf(key: string, value: unknown, stored: unknown): boolean {
+  return URL_FIELD.test(key) && typeof value === 'string' && typeof stored === 'string' && value === maskUrlCredentials(stored);
+}
+
+/**
  * A deep copy of `value` with every secret masked: fields whose key looks secret
  * (a string or number value), and the entries of any `environment` / `Env`
  * list or map. For answers (a service's spec, a definition) and the audit log.
@@ -55,6 +81,7 @@ function walk(value: unknown, depth: number): unknown {
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (ENV_FIELD.test(k) && (Array.isArray(v) || (v && typeof v === 'object'))) out[k] = maskEnvironment(v);
     else if (isSecretKey(k) && (typeof v === 'string' || typeof v === 'number') && v !== '') out[k] = MASK;
+    else if (URL_FIELD.test(k) && typeof v === 'string' && maskUrlCredentials(v)) out[k] = maskUrlCredentials(v);
     else out[k] = walk(v, depth + 1);
   }
   return out;
@@ -101,7 +128,7 @@ function restore(incoming: unknown, stored: unknown, depth: number): unknown {
     return Object.fromEntries(
       Object.entries(incoming as Record<string, unknown>).map(([k, v]) => [
         k,
-        v === MASK && k in from ? from[k] : restore(v, from[k], depth + 1),
+        v === MASK && k in from ? from[k] : isMaskedUrlOf(k, v, from[k]) ? from[k] : restore(v, from[k], depth + 1),
       ]),
     );
   }

@@ -38,6 +38,12 @@ export class HealthMetrics implements OnModuleInit {
     help: '1 when the registry answers (0 also when none is configured)',
     registers: [this.registry],
   });
+  // lets an alert on swarm_registry_up tell "unreachable" from "none configured"
+  private readonly registryConfigured = new Gauge({
+    name: 'swarm_registry_configured',
+    help: '1 when a registry is configured (REGISTRY_URL)',
+    registers: [this.registry],
+  });
   private readonly requests = new Counter({
     name: 'http_requests_total',
     help: 'HTTP requests',
@@ -71,6 +77,7 @@ export class HealthMetrics implements OnModuleInit {
   observe(s: HealthSnapshot): void {
     this.dockerUp.set(s.docker.reachable ? 1 : 0);
     this.registryUp.set(s.registry.reachable ? 1 : 0);
+    this.registryConfigured.set(s.registry.configured ? 1 : 0);
     if (s.lastPollDurationMs !== undefined) this.pollDuration.observe(s.lastPollDurationMs / 1000);
     if (!s.docker.reachable) return;
     this.nodes.reset();

@@ -577,7 +577,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        patch: operations["patchAlertRules"];
         trace?: never;
     };
     "/api/alerts/channels": {
@@ -1600,6 +1600,25 @@ export interface components {
              *         enabled: false
              */
             yaml: string;
+        };
+        PatchAlertRulesDto: {
+            /**
+             * @description settings to change, by rule: enabled, severity, for, repeat, resolve_after (durations as seconds or "30s", "5m"); the rest of the file and its comments stay; a value back at its built-in one leaves the file
+             * @example {
+             *       "replicas_below": {
+             *         "for": "60s",
+             *         "severity": "critical"
+             *       },
+             *       "node_drained": {
+             *         "enabled": false
+             *       }
+             *     }
+             */
+            rules: {
+                [key: string]: {
+                    [key: string]: unknown;
+                };
+            };
         };
         AlertChannelDto: {
             id: number;
@@ -3447,13 +3466,6 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description the token's role is below admin */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
         };
     };
     updateAlertRules: {
@@ -3466,6 +3478,43 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["UpdateAlertRulesDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertRulesDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    patchAlertRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchAlertRulesDto"];
             };
         };
         responses: {

@@ -82,20 +82,31 @@ export const alertRulesFileSchema = z
   })
   .strict();
 
-/** "rules.node_down.severity: must be one of …; rules.nope: unknown key" */
-export function describeZodIssues(error: z.ZodError): string {
-  return error.issues
-    .map((i) => {
-      if (i.code === z.ZodIssueCode.unrecognized_keys) return i.keys.map((k) => `${[...i.path, k].join('.')}: unknown key`).join('; ');
-      return `${i.path.join('.') || '(file)'}: ${i.message}`;
-    })
-    .join('; ');
+/** One thing wrong with a rules file: the key's path (rules.node_down.for) and why. */
+export interface AlertRulesProblem {
+  path: (string | number)[];
+  message: string;
+  /** 1-based, when the file's text is known. */
+  line?: number;
 }
 
-/** The rules a file (already parsed from YAML) asks for, over the defaults; throws the issues naming each key. */
+function problemsOf(error: z.ZodError): AlertRulesProblem[] {
+  return error.issues.flatMap((i) =>
+    i.code === z.ZodIssueCode.unrecognized_keys
+      ? i.keys.map((k) => ({ path: [...i.path, k], message: 'unknown key' }))
+      : [{ path: i.path, message: i.message }],
+  );
+}
+
+/** "rules.node_down.severity: must be one of … (line 3); rules.nope: unknown key" */
+export function describeProblems(problems: AlertRulesProblem[]): string {
+  return problems.map((p) => `${p.path.length ? `${p.path.join('.')}: ` : ''}${p.message}${p.line ? ` (line ${p.line})` : ''}`).join('; ');
+}
+
+/** The rules a file (already parsed from YAML) asks for, over the defaults; throws the problems naming each key. */
 export function resolveAlertRules(input: unknown): AlertRules {
   const parsed = alertRulesFileSchema.safeParse(input ?? {});
-  if (!parsed.success) throw new AlertRulesError(describeZodIssues(parsed.error));
+  if (!parsed.success) throw new AlertRulesError(problemsOf(parsed.error));
   const out = structuredClone(DEFAULT_ALERT_RULES);
   for (const id of ALERT_RULE_IDS) {
     const r = parsed.data.rules?.[id];
@@ -107,4 +118,8 @@ export function resolveAlertRules(input: unknown): AlertRules {
   return out;
 }
 
-export class AlertRulesError extends Error {}
+export class AlertRulesError extends Error {
+  constructor(readonly problems: AlertRulesProblem[]) {
+    super(describeProblems(problems));
+  }
+}

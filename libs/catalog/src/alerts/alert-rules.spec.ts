@@ -65,5 +65,51 @@ describe('alert rules', () => {
       expect(broken.rules.replicas_below.for).toBe(90);
       expect(broken.error).toMatch(/alerts\.yaml: not valid YAML/);
     });
+    it('names the line of each key at fault, and leaves the file as it was', async () => {
+      await file.write('rules:\n  node_down:\n    repeat: 30m\n');
+      const bad = 'rules:\n  # paging\n  node_down:\n    severity: loud\n  replicas_below:\n    for: 60s\n    colour: red\n';
+      const err = await file.write(bad).catch((e) => e);
+      expect(err.code).toBe('INVALID');
+      expect(err.message).toBe(
+        'rules.node_down.severity: must be one of critical, warning, info (line 4); rules.replicas_below.colour: unknown key (line 7)',
+      );
+      expect(err.details.problems).toEqual([
+        { path: ['rules', 'node_down', 'severity'], message: 'must be one of critical, warning, info', line: 4 },
+        { path: ['rules', 'replicas_below', 'colour'], message: 'unknown key', line: 7 },
+      ]);
+      const broken = await file.write('rules:\n  node_down: [\n').catch((e) => e);
+      expect(broken.message).toMatch(/^not valid YAML: .* \(line \d\)$/);
+      expect(readFileSync(file.path, 'utf8')).toBe('rules:\n  node_down:\n    repeat: 30m\n');
+    });
+
+    it('patches settings from a form, keeping comments, dropping what is back at its built-in value', async () => {
+      expect((await file.patch({ replicas_below: { for: '90s' } })).rules.replicas_below.for).toBe(90);
+      expect(readFileSync(file.path, 'utf8')).toBe('rules:\n  replicas_below:\n    for: 90s\n');
+      writeFileSync(file.path, '# ours\nrules:\n  # slow paging\n  replicas_below:\n    for: 90s\n');
+      const state = await file.patch({
+        replicas_below: { for: 30, severity: 'critical' },
+        node_drained: { enabled: false },
+        node_down: { enabled: true, severity: 'critical', for: '0s', repeat: 0 },
+      });
+      expect(state.rules.replicas_below).toEqual({ enabled: true, severity: 'critical', for: 30, repeat: 0 });
+      expect(state.rules.node_drained.enabled).toBe(false);
+      expect(readFileSync(file.path, 'utf8')).toBe(
+        '# ours\nrules:\n  # slow paging\n  replicas_below:\n    severity: critical\n  node_drained:\n    enabled: false\n',
+      );
+      await expect(file.patch({ replicas_below: { for: 'soon' } } as never)).rejects.toThrow(
+        'rules.replicas_below.for: must be a duration',
+      );
+      await expect(file.patch({ nope: { for: 1 } } as never)).rejects.toThrow('rules.nope: unknown key');
+      expect(readFileSync(file.path, 'utf8')).toContain('severity: critical');
+      // a rule or the whole map left empty on disk
+      writeFileSync(file.path, 'rules:\n  node_down:\n');
+      expect((await file.patch({ node_down: { repeat: '5m' } })).rules.node_down.repeat).toBe(300);
+      expect(readFileSync(file.path, 'utf8')).toBe('rules:\n  node_down:\n    repeat: 5m\n');
+      writeFileSync(file.path, 'rules:\n');
+      await file.patch({ node_drained: { enabled: false } });
+      expect(readFileSync(file.path, 'utf8')).toBe('rules:\n  node_drained:\n    enabled: false\n');
+      writeFileSync(file.path, 'rules: [\n');
+      await expect(file.patch({ node_drained: { enabled: true } })).rejects.toMatchObject({ code: 'CONFLICT' });
+    });
   });
 });

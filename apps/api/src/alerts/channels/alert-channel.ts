@@ -1,4 +1,4 @@
-import type { AlertChannelRecord, AlertSeverity } from '@app/catalog';
+import type { AlertChannelRecord, AlertFacts, AlertSeverity } from '@app/catalog';
 
 export const CHANNEL_TYPES = ['webhook', 'ntfy', 'slack', 'email'] as const;
 export type ChannelType = (typeof CHANNEL_TYPES)[number];
@@ -7,20 +7,7 @@ export type ChannelType = (typeof CHANNEL_TYPES)[number];
 export interface AlertNotification {
   /** fired, repeated (still firing after the rule's repeat interval), resolved, or test ("send test") */
   event: 'fired' | 'repeated' | 'resolved' | 'test';
-  alert: {
-    id: number;
-    rule: string;
-    severity: AlertSeverity;
-    state: 'firing' | 'resolved';
-    subject: string;
-    service?: string;
-    node?: string;
-    message: string;
-    details?: Record<string, unknown>;
-    startedAt: string;
-    firedAt: string;
-    resolvedAt?: string;
-  };
+  alert: Omit<AlertFacts, 'severity'> & { severity: AlertSeverity };
   sentAt: string;
   source: 'swarm-orchestrator';
 }

@@ -3,7 +3,7 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import type { AlertChannelRecord } from '@app/catalog';
 import { AlertDispatcher, channelWants } from '../alert-dispatcher';
-import { maskChannelConfig } from '../alerts.service';
+import { maskChannelConfig } from '../alert-channels.service';
 import { exitCodeMeaning, explainTask } from '../task-reason';
 import { CHANNEL_ADAPTERS, AlertNotification, signWebhook } from '.';
 import { ntfyPriority } from './ntfy.channel';
@@ -128,8 +128,8 @@ describe('AlertDispatcher', () => {
   function dispatcher(ch: AlertChannelRecord) {
     const outcomes: Array<{ ok: boolean; error?: string }> = [];
     const store = {
-      channels: jest.fn(async () => [ch]),
-      channel: jest.fn(async () => ch),
+      list: jest.fn(async () => [ch]),
+      get: jest.fn(async () => ch),
       recordDelivery: jest.fn(async (_id: number, o: { ok: boolean; error?: string }) => void outcomes.push(o)),
     };
     return { d: new AlertDispatcher(store as any, { attempts: 4, firstDelayMs: 200, maxDelayMs: 1000, timeoutMs: 2000 }), outcomes };
