@@ -32,7 +32,9 @@ export {
 } from './stack/stack.types';
 export { interpolateString, InterpolationError } from './stack/stack.interpolation';
 export { warmComposeSchema } from './stack/stack.schema';
-export { maskStack, maskStackVariables, restoreMaskedStack, secretFilePaths, isSecretVariable, STACK_MASK } from './stack/stack.mask';
+export { maskStack, maskStackVariables, restoreMaskedStack, secretFilePaths } from './stack/stack.mask';
+export { isSecretKey, MASK } from './masking/secret-key';
+export { maskYamlSecrets, restoreYamlSecrets, type YamlSecretOptions } from './masking/yaml-secrets';
 export {
   AlertStore,
   type AlertRecord,

@@ -1,4 +1,5 @@
-import { isSecretKey, MASK, maskEnvironment, maskSecrets, maskYamlText, restoreMaskedSecrets } from './mask-secrets';
+import { maskYamlSecrets } from '@app/catalog';
+import { isSecretKey, MASK, maskEnvironment, maskSecrets, restoreMaskedSecrets } from './mask-secrets';
 
 describe('mask-secrets', () => {
   it('recognises secret-looking keys in any case and position', () => {
@@ -46,7 +47,7 @@ describe('mask-secrets', () => {
       '  MODE: prod',
       'secrets: [db_password]',
     ].join('\n');
-    const out = maskYamlText(yaml);
+    const out = maskYamlSecrets(yaml);
     expect(out).toContain(`POSTGRES_PASSWORD: ${MASK}`);
     expect(out).toContain(`- "API_TOKEN=${MASK}"`);
     expect(out).toContain('MODE: prod');
@@ -75,18 +76,5 @@ describe('mask-secrets', () => {
     });
     // a changed secret is kept as sent
     expect(restoreMaskedSecrets({ environment: { DB_PASSWORD: 'new' } }, stored)).toEqual({ environment: { DB_PASSWORD: 'new' } });
-  });
-});
-
-describe('restoreMaskedYamlText', () => {
-  it('puts secret values back where an edit kept the mask, and takes a new value as given', () => {
-    const { maskYamlText, restoreMaskedYamlText } = jest.requireActual('./mask-secrets') as typeof import('./mask-secrets');
-    const stored = 'name: db\nenvironment:\n  DB_PASSWORD: s3cret # kept\n  MODE: prod\n  API_TOKEN: abc\n';
-    const masked = maskYamlText(stored);
-    expect(masked).not.toContain('s3cret');
-    const edited = masked.replace('MODE: prod', 'MODE: test').replace('API_TOKEN: ********', 'API_TOKEN: new-one');
-    expect(restoreMaskedYamlText(edited, stored)).toBe(
-      'name: db\nenvironment:\n  DB_PASSWORD: s3cret # kept\n  MODE: test\n  API_TOKEN: new-one\n',
-    );
   });
 });

@@ -23,7 +23,6 @@ import {
 } from '@app/swarm';
 import { AppConfig } from '../config/app-config';
 import { maskSecrets } from '../common/mask-secrets';
-import { maskComposeText, restoreComposeText } from './compose-text-mask';
 import {
   StackDetailDto,
   StackDeployResultDto,
@@ -144,7 +143,7 @@ export class StacksService {
     ].sort((a, b) => a.key.localeCompare(b.key));
     return {
       ...base,
-      compose: definition ? maskComposeText(definition.compose) : undefined,
+      compose: masked?.compose,
       variables: masked?.variables ?? {},
       files: masked?.files ?? {},
       warnings: loaded?.warnings ?? definition?.warnings ?? [],
@@ -167,8 +166,7 @@ export class StacksService {
   /** Replaces the stack as a whole; masked values sent back (variables, secret files, compose lines) keep the stored ones. */
   async replace(name: string, input: StackInputDto): Promise<StackDetailDto> {
     const stored = await this.store.read(name);
-    const restored = restoreMaskedStack(input, stored);
-    await this.store.replace(name, { ...restored, compose: restoreComposeText(input.compose, stored.compose) });
+    await this.store.replace(name, restoreMaskedStack(input, stored));
     return this.get(name);
   }
 
