@@ -3,7 +3,7 @@ import { DomainError } from '@app/common';
 import { DockerClient } from '../docker.client';
 import { SwarmServices } from '../swarm-services';
 import { SwarmLogs } from '../swarm-logs';
-import { sortTasks, toTaskSummary } from '../swarm.mappers';
+import { sortTasks, toReplicaState, toTaskSummary } from '../swarm.mappers';
 import type { EngineNode, EngineService, EngineTask } from '../engine.types';
 import type { ConvergenceProgress, ConvergenceResult, ServiceSpec } from '../swarm.types';
 import type { ComposeProject } from './compose-project';
@@ -93,10 +93,7 @@ export class SwarmStacks {
     await this.checkExternalNetworks(plan);
     const ids = await this.resolveExternalObjects(project, plan);
 
-    const existing: EngineService[] = await this.docker.run(
-      `services of stack "${stack}"`,
-      (d) => d.listServices({ filters: nsFilter(stack) }) as Promise<unknown> as Promise<EngineService[]>,
-    );
+    const existing: EngineService[] = await this.servicesOf(stack);
     if (opts.prune) {
       const wanted = new Set(plan.services.map((s) => s.name));
       for (const s of existing.filter((x) => x.Spec?.Name && !wanted.has(x.Spec.Name))) {
@@ -236,12 +233,8 @@ export class SwarmStacks {
   /** The stack's services with desired and running counts (`docker stack services`). */
   async stackServices(stack: string): Promise<StackServiceSummary[]> {
     const [services, tasks, nodes] = await Promise.all([
-      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) })) as Promise<unknown> as Promise<
-        EngineService[]
-      >,
-      this.docker.run(`tasks of stack "${stack}"`, (d) =>
-        d.listTasks({ filters: JSON.stringify({ label: [`${STACK_NAMESPACE_LABEL}=${stack}`] }) }),
-      ) as Promise<EngineTask[]>,
+      this.servicesOf(stack),
+      this.tasksOf(stack),
       this.docker.run('nodes', (d) => d.listNodes()) as Promise<
         (EngineNode & { Spec?: { Availability?: string }; Status?: { State?: string } })[]
       >,
@@ -277,12 +270,8 @@ export class SwarmStacks {
   /** The stack's tasks (`docker stack ps`), each with its service's compose key. */
   async tasks(stack: string): Promise<StackTask[]> {
     const [services, tasks, nodes] = await Promise.all([
-      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) })) as Promise<unknown> as Promise<
-        EngineService[]
-      >,
-      this.docker.run(`tasks of stack "${stack}"`, (d) =>
-        d.listTasks({ filters: JSON.stringify({ label: [`${STACK_NAMESPACE_LABEL}=${stack}`] }) }),
-      ) as Promise<EngineTask[]>,
+      this.servicesOf(stack),
+      this.tasksOf(stack),
       this.docker.run('nodes', (d) => d.listNodes() as Promise<unknown> as Promise<EngineNode[]>),
     ]);
     const names = new Map(services.map((s) => [s.ID, s.Spec?.Name ?? s.ID]));
@@ -299,9 +288,7 @@ export class SwarmStacks {
   async drift(project: ComposeProject, stack: string): Promise<{ service: string; missing: boolean; differences: SpecDifference[] }[]> {
     const plan = convertStack(project, stack);
     const [services, networks] = await Promise.all([
-      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) })) as Promise<unknown> as Promise<
-        EngineService[]
-      >,
+      this.servicesOf(stack),
       this.docker.run('networks', (d) => d.listNetworks()) as Promise<EngineNetwork[]>,
     ]);
     const networkNames = new Map(networks.map((n) => [n.Id, n.Name]));
@@ -319,10 +306,7 @@ export class SwarmStacks {
    * `docker service logs`; without `follow` the lines come ordered by time.
    */
   async *logs(stack: string, opts: StackLogOptions = {}): AsyncGenerator<StackLogLine> {
-    const services: EngineService[] = await this.docker.run(
-      `services of stack "${stack}"`,
-      (d) => d.listServices({ filters: nsFilter(stack) }) as Promise<unknown> as Promise<EngineService[]>,
-    );
+    const services: EngineService[] = await this.servicesOf(stack);
     if (services.length === 0) throw new DomainError('NOT_FOUND', `stack "${stack}" not found: no service carries its namespace`);
     const stop = new AbortController();
     const abort = () => stop.abort();
@@ -503,6 +487,19 @@ export class SwarmStacks {
     return removed;
   }
 
+  /** The services that carry the stack's namespace label. */
+  private servicesOf(stack: string): Promise<EngineService[]> {
+    return this.docker.run(
+      `services of stack "${stack}"`,
+      (d) => d.listServices({ filters: nsFilter(stack) }) as Promise<unknown> as Promise<EngineService[]>,
+    );
+  }
+
+  /** The tasks of the stack's services, every state. */
+  private tasksOf(stack: string): Promise<EngineTask[]> {
+    return this.docker.run(`tasks of stack "${stack}"`, (d) => d.listTasks({ filters: nsFilter(stack) }) as Promise<EngineTask[]>);
+  }
+
   /** A job converges when its tasks completed: as many as `TotalCompletions`, or one per eligible node for a global job. */
   private async waitForJob(name: string, timeoutMs: number, onProgress: (p: ConvergenceProgress) => void): Promise<ConvergenceResult> {
     const started = Date.now();
@@ -517,15 +514,7 @@ export class SwarmStacks {
         service: name,
         desired,
         running: complete,
-        replicas: tasks.map((t) => ({
-          slot: t.slot,
-          nodeId: t.nodeId,
-          nodeHostname: t.nodeHostname,
-          taskId: t.id,
-          state: t.state,
-          desiredState: t.desiredState,
-          error: t.error,
-        })),
+        replicas: tasks.map(toReplicaState),
       };
       onProgress(progress);
       const elapsedMs = Date.now() - started;
