@@ -19,6 +19,7 @@ import {
   type RegistryAuth,
   type StackDeployEvent,
   type StackLogLine,
+  type StackLogOptions,
   type StackPlan,
 } from '@app/swarm';
 import { AppConfig } from '../config/app-config';
@@ -47,15 +48,6 @@ export interface StackDeployOptions {
   /** Who asked; kept in the deploy history. */
   actor?: string;
   onEvent?: (e: StackDeployEvent) => void;
-}
-
-export interface StackLogsOptions {
-  tail?: number;
-  since?: string | number;
-  follow?: boolean;
-  timestamps?: boolean;
-  filter?: string;
-  signal?: AbortSignal;
 }
 
 const DEFAULT_WAIT_SECONDS = 120;
@@ -270,7 +262,7 @@ export class StacksService {
   }
 
   /** One stream of every service of the stack, each line tagged with service, slot and node. */
-  logs(name: string, opts: StackLogsOptions): AsyncGenerator<StackLogLine> {
+  logs(name: string, opts: StackLogOptions): AsyncGenerator<StackLogLine> {
     return this.stacks.logs(name, opts);
   }
 
