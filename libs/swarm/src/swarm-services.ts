@@ -5,14 +5,7 @@ import { withVersionRetry } from './swarm-error';
 import { isEligible, type EligibilityNode } from './stack/node-eligibility';
 import type { EngineNode, EngineService, EngineTask, EngineWriteResponse } from './engine.types';
 import { sortTasks, toLiveServices, toReplicaState, toServiceState, toTaskSummary } from './swarm.mappers';
-import type {
-  ConvergenceProgress,
-  ConvergenceResult,
-  LiveService,
-  ServiceSpec,
-  ServiceState,
-  TaskSummary,
-} from './swarm.types';
+import type { ConvergenceProgress, ConvergenceResult, LiveService, ServiceSpec, ServiceState, TaskSummary } from './swarm.types';
 
 export interface RegistryAuth {
   username: string;
