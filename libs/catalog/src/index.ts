@@ -20,7 +20,8 @@ export {
 export { HealthHistory, type HealthEvent } from './health-history/health-history';
 export { ApiTokenStore, type ApiTokenRecord } from './tokens/api-token.store';
 export { AuditLog, type AuditEntry } from './audit/audit-log';
-export { loadStack, parseEnvFile, MAX_COMPOSE_BYTES, type LoadStackInput, type LoadedStack, type StackProblem } from './stack/stack.loader';
+export { loadStack, MAX_COMPOSE_BYTES, type LoadStackInput, type LoadedStack, type StackProblem } from './stack/stack.loader';
+export { parseEnvFile } from './stack/stack.env-files';
 export { StackStore, COMPOSE_FILE, VARIABLES_FILE, type StackDefinition, type StackInput } from './stack/stack.store';
 export {
   STACK_NAME,
