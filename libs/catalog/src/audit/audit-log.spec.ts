@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CatalogDatabase } from '../database/catalog-database';
 import { HealthHistory } from '../health-history/health-history';
-import { AuditLog } from './audit-log';
+import { AuditLog, type AuditEntry } from './audit-log';
 
 // The two append-only tables read a page newest first, NULL columns as absent values.
 describe('audit log and health history on SQLite', () => {
@@ -21,7 +21,7 @@ describe('audit log and health history on SQLite', () => {
   it('lists audit entries newest first, a page at a time, with the total and the params as written', async () => {
     const log = new AuditLog(db);
     await log.append({ at: '2026-01-01T00:00:00Z', source: 'rest', actor: 'a', role: 'admin', action: 'deploy', outcome: 'ok' });
-    await log.append({
+    const full: AuditEntry = {
       at: '2026-01-01T00:00:01Z',
       source: 'mcp',
       actor: 'b',
@@ -34,26 +34,11 @@ describe('audit log and health history on SQLite', () => {
       error: 'no',
       requestId: 'r1',
       durationMs: 5,
-    });
+    };
+    await log.append(full);
     const page = await log.list(1, 0);
     expect(page.total).toBe(2);
-    expect(page.entries).toEqual([
-      {
-        id: 2,
-        at: '2026-01-01T00:00:01Z',
-        source: 'mcp',
-        actor: 'b',
-        role: 'operator',
-        action: 'scale',
-        target: 'web',
-        params: { replicas: 2 },
-        status: 200,
-        outcome: 'error',
-        error: 'no',
-        requestId: 'r1',
-        durationMs: 5,
-      },
-    ]);
+    expect(page.entries).toEqual([{ id: 2, ...full }]);
     const older = (await log.list(1, 1)).entries[0];
     expect(older).toMatchObject({ id: 1, action: 'deploy' });
     // a NULL column reads as absent, never as null
