@@ -3,15 +3,14 @@
  * the lab — the dashboard polling, the event stream open, a deploy/scale loop —
  * against the built app, reporting its memory and every error. Not for CI.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startAppProcess } from '../test/fixtures/app-process';
 import { removeServices } from '../test/fixtures/docker';
-import { labEnv, labWebImage } from '../test/fixtures/lab';
+import { labWebImage } from '../test/fixtures/lab';
 import { collectSse } from '../test/fixtures/sse';
 
-const ROOT = join(__dirname, '..');
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 3600);
 const TOKEN = 'so_soak_token_0123456789abcdefgh';
 const NAME = 'soak-web';
@@ -19,40 +18,18 @@ const NAME = 'soak-web';
 async function main() {
   await removeServices('soak-');
   const dir = mkdtempSync(join(tmpdir(), 'so-soak-'));
-  const port = 19700 + Math.floor(Math.random() * 100);
-  const proc = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      ...labEnv(),
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      ADMIN_TOKEN: TOKEN,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'error',
-      DATA_DIR: join(dir, 'data'),
-      DEFINITIONS_DIR: join(dir, 'defs'),
-      HEALTH_POLL_INTERVAL: '10',
-    },
-    stdio: 'ignore',
+  const { proc, url: base } = await startAppProcess({
+    ADMIN_TOKEN: TOKEN,
+    DATA_DIR: join(dir, 'data'),
+    DEFINITIONS_DIR: join(dir, 'defs'),
+    HEALTH_POLL_INTERVAL: '10',
   });
-  const base = `http://127.0.0.1:${port}`;
   const api = (path: string, init: RequestInit = {}) =>
     fetch(`${base}${path}`, {
       ...init,
       headers: { authorization: `Bearer ${TOKEN}`, ...(init.body ? { 'content-type': 'application/json' } : {}), ...(init.headers ?? {}) },
     });
   const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))![1]) / 1024;
-  for (
-    let i = 0;
-    i < 150 &&
-    !(await fetch(`${base}/api/health`).then(
-      (r) => r.ok,
-      () => false,
-    ));
-    i++
-  )
-    await new Promise((r) => setTimeout(r, 200));
 
   const counts = { requests: 0, errors: 0, deploys: 0, scales: 0 };
   const errors: string[] = [];

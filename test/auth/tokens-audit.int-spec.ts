@@ -2,10 +2,9 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { removeServices } from '../fixtures/docker';
 import { labWebImage } from '../fixtures/lab';
 import { errorOf, Schemas } from '../fixtures/api-client';
-import { startTestApp, TestApp } from '../fixtures/test-app';
+import { startTestApp, suiteTestApp, TestApp } from '../fixtures/test-app';
 
 const PREFIX = 't-auth-';
 jest.setTimeout(120_000);
@@ -32,15 +31,7 @@ async function mcpClient(t: TestApp, token: string): Promise<Client> {
 }
 
 describe('tokens, audit and hardening', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    await removeServices(PREFIX);
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await removeServices(PREFIX);
-    await t?.close();
-  });
+  const t = suiteTestApp(PREFIX);
 
   it('issues a token once, stores only its hash, and tells the caller who it is', async () => {
     const created = await issue(t, 'ci-reader', 'viewer');

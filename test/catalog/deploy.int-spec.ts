@@ -1,27 +1,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { labDocker, removeServices } from '../fixtures/docker';
+import { labDocker } from '../fixtures/docker';
 import { eventually, labEnv, labImage } from '../fixtures/lab';
 import { collectSse } from '../fixtures/sse';
 import { ErrorBody, errorOf, Schemas } from '../fixtures/api-client';
-import { startTestApp, TestApp } from '../fixtures/test-app';
+import { suiteTestApp } from '../fixtures/test-app';
 
 const PREFIX = 't-cat-';
 jest.setTimeout(180_000);
 
 describe('catalog and deploy on the lab', () => {
-  let t: TestApp;
+  const t = suiteTestApp(PREFIX);
   const docker = labDocker();
-
-  beforeAll(async () => {
-    await removeServices(PREFIX);
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await removeServices(PREFIX);
-    await t?.close();
-  });
 
   const service = (name: string) => ({ params: { path: { name } } });
 

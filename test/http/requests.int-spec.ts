@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { removeServices } from '../fixtures/docker';
 import { labImage } from '../fixtures/lab';
-import { startTestApp, TestApp } from '../fixtures/test-app';
+import { startTestApp, suiteTestApp, TestApp } from '../fixtures/test-app';
 
 const PREFIX = 't-http-';
 jest.setTimeout(120_000);
@@ -20,15 +19,7 @@ function actionRoutes(): string[] {
 const json = (body = '') => ({ method: 'POST', headers: { 'content-type': 'application/json' }, body });
 
 describe('an action without a body works whatever the content type says', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    await removeServices(PREFIX);
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await removeServices(PREFIX);
-    await t?.close();
-  });
+  const t = suiteTestApp(PREFIX);
 
   it('deploys, rolls back, stops, drains and activates with Content-Type: application/json and an empty body', async () => {
     const name = `${PREFIX}web`;

@@ -1,24 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { labDocker, removeServices } from '../fixtures/docker';
+import { labDocker } from '../fixtures/docker';
 import { labWebImage } from '../fixtures/lab';
 import { errorOf } from '../fixtures/api-client';
-import { startTestApp, TestApp } from '../fixtures/test-app';
+import { suiteTestApp } from '../fixtures/test-app';
 
 const PREFIX = 't-conc-';
 jest.setTimeout(180_000);
 
 describe('concurrency: 20 scales and 5 deploys of one service at once', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    await removeServices(PREFIX);
-    t = await startTestApp();
-  });
-  afterAll(async () => {
-    await removeServices(PREFIX);
-    await t?.close();
-  });
+  const t = suiteTestApp(PREFIX);
 
   it('answers all without a 5xx, and the file and the swarm agree on one of the requested counts', async () => {
     const name = `${PREFIX}web`;

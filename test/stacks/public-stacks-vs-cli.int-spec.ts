@@ -1,11 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'yaml';
-import { normaliseServiceSpec, type ServiceSpec } from '@app/swarm';
-import { labDocker } from '../fixtures/docker';
-import { eventually, labEnv } from '../fixtures/lab';
+import { dockerCli as cli } from '../fixtures/docker';
+import { labEnv } from '../fixtures/lab';
+import {
+  deployedSpecs,
+  PUBLIC_STACKS,
+  publicStackInput,
+  publicStackNames,
+  removeStack as stackGone,
+  unexplainedDifferences,
+} from '../fixtures/stack-lab';
 import { startTestApp, type TestApp } from '../fixtures/test-app';
 
 jest.setTimeout(900_000);
@@ -28,90 +34,7 @@ const ALLOWED: Record<string, string> = {
 };
 
 const env = () => labEnv();
-const docker = labDocker();
-const FIXTURES = join(__dirname, '../fixtures/stacks');
-const ns = (stack: string) => JSON.stringify({ label: [`com.docker.stack.namespace=${stack}`] });
-
-function cli(args: string[], opts: { cwd?: string; vars?: Record<string, string> } = {}): string {
-  return execFileSync('docker', args, {
-    cwd: opts.cwd,
-    env: { ...process.env, ...opts.vars, DOCKER_HOST: env().DOCKER_HOST },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
-async function stackGone(stack: string): Promise<void> {
-  try {
-    cli(['stack', 'rm', stack]);
-  } catch {
-    // nothing to remove
-  }
-  await eventually(
-    async () => {
-      const [s, n, c, x] = await Promise.all([
-        docker.listServices({ filters: ns(stack) }),
-        docker.listNetworks({ filters: ns(stack) }),
-        docker.listConfigs({ filters: ns(stack) }),
-        docker.listSecrets({ filters: ns(stack) }),
-      ]);
-      for (const net of n)
-        await docker
-          .getNetwork(net.Id)
-          .remove()
-          .catch(() => undefined);
-      return s.length + n.length + c.length + x.length === 0;
-    },
-    60_000,
-    `stack ${stack} removed`,
-    500,
-  );
-}
-
-/** The stack's services as the swarm holds them, by compose key: normalised, network ids read as names, the stack's name and content hashes taken out. */
-async function deployedSpecs(stack: string): Promise<Map<string, unknown>> {
-  const [services, networks] = await Promise.all([docker.listServices({ filters: ns(stack) }), docker.listNetworks()]);
-  const networkNames = new Map(networks.map((n) => [n.Id, n.Name]));
-  const out = new Map<string, unknown>();
-  for (const s of services as { Spec: ServiceSpec }[]) {
-    const key = String(s.Spec.Name).slice(stack.length + 1);
-    const text = JSON.stringify(normaliseServiceSpec(s.Spec, { networkNames }))
-      .replace(new RegExp(`"(ConfigName|SecretName)":"${stack}_([^"]*?)(-[0-9a-f]{10})?"`, 'g'), '"$1":"STACK_$2"')
-      .replace(new RegExp(`"${stack}_`, 'g'), '"STACK_')
-      .replace(new RegExp(`"com.docker.stack.namespace":"${stack}"`, 'g'), '"com.docker.stack.namespace":"STACK"');
-    out.set(key, JSON.parse(text));
-  }
-  return out;
-}
-
-function differences(a: unknown, b: unknown, path = ''): string[] {
-  const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (a === undefined && isObj(b)) a = {};
-  if (b === undefined && isObj(a)) b = {};
-  if (isObj(a) && isObj(b))
-    return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((k) => differences(a[k], b[k], path ? `${path}.${k}` : k));
-  return JSON.stringify(a) === JSON.stringify(b) ? [] : [`${path}: product ${JSON.stringify(a)} / cli ${JSON.stringify(b)}`];
-}
-
-function fixtureInput(fixture: string): { compose: string; variables: Record<string, string>; files: Record<string, string> } {
-  const dir = join(FIXTURES, fixture);
-  const files: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const e of readdirSync(d)) {
-      const p = join(d, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (!['original.yml', 'lab.yml', 'variables.yaml'].includes(relative(dir, p))) files[relative(dir, p)] = readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  const variablesFile = join(dir, 'variables.yaml');
-  const variables = existsSync(variablesFile) ? (parse(readFileSync(variablesFile, 'utf8')) as Record<string, string>) : {};
-  return { compose: readFileSync(join(dir, 'lab.yml'), 'utf8'), variables: { ...variables, LAB_WEB_IMAGE: env().LAB_WEB_IMAGE }, files };
-}
-
-const fixtures = readdirSync(FIXTURES)
-  .filter((f) => statSync(join(FIXTURES, f)).isDirectory())
-  .sort();
+const fixtures = publicStackNames();
 
 describe('public stack files: the product deploys them as docker stack deploy does, field by field', () => {
   let t: TestApp;
@@ -139,7 +62,7 @@ describe('public stack files: the product deploys them as docker stack deploy do
 
   it('covers at least five files by different authors', () => {
     expect(fixtures.length).toBeGreaterThanOrEqual(5);
-    const sources = readFileSync(join(FIXTURES, 'SOURCES.md'), 'utf8');
+    const sources = readFileSync(join(PUBLIC_STACKS, 'SOURCES.md'), 'utf8');
     const owners = new Set(fixtures.map((f) => new RegExp(`^\\| ${f} \\| ([^/]+)/`, 'm').exec(sources)?.[1]));
     expect(owners.size).toBe(fixtures.length);
   });
@@ -187,15 +110,12 @@ describe('public stack files: the product deploys them as docker stack deploy do
     expect((ours.get('plain') as { TaskTemplate: { RestartPolicy: { Condition: string } } }).TaskTemplate.RestartPolicy.Condition).toBe(
       'any',
     );
-    const found = [...ours.keys()].flatMap((key) => differences(ours.get(key), theirs.get(key)).map((d) => `${key}.${d}`));
-    expect(
-      found.filter((d) => !Object.keys(ALLOWED).some((path) => d.split(': ')[0].split('.').slice(1).join('.').startsWith(path))),
-    ).toEqual([]);
+    expect(unexplainedDifferences(ours, theirs, ALLOWED, 'product')).toEqual([]);
   });
 
   for (const fixture of fixtures) {
     it(`${fixture}: the same service specs through REST and through the CLI`, async () => {
-      const input = fixtureInput(fixture);
+      const input = publicStackInput(fixture);
       await stackGone('pvours');
       const created = await t.api('/api/stacks', { method: 'POST', json: { name: 'pvours', ...input } });
       expect(created.status).toBe(201);
@@ -208,18 +128,14 @@ describe('public stack files: the product deploys them as docker stack deploy do
 
       // the CLI gets the same folder (files beside the compose file) and the same variables in its environment
       const dir = mkdtempSync(join(tmpdir(), `pv-${fixture}-`));
-      cpSync(join(FIXTURES, fixture), dir, { recursive: true });
+      cpSync(join(PUBLIC_STACKS, fixture), dir, { recursive: true });
       cli(['stack', 'deploy', '--detach=true', '-c', 'lab.yml', 'pvcli'], { cwd: dir, vars: input.variables });
       const theirs = await deployedSpecs('pvcli');
       await stackGone('pvcli');
 
       expect([...ours.keys()].sort()).toEqual([...theirs.keys()].sort());
       expect(ours.size).toBe(Object.keys((parse(input.compose) as { services: object }).services).length);
-      const found = [...ours.keys()].flatMap((key) => differences(ours.get(key), theirs.get(key)).map((d) => `${key}.${d}`));
-      const unexplained = found.filter(
-        (d) => !Object.keys(ALLOWED).some((path) => d.split(': ')[0].split('.').slice(1).join('.').startsWith(path)),
-      );
-      expect(unexplained).toEqual([]);
+      expect(unexplainedDifferences(ours, theirs, ALLOWED, 'product')).toEqual([]);
     });
   }
 });

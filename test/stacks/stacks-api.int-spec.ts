@@ -1,12 +1,18 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parse } from 'yaml';
-import { labDocker } from '../fixtures/docker';
+import { dockerCli, labDocker } from '../fixtures/docker';
 import { eventually, labEnv } from '../fixtures/lab';
+import {
+  publicStackInput,
+  publicStackNames,
+  removeStack as stackGone,
+  stackFilter,
+  stackObjectCount as namespaceObjects,
+} from '../fixtures/stack-lab';
 import { collectSse } from '../fixtures/sse';
 import { startTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../fixtures/test-app';
 
@@ -22,47 +28,8 @@ jest.setTimeout(900_000);
 
 const env = () => labEnv();
 const docker = labDocker();
-const cli = (args: string[], cwd?: string): string =>
-  execFileSync('docker', args, {
-    cwd,
-    env: { ...process.env, DOCKER_HOST: env().DOCKER_HOST },
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-const ns = (stack: string) => JSON.stringify({ label: [`com.docker.stack.namespace=${stack}`] });
+const cli = (args: string[], cwd?: string): string => dockerCli(args, { cwd });
 const STACKS = ['apit', 'apicli', 'apibad', 'pubstack', 'apimcp'];
-const FIXTURES = join(__dirname, '../fixtures/stacks');
-
-async function namespaceObjects(stack: string): Promise<number> {
-  const [s, n, c, x] = await Promise.all([
-    docker.listServices({ filters: ns(stack) }),
-    docker.listNetworks({ filters: ns(stack) }),
-    docker.listConfigs({ filters: ns(stack) }),
-    docker.listSecrets({ filters: ns(stack) }),
-  ]);
-  return s.length + n.length + c.length + x.length;
-}
-
-async function stackGone(stack: string): Promise<void> {
-  try {
-    cli(['stack', 'rm', stack]);
-  } catch {
-    // nothing to remove
-  }
-  await eventually(
-    async () => {
-      for (const net of await docker.listNetworks({ filters: ns(stack) }))
-        await docker
-          .getNetwork(net.Id)
-          .remove()
-          .catch(() => undefined);
-      return (await namespaceObjects(stack)) === 0;
-    },
-    60_000,
-    `stack ${stack} removed`,
-    500,
-  );
-}
 
 const COMPOSE = `# a stack of two services on two networks
 services:
@@ -374,7 +341,7 @@ describe('stacks API on the lab', () => {
       const streamed = await t.api('/api/stacks/apibad/deploy', { method: 'POST', headers: { accept: 'text/event-stream' } });
       expect([streamed.status, streamed.headers.get('content-type')]).toEqual([400, expect.stringMatching(/^application\/json/)]);
       expect(((await streamed.json()) as { message: string }).message).toMatch(/^services\.web\.image: /);
-      expect(await docker.listServices({ filters: ns('apibad') })).toEqual([]);
+      expect(await docker.listServices({ filters: stackFilter('apibad') })).toEqual([]);
       const history = await call('/api/stacks/apibad/history');
       expect(history.body.map((h: any) => h.status)).toEqual(['failed', 'failed', 'failed']);
       await stackGone('apibad');
@@ -443,7 +410,7 @@ describe('stacks API on the lab', () => {
       const unconfirmed = await tool('stop_stack', { name: 'apimcp' });
       expect(unconfirmed.isError).toBe(true);
       expect(unconfirmed.content[0].text).toMatch(/stop_stack is destructive and did not run/);
-      expect(await docker.listServices({ filters: ns('apimcp') })).toHaveLength(2);
+      expect(await docker.listServices({ filters: stackFilter('apimcp') })).toHaveLength(2);
       expect((await tool('stop_stack', { name: 'apimcp', confirm: true })).structuredContent).toMatchObject({ stopped: true });
       await eventually(async () => (await namespaceObjects('apimcp')) === 0, 60_000, 'namespace apimcp empty');
       expect((await call('/api/stacks/apimcp', { method: 'DELETE' })).status).toBe(204);
@@ -479,30 +446,7 @@ describe('stacks API on the lab', () => {
       'voting-app': {},
     };
 
-    function fixtureInput(fixture: string): { compose: string; variables: Record<string, string>; files: Record<string, string> } {
-      const dir = join(FIXTURES, fixture);
-      const files: Record<string, string> = {};
-      const walk = (d: string) => {
-        for (const e of readdirSync(d)) {
-          const p = join(d, e);
-          if (statSync(p).isDirectory()) walk(p);
-          else if (!['original.yml', 'lab.yml', 'variables.yaml'].includes(relative(dir, p)))
-            files[relative(dir, p)] = readFileSync(p, 'utf8');
-        }
-      };
-      walk(dir);
-      const variablesFile = join(dir, 'variables.yaml');
-      const variables = existsSync(variablesFile) ? (parse(readFileSync(variablesFile, 'utf8')) as Record<string, string>) : {};
-      return {
-        compose: readFileSync(join(dir, 'lab.yml'), 'utf8'),
-        variables: { ...variables, LAB_WEB_IMAGE: env().LAB_WEB_IMAGE },
-        files,
-      };
-    }
-
-    for (const fixture of readdirSync(FIXTURES)
-      .filter((f) => statSync(join(FIXTURES, f)).isDirectory())
-      .sort()) {
+    for (const fixture of publicStackNames()) {
       it(`${fixture}: created and deployed through REST; what can run converges, the rest is on the swarm as the file says`, async () => {
         if (fixture === 'traefik') {
           try {
@@ -513,7 +457,7 @@ describe('stacks API on the lab', () => {
         }
         await stackGone('pubstack');
         await call('/api/stacks/pubstack', { method: 'DELETE' });
-        const created = await call('/api/stacks', { method: 'POST', json: { name: 'pubstack', ...fixtureInput(fixture) } });
+        const created = await call('/api/stacks', { method: 'POST', json: { name: 'pubstack', ...publicStackInput(fixture) } });
         expect([created.status, created.body.message]).toEqual([201, undefined]);
         const deployed = await call('/api/stacks/pubstack/deploy?wait=true&timeout=60', { method: 'POST' });
         expect([deployed.status, deployed.body.message]).toEqual([200, undefined]);

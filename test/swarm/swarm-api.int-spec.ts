@@ -3,21 +3,16 @@ import { firstValueFrom, filter, timeout } from 'rxjs';
 import { labDocker, removeServices } from '../fixtures/docker';
 import { eventually, labImage, labPid, restartLab } from '../fixtures/lab';
 import { ErrorBody, errorOf } from '../fixtures/api-client';
-import { startTestApp, TestApp } from '../fixtures/test-app';
+import { suiteTestApp } from '../fixtures/test-app';
 
 const PREFIX = 't-swarm-';
 jest.setTimeout(120_000);
 
 describe('swarm: nodes and live services on the 3-node lab', () => {
-  let t: TestApp;
+  const t = suiteTestApp(PREFIX);
   const docker = labDocker();
 
-  beforeAll(async () => {
-    await removeServices(PREFIX);
-    t = await startTestApp();
-  });
   afterAll(async () => {
-    await removeServices(PREFIX);
     await docker
       .getNode('rog1')
       .inspect()
@@ -26,7 +21,6 @@ describe('swarm: nodes and live services on the 3-node lab', () => {
           n.Spec.Availability !== 'active' && docker.getNode(n.ID).update({ version: n.Version.Index, ...n.Spec, Availability: 'active' }),
       )
       .catch(() => undefined);
-    await t?.close();
   });
 
   const node = (id: string) => ({ params: { path: { id } } });

@@ -1,7 +1,7 @@
 // What the browser journeys share: the built app started against the lab, Chromium,
 // polling, the docker CLI, the REST API, and the page checks (axe-core, phone width).
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -12,6 +12,28 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const SHOTS = join(ROOT, 'apps/web/e2e/screenshots');
 export const docker = (...args) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** `docker service rm` / `docker stack rm`, quiet when there is nothing to remove. */
+export function removeService(name) {
+  try {
+    docker('service', 'rm', name);
+  } catch {
+    /* not there */
+  }
+}
+export function removeStack(name) {
+  try {
+    docker('stack', 'rm', name);
+  } catch {
+    /* not there */
+  }
+}
+
+/** A full-page screenshot into apps/web/e2e/screenshots/<name>.png. */
+export async function shot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
 
 export async function waitFor(fn, ms, what) {
   const end = Date.now() + ms;
@@ -69,6 +91,21 @@ export const launchChromium = () =>
       '--disable-quic',
     ],
   });
+
+/** Signs in on the login page with `token` and waits to be let in. */
+export async function signIn(page, base, token) {
+  await page.goto(`${base}/login`);
+  await page.fill('#token', token);
+  await page.click('button[type=submit]');
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+/** Collects every failure a page raises into `errors.page` and `errors.console`, so a journey can say "none". */
+export function watchErrors(page, errors) {
+  page.on('pageerror', (e) => errors.page.push(e.message));
+  // a 4xx the app handles still logs "Failed to load resource"; anything else is the app's own error
+  page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && errors.console.push(m.text()));
+}
 
 /** A REST call as `token`; JSON in and out, YAML when `body` is a string. */
 export async function callApi(base, token, method, path, body) {

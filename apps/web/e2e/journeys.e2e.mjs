@@ -3,80 +3,24 @@
 // lab's environment (DOCKER_HOST, REGISTRY_URL, LAB_*) exported.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { docker, launchChromium, removeService, shot as screenshot, startApp } from './harness.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const SHOTS = join(ROOT, 'apps/web/e2e/screenshots');
 const TOKEN = 'so_e2e_admin_0123456789abcdefghijklmnop';
 const SERVICE = 'e2e-web';
-const PORT = 18500 + Math.floor(Math.random() * 400);
-const BASE = `http://127.0.0.1:${PORT}`;
-const docker = (...args) => execFileSync('docker', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 let app;
 let browser;
 let page;
-let dir;
 const cspViolations = [];
 const timings = {};
 
-async function waitFor(fn, ms, what) {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      if (await fn()) return;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-const shot = (name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (name) => screenshot(page, name);
 
 before(async () => {
   assert.ok(process.env.DOCKER_HOST && process.env.LAB_WEB_IMAGE, 'the lab environment must be exported (scripts/test.sh does it)');
-  try {
-    docker('service', 'rm', SERVICE);
-  } catch {
-    /* not there */
-  }
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'so-e2e-'));
-  app = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      ADMIN_TOKEN: TOKEN,
-      DATA_DIR: join(dir, 'data'),
-      DEFINITIONS_DIR: join(dir, 'defs'),
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      HEALTH_POLL_INTERVAL: '5',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitFor(async () => (await fetch(`${BASE}/api/health`)).ok, 30_000, 'the app');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  removeService(SERVICE);
+  app = await startApp(TOKEN);
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('console', (m) => {
     if (/Content[- ]Security[- ]Policy/i.test(m.text())) cspViolations.push(m.text());
@@ -85,25 +29,20 @@ before(async () => {
 });
 
 after(async () => {
-  try {
-    docker('service', 'rm', SERVICE);
-  } catch {
-    /* gone */
-  }
+  removeService(SERVICE);
   try {
     docker('node', 'update', '--availability', 'active', 'rog1');
   } catch {
     /* lab gone */
   }
   await browser?.close();
-  app?.kill('SIGTERM');
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  app?.stop();
   if (Object.keys(timings).length) console.log(`# timings ${JSON.stringify(timings)}`);
 });
 
 describe('the dashboard in Chromium', () => {
   it('signs in with a token and shows the cluster with three nodes', async () => {
-    await page.goto(`${BASE}/`);
+    await page.goto(`${app.base}/`);
     await page.waitForURL(/\/login/);
     await page.fill('#token', TOKEN);
     const started = Date.now();

@@ -3,10 +3,21 @@
 // app on the lab; run with the lab's environment exported.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { join } from 'node:path';
-import { axeViolations, callApi, docker, launchChromium, SHOTS, sidewaysOverflow, sleep, startApp, waitFor } from './harness.mjs';
+import {
+  axeViolations,
+  callApi,
+  docker,
+  launchChromium,
+  removeService,
+  shot,
+  sidewaysOverflow,
+  signIn,
+  sleep,
+  startApp,
+  waitFor,
+  watchErrors,
+} from './harness.mjs';
 
 const TOKEN = 'so_e2e_admin_ops_0123456789abcdefghijkl';
 const WEB = 'o-web';
@@ -21,56 +32,34 @@ let page;
 let receiver;
 const dialogs = [];
 let dialogAnswers = [];
-const pageErrors = [];
-const consoleErrors = [];
+const errors = { page: [], console: [] };
 
 const api = (method, path, body) => callApi(app.base, TOKEN, method, path, body);
-const shot = (p, name) => p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 const envOf = (name) => JSON.parse(docker('service', 'inspect', name, '--format', '{{json .Spec.TaskTemplate.ContainerSpec.Env}}'));
 const versionOf = (name) => Number(docker('service', 'inspect', name, '--format', '{{.Version.Index}}').trim());
 const availabilityOf = (node) => docker('node', 'inspect', node, '--format', '{{.Spec.Availability}}').trim();
-const rm = (name) => {
-  try {
-    docker('service', 'rm', name);
-  } catch {
-    /* not there */
-  }
-};
-
-function watchErrors(p) {
-  p.on('pageerror', (e) => pageErrors.push(e.message));
-  p.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && consoleErrors.push(m.text()));
-}
-
-async function signIn(p, token) {
-  await p.goto(`${app.base}/login`);
-  await p.fill('#token', token);
-  await p.click('button[type=submit]');
-  await p.waitForURL((u) => !u.pathname.startsWith('/login'));
-}
 
 before(async () => {
   assert.ok(process.env.DOCKER_HOST && process.env.LAB_WEB_IMAGE, 'the lab environment must be exported');
-  rm(WEB);
-  rm(CRASH);
-  mkdirSync(SHOTS, { recursive: true });
+  removeService(WEB);
+  removeService(CRASH);
   app = await startApp(TOKEN);
   await api('POST', '/api/services', definition('1'));
   await api('POST', `/api/services/${WEB}/deploy?wait=true&timeout=90`);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  watchErrors(page);
+  watchErrors(page, errors);
   // native confirmations (the registry's delete): answered from dialogAnswers in turn, yes when none is left
   page.on('dialog', (d) => {
     dialogs.push(d.message());
     void ((dialogAnswers.shift() ?? true) ? d.accept() : d.dismiss());
   });
-  await signIn(page, TOKEN);
+  await signIn(page, app.base, TOKEN);
 });
 
 after(async () => {
-  rm(WEB);
-  rm(CRASH);
+  removeService(WEB);
+  removeService(CRASH);
   receiver?.close();
   for (const n of ['rog1', 'spark1', 'mini2']) {
     try {
@@ -144,8 +133,8 @@ describe('operating safely', () => {
   it('fits the confirmation on a phone: no sideways scroll at 390 px, no serious axe violation', async () => {
     const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark', isMobile: true, hasTouch: true });
     const phone = await ctx.newPage();
-    watchErrors(phone);
-    await signIn(phone, TOKEN);
+    watchErrors(phone, errors);
+    await signIn(phone, app.base, TOKEN);
     await api('PUT', `/api/services/${WEB}`, definition('3'));
     await phone.goto(`${app.base}/services/${WEB}`);
     await phone.locator('header button:has-text("Deploy")').click();
@@ -161,8 +150,8 @@ describe('operating safely', () => {
     const created = await api('POST', '/api/auth/tokens', { name: 'e2e-ops-revoked', role: 'viewer' });
     const ctx = await browser.newContext({ viewport: { width: 1200, height: 800 } });
     const p = await ctx.newPage();
-    watchErrors(p);
-    await signIn(p, created.token);
+    watchErrors(p, errors);
+    await signIn(p, app.base, created.token);
     await p.locator('[data-testid=live]', { hasText: 'live' }).waitFor({ timeout: 10_000 });
     const started = Date.now();
     await api('DELETE', `/api/auth/tokens/${created.id}`);
@@ -238,15 +227,15 @@ describe('operating safely', () => {
 
     const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark', isMobile: true, hasTouch: true });
     const phone = await ctx.newPage();
-    watchErrors(phone);
-    await signIn(phone, TOKEN);
+    watchErrors(phone, errors);
+    await signIn(phone, app.base, TOKEN);
     await phone.goto(`${app.base}/alerts`);
     await phone.locator('[data-testid=alert]').first().waitFor({ timeout: 10_000 });
     assert.ok((await sidewaysOverflow(phone, 390)) <= 0, 'no sideways scroll');
     assert.deepEqual(await axeViolations(phone), []);
     await shot(phone, 'o06-alerts-phone');
     await ctx.close();
-    rm(CRASH);
+    removeService(CRASH);
   });
 
   it('lists who runs a tag in the registry, and puts the 409 for a tag in use into the confirmation before "delete anyway"', async () => {
@@ -281,7 +270,7 @@ describe('operating safely', () => {
   });
 
   it('raised no page error and logged no error of its own', () => {
-    assert.deepEqual(pageErrors, []);
-    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(errors.page, []);
+    assert.deepEqual(errors.console, []);
   });
 });

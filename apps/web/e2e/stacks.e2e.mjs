@@ -5,49 +5,20 @@
 // `docker stack deploy` listed beside it, and the stack stopped.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
+import { docker, launchChromium, removeStack, shot as screenshot, startApp, waitFor } from './harness.mjs';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const SHOTS = join(ROOT, 'apps/web/e2e/screenshots');
 const TOKEN = 'so_e2e_admin_0123456789abcdefghijklmnop';
 const STACK = 'e2estack';
 const CLI_STACK = 'e2ecli';
-const PORT = 18900 + Math.floor(Math.random() * 90);
-const BASE = `http://127.0.0.1:${PORT}`;
-const docker = (args, cwd) => execFileSync('docker', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
 let app;
 let browser;
 let page;
-let dir;
 
-async function waitFor(fn, ms, what) {
-  const end = Date.now() + ms;
-  for (;;) {
-    try {
-      if (await fn()) return;
-    } catch {
-      /* not yet */
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-const shot = (name) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-
-function stackGone(name) {
-  try {
-    docker(['stack', 'rm', name]);
-  } catch {
-    /* not there */
-  }
-}
+const shot = (name) => screenshot(page, name);
 
 const compose = (image, volume) => `services:
   web:
@@ -74,53 +45,24 @@ configs:
 
 before(async () => {
   assert.ok(process.env.DOCKER_HOST && process.env.LAB_IMAGE, 'the lab environment must be exported (set -a; . $LAB_DIR/lab.env)');
-  stackGone(STACK);
-  stackGone(CLI_STACK);
-  mkdirSync(SHOTS, { recursive: true });
-  dir = mkdtempSync(join(tmpdir(), 'so-e2e-stacks-'));
-  app = spawn(process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(PORT),
-      HOST: '127.0.0.1',
-      ADMIN_TOKEN: TOKEN,
-      DATA_DIR: join(dir, 'data'),
-      DEFINITIONS_DIR: join(dir, 'defs'),
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'warn',
-      HEALTH_POLL_INTERVAL: '5',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  await waitFor(async () => (await fetch(`${BASE}/api/health`)).ok, 30_000, 'the app');
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
+  removeStack(STACK);
+  removeStack(CLI_STACK);
+  app = await startApp(TOKEN);
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   page.on('dialog', (d) => d.accept());
 });
 
 after(async () => {
-  stackGone(STACK);
-  stackGone(CLI_STACK);
+  removeStack(STACK);
+  removeStack(CLI_STACK);
   await browser?.close();
-  app?.kill('SIGTERM');
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  app?.stop();
 });
 
 describe('stacks in Chromium', () => {
   it('signs in and opens the Stacks page', async () => {
-    await page.goto(`${BASE}/`);
+    await page.goto(`${app.base}/`);
     await page.waitForURL(/\/login/);
     await page.fill('#token', TOKEN);
     await page.click('button[type=submit]');
@@ -197,7 +139,7 @@ describe('stacks in Chromium', () => {
       join(cliDir, 'stack.yml'),
       `services:\n  one:\n    image: ${process.env.LAB_IMAGE}\n    command: ["sleep", "3600"]\n    stop_grace_period: 1s\n`,
     );
-    docker(['stack', 'deploy', '--detach=true', '-c', 'stack.yml', CLI_STACK], cliDir);
+    docker('stack', 'deploy', '--detach=true', '-c', join(cliDir, 'stack.yml'), CLI_STACK);
     await page.click('nav >> text=Stacks');
     await waitFor(
       async () => {
@@ -216,7 +158,7 @@ describe('stacks in Chromium', () => {
     await page.click(`tr[data-stack="${STACK}"] >> text=${STACK}`);
     await page.click('button:has-text("Stop")');
     await page.waitForSelector('[data-testid="stack-status"][data-status="not_deployed"]', { timeout: 60_000 });
-    const left = docker(['stack', 'ls', '--format', '{{.Name}}']).split('\n');
+    const left = docker('stack', 'ls', '--format', '{{.Name}}').split('\n');
     assert.ok(!left.includes(STACK), `docker stack ls still lists ${STACK}`);
   });
 });

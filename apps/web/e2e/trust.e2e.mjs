@@ -3,9 +3,20 @@
 // built app on the lab; run with the lab's environment exported.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { axeViolations, callApi, docker, launchChromium, SHOTS, sidewaysOverflow, sleep, startApp, waitFor } from './harness.mjs';
+import {
+  axeViolations,
+  callApi,
+  docker,
+  launchChromium,
+  removeService,
+  shot,
+  sidewaysOverflow,
+  signIn,
+  sleep,
+  startApp,
+  waitFor,
+  watchErrors,
+} from './harness.mjs';
 
 const TOKEN = 'so_e2e_admin_trust_0123456789abcdefghij';
 const WEB = 't-web';
@@ -18,41 +29,17 @@ const definition = (foo) =>
 let app;
 let browser;
 let page;
-const pageErrors = [];
-const consoleErrors = [];
+const errors = { page: [], console: [] };
 const timings = {};
 let dialogAnswer = true;
 const dialogs = [];
 
 const api = (method, path, body) => callApi(app.base, TOKEN, method, path, body);
-const shot = (p, name) => p.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 const replicasOf = (name) => JSON.parse(docker('service', 'inspect', name, '--format', '{{json .Spec.Mode.Replicated.Replicas}}'));
-const rm = (name) => {
-  try {
-    docker('service', 'rm', name);
-  } catch {
-    /* not there */
-  }
-};
-
-/** Every failure a page raises, so a journey can say "none". */
-function watchErrors(p) {
-  p.on('pageerror', (e) => pageErrors.push(e.message));
-  // a 4xx the app handles still logs "Failed to load resource"; anything else is the app's own error
-  p.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && consoleErrors.push(m.text()));
-}
-
-async function signIn(p, token) {
-  await p.goto(`${app.base}/login`);
-  await p.fill('#token', token);
-  await p.click('button[type=submit]');
-  await p.waitForURL((u) => !u.pathname.startsWith('/login'));
-}
 
 before(async () => {
   assert.ok(process.env.DOCKER_HOST && process.env.LAB_WEB_IMAGE, 'the lab environment must be exported');
-  for (const s of [WEB, BAD, CLI]) rm(s);
-  mkdirSync(SHOTS, { recursive: true });
+  for (const s of [WEB, BAD, CLI]) removeService(s);
   app = await startApp(TOKEN);
   await api('POST', '/api/services', definition('1'));
   await api('POST', `/api/services/${WEB}/deploy?wait=true&timeout=90`);
@@ -63,16 +50,16 @@ before(async () => {
   );
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  watchErrors(page);
+  watchErrors(page, errors);
   page.on('dialog', (d) => {
     dialogs.push(d.message());
     void (dialogAnswer ? d.accept() : d.dismiss());
   });
-  await signIn(page, TOKEN);
+  await signIn(page, app.base, TOKEN);
 });
 
 after(async () => {
-  for (const s of [WEB, BAD, CLI]) rm(s);
+  for (const s of [WEB, BAD, CLI]) removeService(s);
   await browser?.close();
   app?.stop();
   if (Object.keys(timings).length) console.log(`# timings ${JSON.stringify(timings)}`);
@@ -316,9 +303,9 @@ describe('a dashboard an operator can trust', () => {
   it('works at 390×844 in dark mode: no sideways scroll, a menu, no serious axe violation', async () => {
     const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark', isMobile: true, hasTouch: true });
     const phone = await ctx.newPage();
-    watchErrors(phone);
+    watchErrors(phone, errors);
     phone.on('dialog', (d) => d.accept());
-    await signIn(phone, TOKEN);
+    await signIn(phone, app.base, TOKEN);
     const nodeId = (await api('GET', '/api/nodes'))[0].id;
     const pages = [
       ['/', 'dashboard'],
@@ -454,8 +441,8 @@ describe('a dashboard an operator can trust', () => {
       const created = await api('POST', '/api/auth/tokens', { name: `e2e-${how}`, role: 'viewer', ...(expiresAt ? { expiresAt } : {}) });
       const ctx = await browser.newContext({ viewport: { width: 1200, height: 800 } });
       const p = await ctx.newPage();
-      watchErrors(p);
-      await signIn(p, created.token);
+      watchErrors(p, errors);
+      await signIn(p, app.base, created.token);
       await p.locator('[data-testid=live]', { hasText: 'live' }).waitFor({ timeout: 10_000 });
       // an expiry is known in advance: the session ends on time, without waiting for a refused request
       if (how === 'revoked') {
@@ -477,7 +464,7 @@ describe('a dashboard an operator can trust', () => {
   }
 
   it('raised no page error and logged no error of its own', () => {
-    assert.deepEqual(pageErrors, []);
-    assert.deepEqual(consoleErrors, []);
+    assert.deepEqual(errors.page, []);
+    assert.deepEqual(errors.console, []);
   });
 });

@@ -20,7 +20,8 @@ export {
 export { HealthHistory, type HealthEvent } from './health-history/health-history';
 export { ApiTokenStore, type ApiTokenRecord } from './tokens/api-token.store';
 export { AuditLog, type AuditEntry } from './audit/audit-log';
-export { loadStack, parseEnvFile, MAX_COMPOSE_BYTES, type LoadStackInput, type LoadedStack, type StackProblem } from './stack/stack.loader';
+export { loadStack, MAX_COMPOSE_BYTES, type LoadStackInput, type LoadedStack, type StackProblem } from './stack/stack.loader';
+export { parseEnvFile } from './stack/stack.env-files';
 export { StackStore, COMPOSE_FILE, VARIABLES_FILE, type StackDefinition, type StackInput } from './stack/stack.store';
 export {
   STACK_NAME,
@@ -32,7 +33,9 @@ export {
 } from './stack/stack.types';
 export { interpolateString, InterpolationError } from './stack/stack.interpolation';
 export { warmComposeSchema } from './stack/stack.schema';
-export { maskStack, maskStackVariables, restoreMaskedStack, secretFilePaths, isSecretVariable, STACK_MASK } from './stack/stack.mask';
+export { maskStack, maskStackVariables, restoreMaskedStack, secretFilePaths } from './stack/stack.mask';
+export { isSecretKey, MASK } from './masking/secret-key';
+export { maskYamlSecrets, restoreYamlSecrets, type YamlSecretOptions } from './masking/yaml-secrets';
 export { AlertStore } from './alerts/alert.store';
 export { AlertMuteStore } from './alerts/alert-mute.store';
 export { AlertChannelStore } from './alerts/alert-channel.store';

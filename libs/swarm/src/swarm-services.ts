@@ -4,16 +4,8 @@ import { DockerClient } from './docker.client';
 import { withVersionRetry } from './swarm-error';
 import { isEligible, type EligibilityNode } from './stack/node-eligibility';
 import type { EngineNode, EngineService, EngineTask, EngineWriteResponse } from './engine.types';
-import { sortTasks, toLiveServices, toServiceState, toTaskSummary } from './swarm.mappers';
-import type {
-  ConvergenceProgress,
-  ConvergenceResult,
-  LiveService,
-  ReplicaState,
-  ServiceSpec,
-  ServiceState,
-  TaskSummary,
-} from './swarm.types';
+import { sortTasks, toLiveServices, toReplicaState, toServiceState, toTaskSummary } from './swarm.mappers';
+import type { ConvergenceProgress, ConvergenceResult, LiveService, ServiceSpec, ServiceState, TaskSummary } from './swarm.types';
 
 export interface RegistryAuth {
   username: string;
@@ -204,15 +196,7 @@ export class SwarmServices {
       const global = service.mode === 'global';
       const current = tasks.filter((t) => t.desiredState === 'running' || t.desiredState === 'ready');
       const desired = global ? await this.eligibleNodes(service) : (service.replicas ?? 0);
-      const replicas: ReplicaState[] = current.map((t) => ({
-        slot: t.slot,
-        nodeId: t.nodeId,
-        nodeHostname: t.nodeHostname,
-        taskId: t.id,
-        state: t.state,
-        desiredState: t.desiredState,
-        error: t.error,
-      }));
+      const replicas = current.map(toReplicaState);
       const running = current.filter((t) => t.state === 'running').length;
       last = { service: name, desired, running, replicas };
       opts.onProgress?.(last);

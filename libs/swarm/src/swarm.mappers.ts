@@ -4,6 +4,7 @@ import type {
   LiveService,
   NodeSummary,
   PublishedPort,
+  ReplicaState,
   ServiceState,
   ServiceUpdateStatus,
   TaskSummary,
@@ -144,6 +145,19 @@ export function toTaskSummary(t: EngineTask, hostnames: Map<string, string>, ser
     createdAt: t.CreatedAt,
     updatedAt: t.UpdatedAt,
     timestamp: t.Status?.Timestamp,
+  };
+}
+
+/** A task as a convergence report shows it: where it runs and how far it got. */
+export function toReplicaState(t: TaskSummary): ReplicaState {
+  return {
+    slot: t.slot,
+    nodeId: t.nodeId,
+    nodeHostname: t.nodeHostname,
+    taskId: t.id,
+    state: t.state,
+    desiredState: t.desiredState,
+    error: t.error,
   };
 }
 

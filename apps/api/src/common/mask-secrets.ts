@@ -1,12 +1,7 @@
-/** What a secret value is replaced with in every answer, log entry and audit row. */
-export const MASK = '********';
+import { isSecretKey, MASK, maskYamlSecrets } from '@app/catalog';
 
-const SECRET_KEY = /PASSWORD|PASSWD|TOKEN|SECRET|KEY/i;
-
-/** Whether an environment variable (or any field) named `key` holds a secret: *PASSWORD*, *TOKEN*, *SECRET*, *KEY*. */
-export function isSecretKey(key: string): boolean {
-  return SECRET_KEY.test(key);
-}
+// The rule and the mask are the catalog library's, so YAML, stack variables and JSON answers agree.
+export { isSecretKey, MASK };
 
 /** `KEY=value` with the value masked when the key looks secret; a bare `KEY` (no value) is kept. */
 export function maskEnvEntry(entry: string): string {
@@ -65,7 +60,7 @@ function isMaskedUrlOf(key: string, value: unknown, stored: unknown): boolean {
  * A deep copy of `value` with every secret masked: fields whose key looks secret
  * (a string or number value), and the entries of any `environment` / `Env`
  * list or map. For answers (a service's spec, a definition) and the audit log.
- * Multi-line strings (YAML text) are masked line by line (`KEY: value` and `- KEY=value`).
+ * Multi-line strings (YAML text) are masked as YAML (`KEY: value` and `- KEY=value`, see maskYamlSecrets).
  */
 export function maskSecrets<T>(value: T): T {
   return walk(value, 0) as T;
@@ -73,7 +68,7 @@ export function maskSecrets<T>(value: T): T {
 
 function walk(value: unknown, depth: number): unknown {
   if (depth > 32) return value;
-  if (typeof value === 'string') return value.includes('\n') ? maskYamlText(value) : value;
+  if (typeof value === 'string') return value.includes('\n') ? maskYamlSecrets(value) : value;
   if (Array.isArray(value)) return value.map((v) => walk(v, depth + 1));
   if (!value || typeof value !== 'object') return value;
   if (value instanceof Date) return value;
@@ -85,20 +80,6 @@ function walk(value: unknown, depth: number): unknown {
     else out[k] = walk(v, depth + 1);
   }
   return out;
-}
-
-/** Masks `SECRET_KEY: value` and `- SECRET_KEY=value` lines in YAML (a definition or compose file sent as text). */
-export function maskYamlText(text: string): string {
-  return text
-    .split('\n')
-    .map((line) => {
-      const listed = /^(\s*-\s*["']?)([A-Za-z_][\w.-]*)=(.*?)(["']?\s*)$/.exec(line);
-      if (listed && isSecretKey(listed[2]) && listed[3] !== '') return `${listed[1]}${listed[2]}=${MASK}${listed[4]}`;
-      const mapped = /^(\s*["']?)([A-Za-z_][\w.-]*)(["']?\s*:\s+)(\S.*)$/.exec(line);
-      if (mapped && isSecretKey(mapped[2]) && !/^[|>[{&*]/.test(mapped[4])) return `${mapped[1]}${mapped[2]}${mapped[3]}${MASK}`;
-      return line;
-    })
-    .join('\n');
 }
 
 /**
@@ -133,30 +114,4 @@ function restore(incoming: unknown, stored: unknown, depth: number): unknown {
     );
   }
   return incoming;
-}
-
-/**
- * The inverse of maskYamlText for an edited file: a secret line still holding
- * MASK gets its value back from the stored text (matched by key), so the
- * dashboard's read-edit-save keeps secrets it never saw.
- */
-export function restoreMaskedYamlText(incoming: string, stored: string): string {
-  if (!incoming.includes(MASK)) return incoming;
-  const values = new Map<string, string>();
-  for (const line of stored.split('\n')) {
-    const listed = /^\s*-\s*["']?([A-Za-z_][\w.-]*)=(.*?)["']?\s*$/.exec(line);
-    if (listed && isSecretKey(listed[1])) values.set(listed[1], listed[2]);
-    const mapped = /^\s*["']?([A-Za-z_][\w.-]*)["']?\s*:\s+(\S.*)$/.exec(line);
-    if (mapped && isSecretKey(mapped[1])) values.set(mapped[1], mapped[2]);
-  }
-  return incoming
-    .split('\n')
-    .map((line) => {
-      const listed = /^(\s*-\s*["']?)([A-Za-z_][\w.-]*)=(\*{8})(["']?\s*)$/.exec(line);
-      if (listed && values.has(listed[2])) return `${listed[1]}${listed[2]}=${values.get(listed[2])}${listed[4]}`;
-      const mapped = /^(\s*["']?)([A-Za-z_][\w.-]*)(["']?\s*:\s+)(\*{8})\s*$/.exec(line);
-      if (mapped && values.has(mapped[2])) return `${mapped[1]}${mapped[2]}${mapped[3]}${values.get(mapped[2])}`;
-      return line;
-    })
-    .join('\n');
 }

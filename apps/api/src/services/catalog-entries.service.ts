@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@app/common';
-import { CatalogService, parseComposeServices } from '@app/catalog';
+import { CatalogService, maskYamlSecrets, parseComposeServices, restoreYamlSecrets } from '@app/catalog';
 import { SwarmServices } from '@app/swarm';
-import { maskSecrets, maskYamlText, restoreMaskedSecrets, restoreMaskedYamlText } from '../common/mask-secrets';
+import { maskSecrets, restoreMaskedSecrets } from '../common/mask-secrets';
 import { CatalogServiceDto, ImportReportDto, ServiceDetailDto, toCatalogServiceDto } from './catalog-entry.dto';
 import { DeploymentService } from './deployment.service';
 import { ImageUpdateState } from '../images/image-update-state';
@@ -50,7 +50,7 @@ export class CatalogEntriesService {
     return {
       ...toCatalogServiceDto(item, service, live.reachable),
       ...this.imageUpdates.fieldsFor(service),
-      yaml: maskYamlText(item.text),
+      yaml: maskYamlSecrets(item.text),
       definition: maskSecrets(item.definition) as Record<string, unknown> | undefined,
       live: service ? toLiveServiceDto(service) : undefined,
       tasks,
@@ -65,7 +65,7 @@ export class CatalogEntriesService {
 
   async updateService(name: string, input: string | object): Promise<ServiceDetailDto> {
     const stored = await this.catalog.get(name);
-    const restored = typeof input === 'string' ? restoreMaskedYamlText(input, stored.text) : restoreMaskedSecrets(input, stored.definition);
+    const restored = typeof input === 'string' ? restoreYamlSecrets(input, stored.text) : restoreMaskedSecrets(input, stored.definition);
     await this.catalog.replace(name, restored);
     return this.getService(name);
   }

@@ -1,11 +1,12 @@
+import type { StackLogOptions } from '@app/swarm';
 import type { SseMessage } from '../common/sse';
 import type { StackLogsQuery } from './stack.dto';
 import { toStackLogLineDto } from './stack.dto';
-import type { StackDeployOptions, StackLogsOptions, StacksService } from './stacks.service';
+import type { StackDeployOptions, StacksService } from './stacks.service';
 
 const DEFAULT_TAIL = 200;
 
-export function stackLogsOptions(q: StackLogsQuery, signal?: AbortSignal): StackLogsOptions {
+export function stackLogsOptions(q: StackLogsQuery, signal?: AbortSignal): StackLogOptions {
   const since = q.since && /^\d+[smh]$/.test(q.since) ? relativeSince(q.since) : q.since;
   return { tail: q.tail ?? DEFAULT_TAIL, since, timestamps: q.timestamps, follow: q.follow, filter: q.q || undefined, signal };
 }

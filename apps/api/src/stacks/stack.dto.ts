@@ -6,7 +6,7 @@ import { STACK_NAME, type DeployRecord } from '@app/catalog';
 import type { ConvergenceResult, StackDeployResult, StackLogLine, StackTask } from '@app/swarm';
 import { describeValidationErrors } from '../common/validation';
 import { OptionalBooleanFlag } from '../common/validation';
-import { ConvergenceDto, toConvergenceDto } from '../services/deployment.dto';
+import { ConvergenceDto, toConvergenceDto, toDeployRecordDto } from '../services/deployment.dto';
 import { LogsQuery } from '../services/service-logs.dto';
 import { IMAGE_NOT_FOLLOWED_PROPERTY, IMAGE_UPDATE_PROPERTY, ImageUpdateDto } from '../images/image-update.dto';
 
@@ -340,16 +340,10 @@ export class StackHistoryRecordDto {
   @ApiPropertyOptional() message?: string;
 }
 
+/** A service's history record without the image fields: a stack's deploy has an image per service. */
 export function toStackHistoryRecordDto(r: DeployRecord): StackHistoryRecordDto {
-  return {
-    id: r.id,
-    action: r.action,
-    status: r.status,
-    startedAt: r.startedAt,
-    finishedAt: r.finishedAt,
-    actor: r.actor,
-    message: r.message,
-  };
+  const { image: _image, imageDigest: _digest, ...record } = toDeployRecordDto(r);
+  return record;
 }
 
 /** POST /api/services/import?split=true: one definition per service of a file with several (the old behaviour); without it such a file is offered as a stack. */

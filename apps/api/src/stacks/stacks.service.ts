@@ -19,12 +19,12 @@ import {
   type RegistryAuth,
   type StackDeployEvent,
   type StackLogLine,
+  type StackLogOptions,
   type StackPlan,
 } from '@app/swarm';
 import { AppConfig } from '../config/app-config';
 import { ImageUpdateState } from '../images/image-update-state';
 import { maskSecrets } from '../common/mask-secrets';
-import { maskComposeText, restoreComposeText } from './compose-text-mask';
 import {
   StackDetailDto,
   StackDeployResultDto,
@@ -49,15 +49,6 @@ export interface StackDeployOptions {
   /** Who asked; kept in the deploy history. */
   actor?: string;
   onEvent?: (e: StackDeployEvent) => void;
-}
-
-export interface StackLogsOptions {
-  tail?: number;
-  since?: string | number;
-  follow?: boolean;
-  timestamps?: boolean;
-  filter?: string;
-  signal?: AbortSignal;
 }
 
 const DEFAULT_WAIT_SECONDS = 120;
@@ -148,7 +139,7 @@ export class StacksService {
     ].sort((a, b) => a.key.localeCompare(b.key));
     return {
       ...base,
-      compose: definition ? maskComposeText(definition.compose) : undefined,
+      compose: masked?.compose,
       variables: masked?.variables ?? {},
       files: masked?.files ?? {},
       warnings: loaded?.warnings ?? definition?.warnings ?? [],
@@ -171,8 +162,7 @@ export class StacksService {
   /** Replaces the stack as a whole; masked values sent back (variables, secret files, compose lines) keep the stored ones. */
   async replace(name: string, input: StackInputDto): Promise<StackDetailDto> {
     const stored = await this.store.read(name);
-    const restored = restoreMaskedStack(input, stored);
-    await this.store.replace(name, { ...restored, compose: restoreComposeText(input.compose, stored.compose) });
+    await this.store.replace(name, restoreMaskedStack(input, stored));
     return this.get(name);
   }
 
@@ -276,7 +266,7 @@ export class StacksService {
   }
 
   /** One stream of every service of the stack, each line tagged with service, slot and node. */
-  logs(name: string, opts: StackLogsOptions): AsyncGenerator<StackLogLine> {
+  logs(name: string, opts: StackLogOptions): AsyncGenerator<StackLogLine> {
     return this.stacks.logs(name, opts);
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CatalogDatabase } from '../database/catalog-database';
+import { CatalogDatabase, withoutNulls } from '../database/catalog-database';
 import { AuditEntryEntity } from './audit-entry.entity';
 
 export interface AuditEntry {
@@ -65,28 +65,15 @@ export class AuditLog {
 
   /** Newest first; `total` counts every entry. */
   async list(limit = 50, offset = 0): Promise<{ total: number; entries: AuditEntry[] }> {
-    return this.db.run('read the audit log', async () => {
-      const [rows, total] = await (
-        await this.db.repository(AuditEntryEntity)
-      ).findAndCount({ order: { id: 'DESC' }, take: limit, skip: offset });
-      return {
-        total,
-        entries: rows.map((r) => ({
-          id: r.id,
-          at: r.at,
-          source: r.source as AuditEntry['source'],
-          actor: r.actor,
-          role: r.role,
-          action: r.action,
-          target: r.target ?? undefined,
-          params: parseParams(r.params),
-          status: r.status ?? undefined,
-          outcome: r.outcome as AuditEntry['outcome'],
-          error: r.error ?? undefined,
-          requestId: r.requestId ?? undefined,
-          durationMs: r.durationMs ?? undefined,
-        })),
-      };
-    });
+    const { rows, total } = await this.db.newestFirst('read the audit log', AuditEntryEntity, limit, offset);
+    return {
+      total,
+      entries: rows.map((r) => ({
+        ...withoutNulls(r),
+        source: r.source as AuditEntry['source'],
+        outcome: r.outcome as AuditEntry['outcome'],
+        params: parseParams(r.params),
+      })),
+    };
   }
 }

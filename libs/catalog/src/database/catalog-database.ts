@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataSource, EntityTarget, ObjectLiteral, Repository } from 'typeorm';
+import { DataSource, EntityTarget, FindOptionsOrder, ObjectLiteral, Repository } from 'typeorm';
 import { DomainError } from '@app/common';
 import { CATALOG_OPTIONS, CatalogOptions } from '../catalog.options';
 import { CatalogEntryEntity } from './catalog-entry.entity';
@@ -35,6 +35,20 @@ export class CatalogDatabase implements OnModuleDestroy {
 
   async repository<T extends ObjectLiteral>(entity: EntityTarget<T>): Promise<Repository<T>> {
     return (await this.dataSource()).getRepository(entity);
+  }
+
+  /** One page of an append-only table, newest first, with how many rows it holds in all. */
+  async newestFirst<T extends ObjectLiteral & { id: number }>(
+    what: string,
+    entity: EntityTarget<T>,
+    limit: number,
+    offset: number,
+  ): Promise<{ rows: T[]; total: number }> {
+    return this.run(what, async () => {
+      const order = { id: 'DESC' } as FindOptionsOrder<T>;
+      const [rows, total] = await (await this.repository(entity)).findAndCount({ order, take: limit, skip: offset });
+      return { rows, total };
+    });
   }
 
   /** Called after the database was (re)created, e.g. to fill it from the definition files again. */
@@ -106,4 +120,11 @@ export class CatalogDatabase implements OnModuleDestroy {
     setImmediate(() => this.openListeners.forEach((l) => l()));
     return source;
   }
+}
+
+/** A row with its NULL columns as absent values, as the library's types have them. */
+export function withoutNulls<T extends object>(row: T): { [K in keyof T]: Exclude<T[K], null> | (null extends T[K] ? undefined : never) } {
+  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v ?? undefined])) as {
+    [K in keyof T]: Exclude<T[K], null> | (null extends T[K] ? undefined : never);
+  };
 }

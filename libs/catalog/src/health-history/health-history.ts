@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CatalogDatabase } from '../database/catalog-database';
+import { CatalogDatabase, withoutNulls } from '../database/catalog-database';
 import { HealthEventEntity } from './health-event.entity';
 
 export interface HealthEvent {
@@ -36,21 +36,7 @@ export class HealthHistory {
 
   /** Newest first. */
   async list(limit = 100, offset = 0): Promise<{ total: number; events: HealthEvent[] }> {
-    return this.db.run('read the health history', async () => {
-      const repo = await this.db.repository(HealthEventEntity);
-      const [rows, total] = await repo.findAndCount({ order: { id: 'DESC' }, take: limit, skip: offset });
-      return {
-        total,
-        events: rows.map((r) => ({
-          id: r.id,
-          at: r.at,
-          kind: r.kind as HealthEvent['kind'],
-          subject: r.subject,
-          status: r.status,
-          previous: r.previous ?? undefined,
-          message: r.message,
-        })),
-      };
-    });
+    const { rows, total } = await this.db.newestFirst('read the health history', HealthEventEntity, limit, offset);
+    return { total, events: rows.map((r) => ({ ...withoutNulls(r), kind: r.kind as HealthEvent['kind'] })) };
   }
 }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { DomainError } from '@app/common';
-import { loadStack, parseEnvFile, StackProblem } from './stack.loader';
+import { parseEnvFile } from './stack.env-files';
+import { loadStack, StackProblem } from './stack.loader';
 
 const load = (
   compose: string,

@@ -1,4 +1,5 @@
-import { maskStack, maskStackVariables, restoreMaskedStack, secretFilePaths, STACK_MASK } from './stack.mask';
+import { MASK as STACK_MASK } from '../masking/secret-key';
+import { maskStack, maskStackVariables, restoreMaskedStack, secretFilePaths } from './stack.mask';
 
 const compose =
   'services:\n  db:\n    image: postgres\n    secrets: [pw]\nsecrets:\n  pw:\n    file: ./secrets/pw.txt\n  ext:\n    external: true\nconfigs:\n  conf:\n    file: conf/site.conf\n';

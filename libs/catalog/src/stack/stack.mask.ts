@@ -1,20 +1,15 @@
 import { parse } from 'yaml';
+import { isSecretKey, MASK } from '../masking/secret-key';
+import { maskYamlSecrets, restoreYamlSecrets, type YamlSecretOptions } from '../masking/yaml-secrets';
 import { normalizeStackPath } from './stack.types';
 
-/** What a secret value is replaced with in an answer (the same mask the service answers use). */
-export const STACK_MASK = '********';
-
-// The rule the service answers use (apps/api/src/common/mask-secrets.ts): a
-// name with PASSWORD, PASSWD, TOKEN, SECRET or KEY in it holds a secret.
-const SECRET_NAME = /PASSWORD|PASSWD|TOKEN|SECRET|KEY/i;
-
-export function isSecretVariable(name: string): boolean {
-  return SECRET_NAME.test(name);
-}
+// A compose value that only names a variable (`${DB_PASSWORD}`) holds no secret:
+// it is interpolated from the variables, which are masked on their own.
+const COMPOSE_MASKING: YamlSecretOptions = { keepVariableReferences: true };
 
 /** The stack's variables with the values of secret-looking names masked (an empty value stays empty). */
 export function maskStackVariables(variables: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, isSecretVariable(k) && v !== '' ? STACK_MASK : v]));
+  return Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, isSecretKey(k) && v !== '' ? MASK : v]));
 }
 
 /**
@@ -41,7 +36,11 @@ export function secretFilePaths(compose: string): string[] {
   return paths;
 }
 
-/** A stack for an answer: secret-looking variables masked, the content of every secret's file masked, other files as text. */
+/**
+ * A stack for an answer: literal secret values in the compose file masked,
+ * secret-looking variables masked, the content of every secret's file masked,
+ * other files as text.
+ */
 export function maskStack<T extends { compose: string; variables: Record<string, string>; files: Record<string, Buffer | string> }>(
   stack: T,
 ): Omit<T, 'files'> & { files: Record<string, string> } {
@@ -50,24 +49,28 @@ export function maskStack<T extends { compose: string; variables: Record<string,
     Object.entries(stack.files).map(([path, content]) => {
       const normal = normalizeStackPath(path);
       const isSecret = 'path' in normal && secret.has(normal.path);
-      return [path, isSecret ? STACK_MASK : Buffer.isBuffer(content) ? content.toString('utf8') : content];
+      return [path, isSecret ? MASK : Buffer.isBuffer(content) ? content.toString('utf8') : content];
     }),
   );
-  return { ...stack, variables: maskStackVariables(stack.variables), files };
+  return { ...stack, compose: maskYamlSecrets(stack.compose, COMPOSE_MASKING), variables: maskStackVariables(stack.variables), files };
 }
 
 /**
  * The inverse for an edit: what a client sends back after reading a masked
- * stack, with every variable or file still equal to the mask replaced by the
- * stored value, so a read-edit-save round trip keeps secrets it never saw.
+ * stack, with every variable, file or compose value still equal to the mask
+ * replaced by the stored value (a compose value only at the same path), so a
+ * read-edit-save round trip keeps secrets it never saw.
  */
-export function restoreMaskedStack<T extends { variables?: Record<string, string>; files?: Record<string, string | Buffer> }>(
-  incoming: T,
-  stored: { variables: Record<string, string>; files: Record<string, Buffer> },
-): T {
+export function restoreMaskedStack<
+  T extends { compose?: string; variables?: Record<string, string>; files?: Record<string, string | Buffer> },
+>(incoming: T, stored: { compose?: string; variables: Record<string, string>; files: Record<string, Buffer> }): T {
+  const compose =
+    incoming.compose !== undefined && stored.compose !== undefined
+      ? restoreYamlSecrets(incoming.compose, stored.compose, COMPOSE_MASKING)
+      : incoming.compose;
   const variables = incoming.variables
     ? Object.fromEntries(
-        Object.entries(incoming.variables).map(([k, v]) => [k, v === STACK_MASK && k in stored.variables ? stored.variables[k] : v]),
+        Object.entries(incoming.variables).map(([k, v]) => [k, v === MASK && k in stored.variables ? stored.variables[k] : v]),
       )
     : incoming.variables;
   const storedFiles = new Map(Object.entries(stored.files).map(([p, c]) => [normalized(p), c]));
@@ -75,11 +78,11 @@ export function restoreMaskedStack<T extends { variables?: Record<string, string
     ? Object.fromEntries(
         Object.entries(incoming.files).map(([p, c]) => [
           p,
-          c === STACK_MASK && storedFiles.has(normalized(p)) ? (storedFiles.get(normalized(p)) as Buffer) : c,
+          c === MASK && storedFiles.has(normalized(p)) ? (storedFiles.get(normalized(p)) as Buffer) : c,
         ]),
       )
     : incoming.files;
-  return { ...incoming, variables, files };
+  return { ...incoming, compose, variables, files };
 }
 
 function normalized(path: string): string {

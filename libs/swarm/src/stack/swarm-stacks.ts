@@ -3,7 +3,7 @@ import { DomainError } from '@app/common';
 import { DockerClient } from '../docker.client';
 import { SwarmServices } from '../swarm-services';
 import { SwarmLogs } from '../swarm-logs';
-import { sortTasks, toTaskSummary } from '../swarm.mappers';
+import { sortTasks, toReplicaState, toTaskSummary } from '../swarm.mappers';
 import type { EngineNode, EngineService, EngineTask } from '../engine.types';
 import type { ConvergenceProgress, ConvergenceResult, ServiceSpec } from '../swarm.types';
 import type { ComposeProject } from './compose-project';
@@ -11,6 +11,7 @@ import { convertStack } from './stack-convert';
 import { serviceSpecDrift } from './stack-drift';
 import { asRequestFault } from './stack-errors';
 import { mergeLogStreams } from './stack-logs';
+import { nsFilter, StackObjects, withObjectIds, type EngineNetwork, type EngineObject } from './stack-objects';
 import {
   STACK_IMAGE_LABEL,
   STACK_NAMESPACE_LABEL,
@@ -19,7 +20,6 @@ import {
   type StackDeployResult,
   type StackLogLine,
   type StackLogOptions,
-  type StackObjectPlan,
   type StackPlan,
   type StackServiceSummary,
   type StackSummary,
@@ -28,20 +28,6 @@ import {
   taskTemplateOf,
 } from './stack.types';
 
-/* The Engine's answers, as far as this file reads them. */
-interface EngineObject {
-  ID: string;
-  Spec?: { Name?: string; Labels?: Record<string, string> };
-}
-interface EngineNetwork {
-  Id: string;
-  Name: string;
-  Scope?: string;
-  Labels?: Record<string, string>;
-}
-
-const nsFilter = (stack?: string) =>
-  JSON.stringify({ label: [stack === undefined ? STACK_NAMESPACE_LABEL : `${STACK_NAMESPACE_LABEL}=${stack}`] });
 const descope = (stack: string, name: string) => (name.startsWith(`${stack}_`) ? name.slice(stack.length + 1) : name);
 const modeOf = (spec: ServiceSpec | undefined): StackServiceSummary['mode'] => {
   const m = (spec?.Mode ?? {}) as Record<string, unknown>;
@@ -56,11 +42,15 @@ const OUTCOME_RANK: Record<ConvergenceResult['outcome'], number> = { converged: 
  */
 @Injectable()
 export class SwarmStacks {
+  private readonly objects: StackObjects;
+
   constructor(
     private readonly docker: DockerClient,
     private readonly services: SwarmServices,
     private readonly logsOf: SwarmLogs,
-  ) {}
+  ) {
+    this.objects = new StackObjects(docker);
+  }
 
   /** The Engine objects a compose project becomes (nothing is created). INVALID names the compose key. */
   plan(project: ComposeProject, stack: string): StackPlan {
@@ -90,13 +80,10 @@ export class SwarmStacks {
       elapsedMs: 0,
     };
 
-    await this.checkExternalNetworks(plan);
-    const ids = await this.resolveExternalObjects(project, plan);
+    await this.objects.checkExternalNetworks(plan);
+    const ids = await this.objects.resolveExternalObjects(project, plan);
 
-    const existing: EngineService[] = await this.docker.run(
-      `services of stack "${stack}"`,
-      (d) => d.listServices({ filters: nsFilter(stack) }) as Promise<unknown> as Promise<EngineService[]>,
-    );
+    const existing: EngineService[] = await this.servicesOf(stack);
     if (opts.prune) {
       const wanted = new Set(plan.services.map((s) => s.name));
       for (const s of existing.filter((x) => x.Spec?.Name && !wanted.has(x.Spec.Name))) {
@@ -106,9 +93,9 @@ export class SwarmStacks {
       }
     }
 
-    await this.createNetworks(plan, result, emit);
+    await this.objects.createNetworks(plan, result, emit);
     for (const obj of [...plan.configs, ...plan.secrets]) {
-      const id = await this.ensureObject(obj);
+      const id = await this.objects.ensureObject(obj);
       ids.set(`${obj.kind}/${obj.name}`, id.id);
       if (id.created) (obj.kind === 'configs' ? result.createdConfigs : result.createdSecrets).push(obj.name);
       emit({ kind: obj.kind === 'configs' ? 'config' : 'secret', name: obj.name, action: id.created ? 'created' : 'exists' });
@@ -176,7 +163,7 @@ export class SwarmStacks {
       );
       result.convergence = { outcome, services: results };
       if (outcome === 'converged') {
-        result.removedObjects = await this.removeUnusedObjects(stack);
+        result.removedObjects = await this.objects.removeUnusedObjects(stack);
         for (const name of result.removedObjects)
           emit({
             kind: 'cleanup',
@@ -201,14 +188,18 @@ export class SwarmStacks {
     if (services.length + networks.length + secrets.length + configs.length === 0)
       throw new DomainError('NOT_FOUND', `stack "${stack}" not found: nothing carries its namespace`);
     let removed = 0;
-    for (const s of services) removed += Number(await this.removeOnce(() => this.services.remove(s.ID)));
+    for (const s of services) removed += Number(await this.objects.removeOnce(() => this.services.remove(s.ID)));
     // a network is freed when the removed services' tasks are gone: retry "in use" for a while, as the Engine takes a moment
     for (const n of networks)
-      removed += Number(await this.removeOnce(() => this.docker.run(`network "${n.Name}"`, (d) => d.getNetwork(n.Id).remove())));
+      removed += Number(await this.objects.removeOnce(() => this.docker.run(`network "${n.Name}"`, (d) => d.getNetwork(n.Id).remove())));
     for (const s of secrets)
-      removed += Number(await this.removeOnce(() => this.docker.run(`secret "${s.Spec?.Name}"`, (d) => d.getSecret(s.ID).remove())));
+      removed += Number(
+        await this.objects.removeOnce(() => this.docker.run(`secret "${s.Spec?.Name}"`, (d) => d.getSecret(s.ID).remove())),
+      );
     for (const c of configs)
-      removed += Number(await this.removeOnce(() => this.docker.run(`config "${c.Spec?.Name}"`, (d) => d.getConfig(c.ID).remove())));
+      removed += Number(
+        await this.objects.removeOnce(() => this.docker.run(`config "${c.Spec?.Name}"`, (d) => d.getConfig(c.ID).remove())),
+      );
     // a network still listed while the swarm removes it is no stack
     if (removed === 0) throw new DomainError('NOT_FOUND', `stack "${stack}" not found: nothing carries its namespace`);
     return {
@@ -236,12 +227,8 @@ export class SwarmStacks {
   /** The stack's services with desired and running counts (`docker stack services`). */
   async stackServices(stack: string): Promise<StackServiceSummary[]> {
     const [services, tasks, nodes] = await Promise.all([
-      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) })) as Promise<unknown> as Promise<
-        EngineService[]
-      >,
-      this.docker.run(`tasks of stack "${stack}"`, (d) =>
-        d.listTasks({ filters: JSON.stringify({ label: [`${STACK_NAMESPACE_LABEL}=${stack}`] }) }),
-      ) as Promise<EngineTask[]>,
+      this.servicesOf(stack),
+      this.tasksOf(stack),
       this.docker.run('nodes', (d) => d.listNodes()) as Promise<
         (EngineNode & { Spec?: { Availability?: string }; Status?: { State?: string } })[]
       >,
@@ -278,12 +265,8 @@ export class SwarmStacks {
   /** The stack's tasks (`docker stack ps`), each with its service's compose key. */
   async tasks(stack: string): Promise<StackTask[]> {
     const [services, tasks, nodes] = await Promise.all([
-      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) })) as Promise<unknown> as Promise<
-        EngineService[]
-      >,
-      this.docker.run(`tasks of stack "${stack}"`, (d) =>
-        d.listTasks({ filters: JSON.stringify({ label: [`${STACK_NAMESPACE_LABEL}=${stack}`] }) }),
-      ) as Promise<EngineTask[]>,
+      this.servicesOf(stack),
+      this.tasksOf(stack),
       this.docker.run('nodes', (d) => d.listNodes() as Promise<unknown> as Promise<EngineNode[]>),
     ]);
     const names = new Map(services.map((s) => [s.ID, s.Spec?.Name ?? s.ID]));
@@ -300,9 +283,7 @@ export class SwarmStacks {
   async drift(project: ComposeProject, stack: string): Promise<{ service: string; missing: boolean; differences: SpecDifference[] }[]> {
     const plan = convertStack(project, stack);
     const [services, networks] = await Promise.all([
-      this.docker.run(`services of stack "${stack}"`, (d) => d.listServices({ filters: nsFilter(stack) })) as Promise<unknown> as Promise<
-        EngineService[]
-      >,
+      this.servicesOf(stack),
       this.docker.run('networks', (d) => d.listNetworks()) as Promise<EngineNetwork[]>,
     ]);
     const networkNames = new Map(networks.map((n) => [n.Id, n.Name]));
@@ -320,10 +301,7 @@ export class SwarmStacks {
    * `docker service logs`; without `follow` the lines come ordered by time.
    */
   async *logs(stack: string, opts: StackLogOptions = {}): AsyncGenerator<StackLogLine> {
-    const services: EngineService[] = await this.docker.run(
-      `services of stack "${stack}"`,
-      (d) => d.listServices({ filters: nsFilter(stack) }) as Promise<unknown> as Promise<EngineService[]>,
-    );
+    const services: EngineService[] = await this.servicesOf(stack);
     if (services.length === 0) throw new DomainError('NOT_FOUND', `stack "${stack}" not found: no service carries its namespace`);
     const stop = new AbortController();
     const abort = () => stop.abort();
@@ -345,163 +323,17 @@ export class SwarmStacks {
     }
   }
 
-  private async checkExternalNetworks(plan: StackPlan): Promise<void> {
-    for (const { key, name } of plan.externalNetworks) {
-      if (['host', 'bridge', 'none', 'ingress'].includes(name)) continue;
-      let network: EngineNetwork;
-      try {
-        network = await this.docker.run(`network "${name}"`, (d) => d.getNetwork(name).inspect());
-      } catch (err) {
-        if (err instanceof DomainError && err.code === 'NOT_FOUND') {
-          throw new DomainError(
-            'INVALID',
-            `networks.${key}: network "${name}" is declared as external, but could not be found; create a swarm-scoped network first`,
-            { key: `networks.${key}` },
-          );
-        }
-        throw err;
-      }
-      if (network.Scope !== 'swarm') {
-        throw new DomainError(
-          'INVALID',
-          `networks.${key}: network "${name}" is declared as external, but its scope is "${network.Scope}" instead of "swarm"`,
-          { key: `networks.${key}` },
-        );
-      }
-    }
+  /** The services that carry the stack's namespace label. */
+  private servicesOf(stack: string): Promise<EngineService[]> {
+    return this.docker.run(
+      `services of stack "${stack}"`,
+      (d) => d.listServices({ filters: nsFilter(stack) }) as Promise<unknown> as Promise<EngineService[]>,
+    );
   }
 
-  /** External configs and secrets must exist: their ids, by kind and name. */
-  private async resolveExternalObjects(project: ComposeProject, plan: StackPlan): Promise<Map<string, string>> {
-    const ids = new Map<string, string>();
-    for (const kind of ['configs', 'secrets'] as const) {
-      const external = Object.entries(project[kind] ?? {}).filter(([key]) => !plan[kind].some((o) => o.key === key));
-      if (external.length === 0) continue;
-      const all: EngineObject[] = await this.docker.run(kind, async (d): Promise<EngineObject[]> =>
-        kind === 'configs' ? d.listConfigs() : d.listSecrets(),
-      );
-      for (const [key, o] of external) {
-        const name = o.name ?? (typeof o.external === 'object' ? o.external.name : undefined) ?? key;
-        const found = all.find((x) => x.Spec?.Name === name);
-        if (!found)
-          throw new DomainError(
-            'INVALID',
-            `${kind}.${key}: ${kind.slice(0, -1)} "${name}" is declared as external, but could not be found`,
-            { key: `${kind}.${key}` },
-          );
-        ids.set(`${kind}/${name}`, found.ID);
-      }
-    }
-    return ids;
-  }
-
-  private async createNetworks(
-    plan: StackPlan,
-    result: StackDeployResult,
-    emit: NonNullable<StackDeployOptions['onEvent']>,
-  ): Promise<void> {
-    if (plan.networks.length === 0) return;
-    const existing: EngineNetwork[] = await this.docker.run('networks', (d) => d.listNetworks());
-    for (const n of plan.networks) {
-      // the stack's own networks by name within its namespace; one named by the file (`name:`) by name anywhere
-      const found = existing.find(
-        (e) => e.Name === n.name && (e.Labels?.[STACK_NAMESPACE_LABEL] === plan.stack || n.name !== `${plan.stack}_${n.key}`),
-      );
-      if (found) {
-        emit({ kind: 'network', name: n.name, action: 'exists' });
-        continue;
-      }
-      try {
-        await this.docker.run(`network "${n.name}"`, (d) =>
-          d.createNetwork({
-            Name: n.name,
-            Driver: n.driver,
-            Labels: n.labels,
-            Internal: n.internal,
-            Attachable: n.attachable,
-            CheckDuplicate: true,
-            ...(n.options ? { Options: n.options } : {}),
-            ...(n.ipam ? { IPAM: n.ipam } : {}),
-          }),
-        );
-      } catch (err) {
-        throw asRequestFault(err, `networks.${n.key}`);
-      }
-      result.createdNetworks.push(n.name);
-      emit({ kind: 'network', name: n.name, action: 'created' });
-    }
-  }
-
-  private async ensureObject(obj: StackObjectPlan): Promise<{ id: string; created: boolean }> {
-    const kind = obj.kind === 'configs' ? 'config' : 'secret';
-    const list = async (): Promise<EngineObject[]> =>
-      this.docker.run(`${kind} "${obj.name}"`, async (d): Promise<EngineObject[]> =>
-        obj.kind === 'configs'
-          ? d.listConfigs({ filters: JSON.stringify({ name: [obj.name] }) })
-          : d.listSecrets({ filters: JSON.stringify({ name: [obj.name] }) }),
-      );
-    const found = (await list()).find((o) => o.Spec?.Name === obj.name);
-    // a hash-named object with this name has these bytes. One the file names (`name:`) cannot change
-    // either: a config shows its bytes, so a changed one is refused rather than silently kept
-    // (a secret's bytes are never shown: it is used as it is, as the CLI's label-only update would)
-    const data = (found?.Spec as { Data?: string } | undefined)?.Data;
-    if (found && obj.kind === 'configs' && data !== undefined && !obj.driver && Buffer.from(data, 'base64').compare(obj.data) !== 0) {
-      throw new DomainError(
-        'INVALID',
-        `configs.${obj.key}: config "${obj.name}" exists with other content and configs are immutable; drop \`name:\` to let the stack version it, or give it a new name`,
-        { key: `configs.${obj.key}` },
-      );
-    }
-    if (found) return { id: found.ID, created: false };
-    const body = {
-      Name: obj.name,
-      Labels: obj.labels,
-      Data: obj.data.toString('base64'),
-      ...(obj.templating ? { Templating: obj.templating } : {}),
-      ...(obj.driver ? { Driver: obj.driver } : {}),
-    };
-    try {
-      const res: { id?: string; ID?: string } = await this.docker.run(`${kind} "${obj.name}"`, (d) =>
-        obj.kind === 'configs' ? d.createConfig(body) : d.createSecret(body),
-      );
-      return { id: res.id ?? res.ID ?? '', created: true };
-    } catch (err) {
-      throw asRequestFault(err, `${obj.kind}.${obj.key}`);
-    }
-  }
-
-  /** Configs and secrets of the namespace that no service of the swarm refers to any more. */
-  private async removeUnusedObjects(stack: string): Promise<string[]> {
-    const filters = nsFilter(stack);
-    const [services, configs, secrets] = await Promise.all([
-      this.docker.run('services', (d) => d.listServices()) as Promise<unknown> as Promise<EngineService[]>,
-      this.docker.run(`configs of stack "${stack}"`, (d) => d.listConfigs({ filters })) as Promise<EngineObject[]>,
-      this.docker.run(`secrets of stack "${stack}"`, (d) => d.listSecrets({ filters })) as Promise<EngineObject[]>,
-    ]);
-    const used = new Set<string>();
-    for (const s of services) {
-      const c = containerSpecOf(s.Spec) as { Configs?: { ConfigID?: string }[]; Secrets?: { SecretID?: string }[] } | undefined;
-      c?.Configs?.forEach((r) => r.ConfigID && used.add(r.ConfigID));
-      c?.Secrets?.forEach((r) => r.SecretID && used.add(r.SecretID));
-    }
-    const removed: string[] = [];
-    for (const [kind, objects] of [
-      ['config', configs],
-      ['secret', secrets],
-    ] as const) {
-      for (const o of objects.filter((x) => !used.has(x.ID))) {
-        try {
-          await this.docker.run(`${kind} "${o.Spec?.Name}"`, (d) =>
-            kind === 'config' ? d.getConfig(o.ID).remove() : d.getSecret(o.ID).remove(),
-          );
-          removed.push(`${kind} ${o.Spec?.Name ?? o.ID}`);
-        } catch (err) {
-          // still held by a task on its way out: the next deploy removes it
-          if (!(err instanceof DomainError) || (err.code !== 'INVALID' && err.code !== 'CONFLICT' && err.code !== 'NOT_FOUND')) throw err;
-        }
-      }
-    }
-    return removed;
+  /** The tasks of the stack's services, every state. */
+  private tasksOf(stack: string): Promise<EngineTask[]> {
+    return this.docker.run(`tasks of stack "${stack}"`, (d) => d.listTasks({ filters: nsFilter(stack) }) as Promise<EngineTask[]>);
   }
 
   /** A job converges when its tasks completed: as many as `TotalCompletions`, or one per eligible node for a global job. */
@@ -518,15 +350,7 @@ export class SwarmStacks {
         service: name,
         desired,
         running: complete,
-        replicas: tasks.map((t) => ({
-          slot: t.slot,
-          nodeId: t.nodeId,
-          nodeHostname: t.nodeHostname,
-          taskId: t.id,
-          state: t.state,
-          desiredState: t.desiredState,
-          error: t.error,
-        })),
+        replicas: tasks.map(toReplicaState),
       };
       onProgress(progress);
       const elapsedMs = Date.now() - started;
@@ -544,37 +368,4 @@ export class SwarmStacks {
       await new Promise((r) => setTimeout(r, 300));
     }
   }
-
-  /**
-   * Removes one object, waiting while it is still in use by tasks on their
-   * way out. False when it was already gone (an older Engine answers a
-   * network being removed with a 500 "not found").
-   */
-  private async removeOnce(remove: () => Promise<unknown>, timeoutMs = 30_000): Promise<boolean> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      try {
-        await remove();
-        return true;
-      } catch (err) {
-        if (err instanceof DomainError && (err.code === 'NOT_FOUND' || (engineStatusOf(err) === 500 && /\bnot found\b/i.test(err.message))))
-          return false;
-        const inUse = err instanceof DomainError && /in use|has active endpoints/i.test(err.message);
-        if (!inUse || Date.now() > end) throw err;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
-  }
-}
-
-const engineStatusOf = (err: DomainError): number | undefined => (err.cause as { statusCode?: number } | undefined)?.statusCode;
-
-/** The spec with each config/secret reference's id filled in from the objects just created or found. */
-function withObjectIds(spec: ServiceSpec, ids: Map<string, string>): ServiceSpec {
-  const next = structuredClone(spec);
-  const c = containerSpecOf(next) as
-    { Configs?: { ConfigName?: string; ConfigID?: string }[]; Secrets?: { SecretName?: string; SecretID?: string }[] } | undefined;
-  c?.Configs?.forEach((r) => (r.ConfigID = ids.get(`configs/${r.ConfigName}`) ?? ''));
-  c?.Secrets?.forEach((r) => (r.SecretID = ids.get(`secrets/${r.SecretName}`) ?? ''));
-  return next;
 }
