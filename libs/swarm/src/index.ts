@@ -14,3 +14,4 @@ export * from './stack/stack.types';
 export { SwarmStacks } from './stack/swarm-stacks';
 export { convertStack, checkStackName, contentHash } from './stack/stack-convert';
 export { serviceSpecDrift, normaliseServiceSpec, type DriftContext } from './stack/stack-drift';
+export * from './exec';
