@@ -19,6 +19,8 @@ export class AppConfig {
   readonly auth: { adminToken?: string; failedAttemptsLimit: number };
   /** Image lifecycle: registry notifications, the tag poll, the redeploy debounce. */
   readonly images: { notifySecret?: string; pollIntervalSeconds: number; redeployDebounceMs: number };
+  /** The console (exec into tasks): whether the audit keeps keystrokes. */
+  readonly console: { auditKeystrokes: boolean };
   /** Origins allowed by CORS; empty: CORS off. */
   readonly corsOrigins: string[];
   readonly mcp: { readOnly: boolean };
@@ -48,6 +50,7 @@ export class AppConfig {
       pollIntervalSeconds: env.REGISTRY_POLL_INTERVAL ?? (env.REGISTRY_NOTIFY_SECRET ? 0 : 300),
       redeployDebounceMs: env.REGISTRY_REDEPLOY_DEBOUNCE_MS,
     };
+    this.console = { auditKeystrokes: env.CONSOLE_AUDIT_KEYSTROKES === 'true' };
     this.corsOrigins = (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((o) => o.trim())

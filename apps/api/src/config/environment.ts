@@ -68,6 +68,10 @@ export class Environment {
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'must be true or false' })
   MCP_READ_ONLY?: string;
+  /** Console sessions: keep what the user typed in the audit entry (off: who, which task, command, start, end only). */
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  CONSOLE_AUDIT_KEYSTROKES?: string;
   /** The shared secret the registry sends in the X-Registry-Secret header of its notifications; unset: notifications are refused. */
   @IsOptional()
   @IsString()
