@@ -22,6 +22,7 @@ import { AuditModule } from './audit/audit.module';
 import { ImagesModule } from './images/images.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { StacksModule } from './stacks/stacks.module';
+import { AgentsModule } from './agents/agents.module';
 
 /** The library modules, configured from AppConfig; shared by the HTTP app and the stdio MCP server. */
 export const CORE_IMPORTS = [
@@ -49,6 +50,7 @@ export const FEATURE_IMPORTS = [
   ImagesModule,
   AlertsModule,
   StacksModule,
+  AgentsModule,
 ];
 
 @Module({
