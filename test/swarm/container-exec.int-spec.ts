@@ -1,17 +1,13 @@
-import { Test } from '@nestjs/testing';
-import { ContainerExec, ExecSession, parseDockerHost, SwarmModule } from '@app/swarm';
+import { ContainerExec, ExecSession, NodeEngine, parseDockerHost } from '@app/swarm';
 import { labDocker, removeServices } from '../fixtures/docker';
 import { eventually, labEnv, labImage } from '../fixtures/lab';
 
 const NAME = 't-exec-sleeper';
 jest.setTimeout(120_000);
 
-/** ContainerExec on one node's own Engine, as the agent on that node uses it. */
+/** ContainerExec on one node's own Engine, made as the agent on that node makes it. */
 async function execOn(node: string): Promise<ContainerExec> {
-  const moduleRef = await Test.createTestingModule({
-    imports: [SwarmModule.forRoot({ connection: parseDockerHost(labEnv()[`LAB_SOCK_${node}`]), timeoutMs: 5_000 })],
-  }).compile();
-  return moduleRef.get(ContainerExec);
+  return new ContainerExec(new NodeEngine(parseDockerHost(labEnv()[`LAB_SOCK_${node}`]), 5_000).client);
 }
 
 /** Collects a session's terminal output and waits for text in it. */
@@ -148,9 +144,7 @@ describe('libs/swarm exec on a lab node (rog1) Engine', () => {
   });
 
   it('a stopped Engine is UNAVAILABLE, not a hang', async () => {
-    const nowhere = await Test.createTestingModule({
-      imports: [SwarmModule.forRoot({ connection: parseDockerHost('unix:///tmp/solab-nowhere.sock'), timeoutMs: 2_000 })],
-    }).compile();
-    await expect(nowhere.get(ContainerExec).taskContainer(taskId)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    const nowhere = new ContainerExec(new NodeEngine(parseDockerHost('unix:///tmp/solab-nowhere.sock'), 2_000).client);
+    await expect(nowhere.taskContainer(taskId)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
   });
 });

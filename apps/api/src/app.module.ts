@@ -22,7 +22,11 @@ import { AuditModule } from './audit/audit.module';
 import { ImagesModule } from './images/images.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { StacksModule } from './stacks/stacks.module';
+<<<<<<< HEAD
 import { ConsoleHttpModule } from './console/console-http.module';
+=======
+import { AgentsModule } from './agents/agents.module';
+>>>>>>> agent
 
 /** The library modules, configured from AppConfig; shared by the HTTP app and the stdio MCP server. */
 export const CORE_IMPORTS = [
@@ -50,6 +54,7 @@ export const FEATURE_IMPORTS = [
   ImagesModule,
   AlertsModule,
   StacksModule,
+  AgentsModule,
 ];
 
 @Module({

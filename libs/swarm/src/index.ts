@@ -15,3 +15,8 @@ export { SwarmStacks } from './stack/swarm-stacks';
 export { convertStack, checkStackName, contentHash } from './stack/stack-convert';
 export { serviceSpecDrift, normaliseServiceSpec, type DriftContext } from './stack/stack-drift';
 export * from './exec';
+export { NodeEngine, type NodeIdentity } from './node-agent/node-engine';
+export { NodeStatsCollector, type ContainerUsage, type StatsCollectorOptions } from './node-agent/node-stats';
+export { figuresOf, type ContainerFigures, type EngineStatsFrame } from './node-agent/container-stats';
+export { NodeFacts, type NodeDiskUse, type NodeImage, type TaskLogLine } from './node-agent/node-facts';
+export { SwarmAgentTasks, type AgentTask } from './node-agent/agent-tasks';

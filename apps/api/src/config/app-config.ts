@@ -24,6 +24,8 @@ export class AppConfig {
   /** Origins allowed by CORS; empty: CORS off. */
   readonly corsOrigins: string[];
   readonly mcp: { readOnly: boolean };
+  /** The node agents: their service, the secret file, their port, the usage sample interval. */
+  readonly agents: { service: string; secretFile: string; port: number; sampleIntervalMs: number };
 
   constructor(env: Environment) {
     this.port = env.PORT;
@@ -56,5 +58,11 @@ export class AppConfig {
       .map((o) => o.trim())
       .filter(Boolean);
     this.mcp = { readOnly: env.MCP_READ_ONLY === 'true' };
+    this.agents = {
+      service: env.AGENT_SERVICE ?? 'orchestrator_agent',
+      secretFile: env.AGENT_SECRET_FILE ?? '/run/secrets/agent_secret',
+      port: env.AGENT_PORT,
+      sampleIntervalMs: env.USAGE_SAMPLE_INTERVAL * 1000,
+    };
   }
 }

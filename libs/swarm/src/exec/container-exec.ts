@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { PassThrough, Readable, type Duplex } from 'node:stream';
 import { DomainError } from '@app/common';
@@ -32,7 +31,6 @@ interface EngineExecInspect {
  * The agent uses it on its own node's Engine; only the container's node can
  * exec in it, since an exec is not a swarm operation.
  */
-@Injectable()
 export class ContainerExec {
   constructor(private readonly docker: DockerClient) {}
 
