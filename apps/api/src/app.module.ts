@@ -22,11 +22,8 @@ import { AuditModule } from './audit/audit.module';
 import { ImagesModule } from './images/images.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { StacksModule } from './stacks/stacks.module';
-<<<<<<< HEAD
-import { ConsoleHttpModule } from './console/console-http.module';
-=======
 import { AgentsModule } from './agents/agents.module';
->>>>>>> agent
+import { ConsoleHttpModule } from './console/console-http.module';
 
 /** The library modules, configured from AppConfig; shared by the HTTP app and the stdio MCP server. */
 export const CORE_IMPORTS = [
