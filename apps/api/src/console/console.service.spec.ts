@@ -1,3 +1,4 @@
+import { DomainError } from '@app/common';
 import { strictMock } from '@app/common/testing';
 import type { SwarmServices, TaskSummary } from '@app/swarm';
 import type { AgentDirectory } from '../agents/agent-directory';
@@ -49,11 +50,12 @@ describe('ConsoleService', () => {
   });
 
   it("runs one command through the task's node agent, and passes its refusals on with their codes", async () => {
-    const request = jest.fn(async () => json(200, { stdout: 'x\n', stderr: '', exitCode: 0, truncated: true, timedOut: false, durationMs: 12 }));
+    const request = jest
+      .spyOn(global, 'fetch')
+      .mockImplementation(async () => json(200, { stdout: 'x\n', stderr: '', exitCode: 0, truncated: true, timedOut: false, durationMs: 12 }));
     const consoles = build(running, {
       endpointFor: async () => endpoint,
       authHeader: async () => ({ authorization: 'Bearer s3cret-s3cret-s3cret' }),
-      request,
     });
     await expect(consoles.run('task1', ['hostname'], { maxBytes: 100, timeoutMs: 1000 })).resolves.toMatchObject({
       stdout: 'x\n',
@@ -63,9 +65,12 @@ describe('ConsoleService', () => {
       target: { nodeHostname: 'rog1' },
     });
     expect(request).toHaveBeenCalledWith(
-      'n-rog1',
-      '/v1/tasks/task1/exec',
-      expect.objectContaining({ method: 'POST', body: JSON.stringify({ command: ['hostname'], maxBytes: 100, timeoutMs: 1000 }) }),
+      'http://10.0.1.5:9102/v1/tasks/task1/exec',
+      expect.objectContaining({
+        method: 'POST',
+        headers: { authorization: 'Bearer s3cret-s3cret-s3cret', 'content-type': 'application/json' },
+        body: JSON.stringify({ command: ['hostname'], maxBytes: 100, timeoutMs: 1000 }),
+      }),
     );
 
     request.mockResolvedValueOnce(json(404, { error: 'NOT_FOUND', message: 'task task1 has no container on this node' }));
@@ -78,6 +83,25 @@ describe('ConsoleService', () => {
       code: 'UNAVAILABLE',
       message: expect.stringContaining('different agent secrets'),
       details: { reason: AGENT_UNAVAILABLE },
+    });
+    request.mockRejectedValueOnce(new TypeError('fetch failed'));
+    await expect(consoles.run('task1', ['hostname'], { maxBytes: 100, timeoutMs: 1000 })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: 'the agent on "rog1" at http://10.0.1.5:9102 did not answer: fetch failed',
+    });
+    request.mockRestore();
+  });
+
+  it('a swarm without the agent service at all is the same as a node without an agent', async () => {
+    const consoles = build(running, {
+      endpointFor: async () => {
+        throw new DomainError('NOT_FOUND', 'tasks of the agent service "orchestrator_agent" not found');
+      },
+    });
+    await expect(consoles.run('task1', ['id'], { maxBytes: 1, timeoutMs: 1000 })).rejects.toMatchObject({
+      code: 'UNAVAILABLE',
+      message: 'node "rog1" has no agent: tasks of the agent service "orchestrator_agent" not found',
+      details: { reason: AGENT_UNAVAILABLE, node: 'rog1' },
     });
   });
 });

@@ -66,7 +66,13 @@ export class ConsoleService {
 
   /** Where the task's node agent listens and the header it expects; UNAVAILABLE (reason AGENT_UNAVAILABLE) when the node has none. */
   async agentFor(target: ConsoleTarget): Promise<{ url: string; headers: Record<string, string> }> {
-    const endpoint = await this.agents.endpointFor(target.nodeId);
+    const endpoint = await this.agents.endpointFor(target.nodeId).catch((err: unknown) => {
+      // no agent service on the swarm at all reads as NOT_FOUND there; for the console it is the same as no agent on the node
+      if (err instanceof DomainError && err.code !== 'INVALID') {
+        throw agentUnavailable(target, `node "${target.nodeHostname}" has no agent: ${err.message}`);
+      }
+      throw err;
+    });
     if (!endpoint) {
       throw agentUnavailable(target, `node "${target.nodeHostname}" has no agent running (service ${this.agents.serviceName}): the console needs one there`);
     }
@@ -78,18 +84,17 @@ export class ConsoleService {
   /** Runs one command in a running task (no terminal) and answers its output, capped. */
   async run(taskId: string, command: string[], opts: ConsoleRunOptions): Promise<ConsoleRunResult> {
     const target = await this.target(taskId);
-    await this.agentFor(target);
+    const agent = await this.agentFor(target);
     let res: Response;
     try {
-      res = await this.agents.request(target.nodeId, `/v1/tasks/${encodeURIComponent(taskId)}/exec`, {
+      res = await fetch(`${agent.url}/v1/tasks/${encodeURIComponent(taskId)}/exec`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { ...agent.headers, 'content-type': 'application/json' },
         body: JSON.stringify({ command, maxBytes: opts.maxBytes, timeoutMs: opts.timeoutMs }),
         signal: AbortSignal.timeout(opts.timeoutMs + RUN_MARGIN_MS),
       });
     } catch (err) {
-      if (err instanceof DomainError && err.code === 'UNAVAILABLE') throw agentUnavailable(target, err.message);
-      throw err;
+      throw agentUnavailable(target, `the agent on "${target.nodeHostname}" at ${agent.url} did not answer: ${(err as Error).message}`);
     }
     const body = (await res.json().catch(() => ({}))) as Partial<ExecRunResult> & { error?: string; message?: string };
     if (!res.ok) throw agentError(target, res.status, body);
