@@ -756,6 +756,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/console/tasks/{taskId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getConsoleTarget"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1925,6 +1941,29 @@ export interface components {
             offset: number;
             /** @description newest first */
             entries: components["schemas"]["AuditEntryDto"][];
+        };
+        ConsoleTargetDto: {
+            taskId: string;
+            /** @example web */
+            serviceName?: string;
+            /** @example 1 */
+            slot?: number;
+            nodeId: string;
+            /** @example rog1 */
+            nodeHostname: string;
+            containerId?: string;
+            /**
+             * @description the node's agent, which runs the command
+             * @enum {string}
+             */
+            agent: "connected" | "unreachable" | "no-agent";
+            /** @description why the agent is not connected */
+            agentReason?: string;
+            /**
+             * @description the WebSocket to open: subprotocols "swarm-console" and "bearer.<base64url of the token>" (or an Authorization header); query command (as typed, default sh), cols, rows
+             * @example /api/console/tasks/abc/session
+             */
+            sessionPath: string;
         };
     };
     responses: never;
@@ -3984,6 +4023,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditPageDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getConsoleTarget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the task id (list_tasks, a service or node page) */
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleTargetDto"];
                 };
             };
             /** @description no bearer token, or an unknown, expired or revoked one */
