@@ -58,13 +58,17 @@ function openSession(t: TestApp, taskId: string, token: string, query = 'command
         text: () => output,
         closed,
         waitFor: (pattern, what) =>
-          eventually(async () => pattern.test(output), 10_000, `${what} in ${JSON.stringify(output.slice(-300))}`, 50).then(() => undefined),
+          eventually(async () => pattern.test(output), 10_000, `${what} in ${JSON.stringify(output.slice(-300))}`, 50).then(
+            () => undefined,
+          ),
       }),
     );
     socket.once('unexpected-response', (_req, res) => {
       let body = '';
       res.on('data', (c: Buffer) => (body += c.toString()));
-      res.on('end', () => reject(Object.assign(new Error(`refused ${res.statusCode}`), { status: res.statusCode, body: JSON.parse(body) })));
+      res.on('end', () =>
+        reject(Object.assign(new Error(`refused ${res.statusCode}`), { status: res.statusCode, body: JSON.parse(body) })),
+      );
     });
     socket.once('error', reject);
   });
@@ -122,7 +126,9 @@ describe('console: browser WebSocket → app → agent → the task on rog1', ()
     } as never);
     const task = await eventually(
       async () =>
-        ((await labDocker().listTasks({ filters: JSON.stringify({ service: [NAME] }) })) as any[]).find((x) => x.Status?.State === 'running'),
+        ((await labDocker().listTasks({ filters: JSON.stringify({ service: [NAME] }) })) as any[]).find(
+          (x) => x.Status?.State === 'running',
+        ),
       60_000,
       `a running task of ${NAME}`,
     );
@@ -168,7 +174,11 @@ describe('console: browser WebSocket → app → agent → the task on rog1', ()
     await s.waitFor(/\r\n33 132\r\n/, 'the new size');
     s.socket.send(JSON.stringify({ type: 'resize', cols: 0, rows: 33 }));
     await eventually(async () => s.messages.some((m) => m.type === 'error'), 5_000, 'an error for a bad resize');
-    expect(s.messages.find((m) => m.type === 'error')).toEqual({ type: 'error', code: 'INVALID', message: 'cols: must be a whole number from 1 to 1000' });
+    expect(s.messages.find((m) => m.type === 'error')).toEqual({
+      type: 'error',
+      code: 'INVALID',
+      message: 'cols: must be a whole number from 1 to 1000',
+    });
     s.socket.send(Buffer.from('exit 5\n'), { binary: true });
     expect(await s.closed).toMatchObject({ code: 1000 });
     expect(s.messages.at(-1)).toEqual({ type: 'exit', exitCode: 5 });
@@ -284,7 +294,9 @@ describe('console: browser WebSocket → app → agent → the task on rog1', ()
   it('MCP exec_in_task: asks for confirmation, then answers stdout, stderr and the exit code, cut at max_bytes with a note', async () => {
     const client = new Client({ name: 'console-test', version: '1.0.0' });
     await client.connect(
-      new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } } }),
+      new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${TEST_ADMIN_TOKEN}` } },
+      }),
     );
     type Result = { isError?: boolean; structuredContent?: any };
     const call = async (args: Record<string, unknown>) => (await client.callTool({ name: 'exec_in_task', arguments: args })) as Result;
@@ -314,10 +326,18 @@ describe('console: browser WebSocket → app → agent → the task on rog1', ()
       const operator = await issue(t, 'console-mcp-operator', 'operator');
       const opClient = new Client({ name: 'console-test-op', version: '1.0.0' });
       await opClient.connect(
-        new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${operator.token}` } } }),
+        new StreamableHTTPClientTransport(new URL(`${t.url}/mcp`), {
+          requestInit: { headers: { authorization: `Bearer ${operator.token}` } },
+        }),
       );
-      const refused = (await opClient.callTool({ name: 'exec_in_task', arguments: { task: taskId, command: 'id', confirm: true } })) as Result;
-      expect(refused.structuredContent).toEqual({ code: 'FORBIDDEN', message: 'forbidden: needs admin; the token "console-mcp-operator" is operator' });
+      const refused = (await opClient.callTool({
+        name: 'exec_in_task',
+        arguments: { task: taskId, command: 'id', confirm: true },
+      })) as Result;
+      expect(refused.structuredContent).toEqual({
+        code: 'FORBIDDEN',
+        message: 'forbidden: needs admin; the token "console-mcp-operator" is operator',
+      });
       await opClient.close();
     } finally {
       await client.close();
@@ -356,7 +376,11 @@ describe('console: browser WebSocket → app → agent → the task on rog1', ()
     const s = await openSession(t, taskId, TEST_ADMIN_TOKEN);
     expect((await s.closed).code).toBe(4000);
     expect(s.messages).toEqual([
-      { type: 'error', code: 'UNAVAILABLE', message: expect.stringMatching(/^the agent on "rog1" at http:\/\/127\.0\.0\.1:9 did not answer/) },
+      {
+        type: 'error',
+        code: 'UNAVAILABLE',
+        message: expect.stringMatching(/^the agent on "rog1" at http:\/\/127\.0\.0\.1:9 did not answer/),
+      },
     ]);
   });
 });

@@ -275,7 +275,9 @@ describe('MCP: error codes, confirmation, read-only, resources, prompts, checked
       expect(declared.outputSchema).toBeDefined();
       // the SDK client itself refuses a result that does not match the schema: name the tool when it does
       if (args.task === 'RUNNING_TASK') {
-        const tasks = (await labDocker().listTasks({ filters: JSON.stringify({ service: [name], 'desired-state': ['running'] }) })) as any[];
+        const tasks = (await labDocker().listTasks({
+          filters: JSON.stringify({ service: [name], 'desired-state': ['running'] }),
+        })) as any[];
         args.task = tasks.find((x) => x.Status?.State === 'running')?.ID;
       }
       const result = await call(admin, tool, args).catch((err: Error) => {

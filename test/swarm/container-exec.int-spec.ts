@@ -118,7 +118,10 @@ describe('libs/swarm exec on a lab node (rog1) Engine', () => {
       exitCode: 7,
       truncated: false,
     });
-    await expect(rog1.run(containerId, { command: [] })).rejects.toMatchObject({ code: 'INVALID', message: expect.stringMatching(/^command:/) });
+    await expect(rog1.run(containerId, { command: [] })).rejects.toMatchObject({
+      code: 'INVALID',
+      message: expect.stringMatching(/^command:/),
+    });
   });
 
   it('caps the output and says so, reading the rest so the command still finishes', async () => {

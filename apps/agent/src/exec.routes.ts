@@ -1,7 +1,14 @@
 import websocket from '@fastify/websocket';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { WebSocket } from 'ws';
-import { ContainerExec, DEFAULT_RUN_MAX_BYTES, DEFAULT_RUN_TIMEOUT_MS, ExecSession, parseConsoleControl, type ConsoleServerMessage } from '@app/swarm';
+import {
+  ContainerExec,
+  DEFAULT_RUN_MAX_BYTES,
+  DEFAULT_RUN_TIMEOUT_MS,
+  ExecSession,
+  parseConsoleControl,
+  type ConsoleServerMessage,
+} from '@app/swarm';
 import { DomainError } from '@app/common';
 import type { AgentContext } from './agent-context';
 
@@ -107,7 +114,9 @@ export const execRoutes: FastifyPluginAsync<AgentContext> = async (app, ctx) => 
         const control = parseConsoleControl(data.toString('utf8'));
         if (!control.ok) return send({ type: 'error', code: 'INVALID', message: control.message });
         if (control.message.type === 'resize') {
-          session.resize(control.message.cols, control.message.rows).catch((err: Error) => send({ type: 'error', code: 'INVALID', message: err.message }));
+          session
+            .resize(control.message.cols, control.message.rows)
+            .catch((err: Error) => send({ type: 'error', code: 'INVALID', message: err.message }));
         }
       };
       socket.on('message', (data: Buffer, binary: boolean) => onMessage(data, binary));

@@ -11,7 +11,9 @@ describe('console gateway helpers', () => {
   });
 
   it('names a session target as the audit log shows it', () => {
-    expect(describeTarget({ taskId: 't1', serviceName: 'web', slot: 1, nodeId: 'n', nodeHostname: 'rog1' })).toBe('web.1 on rog1 (task t1)');
+    expect(describeTarget({ taskId: 't1', serviceName: 'web', slot: 1, nodeId: 'n', nodeHostname: 'rog1' })).toBe(
+      'web.1 on rog1 (task t1)',
+    );
     expect(describeTarget({ taskId: 't2', serviceName: 'agent', nodeId: 'n', nodeHostname: 'spark1' })).toBe('agent on spark1 (task t2)');
   });
 });

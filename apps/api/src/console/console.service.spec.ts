@@ -21,7 +21,8 @@ function build(task: TaskSummary, agents: Partial<AgentDirectory>) {
   return new ConsoleService(services, strictMock<AgentDirectory>('AgentDirectory', { serviceName: 'orchestrator_agent', ...agents }));
 }
 
-const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 const endpoint = { nodeId: 'n-rog1', hostname: 'rog1', url: 'http://10.0.1.5:9102', taskId: 'agent1' };
 
 describe('ConsoleService', () => {
@@ -52,7 +53,9 @@ describe('ConsoleService', () => {
   it("runs one command through the task's node agent, and passes its refusals on with their codes", async () => {
     const request = jest
       .spyOn(global, 'fetch')
-      .mockImplementation(async () => json(200, { stdout: 'x\n', stderr: '', exitCode: 0, truncated: true, timedOut: false, durationMs: 12 }));
+      .mockImplementation(async () =>
+        json(200, { stdout: 'x\n', stderr: '', exitCode: 0, truncated: true, timedOut: false, durationMs: 12 }),
+      );
     const consoles = build(running, {
       endpointFor: async () => endpoint,
       authHeader: async () => ({ authorization: 'Bearer s3cret-s3cret-s3cret' }),

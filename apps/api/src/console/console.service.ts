@@ -74,7 +74,10 @@ export class ConsoleService {
       throw err;
     });
     if (!endpoint) {
-      throw agentUnavailable(target, `node "${target.nodeHostname}" has no agent running (service ${this.agents.serviceName}): the console needs one there`);
+      throw agentUnavailable(
+        target,
+        `node "${target.nodeHostname}" has no agent running (service ${this.agents.serviceName}): the console needs one there`,
+      );
     }
     const headers = await this.agents.authHeader();
     if (!headers.authorization) throw agentUnavailable(target, `the app has no agent secret, so no agent would answer it`);

@@ -34,7 +34,7 @@ export class ConsoleTools {
     description:
       "Run one command in a running task's container (docker exec, no terminal) on whichever node runs it, through that node's agent, " +
       'and answer its exit code, stdout and stderr (cut at max_bytes together; `truncated` says so). The command runs without a shell ' +
-      "unless you ask for one: [\"sh\", \"-c\", \"…\"]. Get task ids from list_tasks. A node without an agent answers UNAVAILABLE (details.reason AGENT_UNAVAILABLE).",
+      'unless you ask for one: ["sh", "-c", "…"]. Get task ids from list_tasks. A node without an agent answers UNAVAILABLE (details.reason AGENT_UNAVAILABLE).',
     input: z
       .object({
         task: z
@@ -64,15 +64,29 @@ export class ConsoleTools {
     annotations: { title: 'Exec in task', destructiveHint: true, openWorldHint: false },
     role: 'admin',
   })
-  async execInTask({ task, command, timeout, max_bytes }: { task: string; command: string | string[]; timeout?: number; max_bytes?: number }) {
+  async execInTask({
+    task,
+    command,
+    timeout,
+    max_bytes,
+  }: {
+    task: string;
+    command: string | string[];
+    timeout?: number;
+    max_bytes?: number;
+  }) {
     const maxBytes = max_bytes ?? EXEC_DEFAULT_MAX_BYTES;
     const r = await this.consoles.run(task, commandWords(command), {
       maxBytes,
       timeoutMs: (timeout ?? EXEC_DEFAULT_TIMEOUT_S) * 1000,
     });
     const notes = [
-      r.truncated ? `the output was cut at ${maxBytes} bytes (stdout and stderr together); raise max_bytes (at most ${EXEC_MAX_BYTES}) or narrow the command` : '',
-      r.timedOut ? `the command did not finish within ${timeout ?? EXEC_DEFAULT_TIMEOUT_S} s and was ended; this is what it wrote until then` : '',
+      r.truncated
+        ? `the output was cut at ${maxBytes} bytes (stdout and stderr together); raise max_bytes (at most ${EXEC_MAX_BYTES}) or narrow the command`
+        : '',
+      r.timedOut
+        ? `the command did not finish within ${timeout ?? EXEC_DEFAULT_TIMEOUT_S} s and was ended; this is what it wrote until then`
+        : '',
     ].filter(Boolean);
     return {
       task: r.target.taskId,

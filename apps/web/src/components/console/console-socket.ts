@@ -44,7 +44,13 @@ export function bearerProtocol(token: string): string {
   return `bearer.${btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
 }
 
-export function consoleUrl(location: Pick<Location, 'protocol' | 'host'>, taskId: string, command: string, cols: number, rows: number): string {
+export function consoleUrl(
+  location: Pick<Location, 'protocol' | 'host'>,
+  taskId: string,
+  command: string,
+  cols: number,
+  rows: number,
+): string {
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const query = new URLSearchParams({ command, cols: String(cols), rows: String(rows) });
   return `${scheme}//${location.host}/api/console/tasks/${encodeURIComponent(taskId)}/session?${query}`;
