@@ -101,7 +101,10 @@ export class AgentDirectory implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private node(idOrHostname: string): NodeSummary | undefined {
-    return this.nodes.find((n) => n.id === idOrHostname) ?? this.nodes.find((n) => n.hostname === idOrHostname);
+    const exact = this.nodes.find((n) => n.id === idOrHostname) ?? this.nodes.find((n) => n.hostname === idOrHostname);
+    if (exact) return exact;
+    const byPrefix = this.nodes.filter((n) => n.id.startsWith(idOrHostname));
+    return byPrefix.length === 1 ? byPrefix[0] : undefined;
   }
 
   /** The agent of a node (id or hostname) when its task runs; undefined when the node has none. */
