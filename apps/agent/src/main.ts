@@ -1,4 +1,4 @@
-import { NodeEngine, NodeFacts, NodeIdentity, NodeStatsCollector } from '@app/swarm';
+import { NodeEngine, NodeFacts, NodeIdentity, NodeStatsCollector, TaskLogKeeper } from '@app/swarm';
 import pino from 'pino';
 import { AgentConfigError, agentConfig, readAgentSecret } from './agent-config';
 import { GpuUsage, readGpu } from './gpu';
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   const log = pino({ level: config.logLevel, base: { component: 'agent' } });
   const engine = new NodeEngine(config.docker.connection, config.docker.timeoutMs);
   const stats = new NodeStatsCollector(engine.client, { refreshMs: config.refreshMs, onError: (m) => log.warn(m) });
+  const keeper = new TaskLogKeeper(engine.client, { onError: (m) => log.warn(m) });
   let identity: NodeIdentity | undefined;
   let gpu: { at: number; value: Promise<GpuUsage> } | undefined;
   const app = buildAgentServer({
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
     logger: log,
     engine,
     stats,
-    facts: new NodeFacts(engine.client),
+    facts: new NodeFacts(engine.client, keeper),
     identity: async () => (identity ??= await engine.identity()),
     // nvidia-smi takes a while: once per few seconds is enough for a sample every few seconds
     gpu: () => {
@@ -38,11 +39,13 @@ async function main(): Promise<void> {
       return gpu.value;
     },
   });
+  keeper.start();
   await stats.start();
   await app.listen({ port: config.port, host: config.host });
   log.info({ port: config.port, docker: engine.client.endpoint }, 'agent listening');
   const stop = () => {
     stats.stop();
+    keeper.stop();
     void app.close().then(() => process.exit(0));
     setTimeout(() => process.exit(0), 2000).unref();
   };

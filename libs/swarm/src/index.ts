@@ -20,3 +20,4 @@ export { NodeStatsCollector, type ContainerUsage, type StatsCollectorOptions } f
 export { figuresOf, type ContainerFigures, type EngineStatsFrame } from './node-agent/container-stats';
 export { NodeFacts, type NodeDiskUse, type NodeImage, type TaskLogLine } from './node-agent/node-facts';
 export { SwarmAgentTasks, type AgentTask } from './node-agent/agent-tasks';
+export { TaskLogKeeper, type KeptTaskLogs } from './node-agent/task-log-keeper';

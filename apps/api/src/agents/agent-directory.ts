@@ -101,7 +101,10 @@ export class AgentDirectory implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private node(idOrHostname: string): NodeSummary | undefined {
-    return this.nodes.find((n) => n.id === idOrHostname) ?? this.nodes.find((n) => n.hostname === idOrHostname);
+    const exact = this.nodes.find((n) => n.id === idOrHostname) ?? this.nodes.find((n) => n.hostname === idOrHostname);
+    if (exact) return exact;
+    const byPrefix = this.nodes.filter((n) => n.id.startsWith(idOrHostname));
+    return byPrefix.length === 1 ? byPrefix[0] : undefined;
   }
 
   /** The agent of a node (id or hostname) when its task runs; undefined when the node has none. */
@@ -167,9 +170,10 @@ export class AgentDirectory implements OnApplicationBootstrap, OnModuleDestroy {
    */
   async request(nodeId: string, path: string, init: RequestInit = {}): Promise<Response> {
     await this.fresh();
-    if (!this.node(nodeId)) throw new DomainError('NOT_FOUND', `node "${nodeId}" not found`);
-    const endpoint = await this.endpointFor(nodeId);
-    if (!endpoint) throw new DomainError('UNAVAILABLE', `node "${nodeId}" has no agent (service ${this.serviceName})`);
+    const node = this.node(nodeId);
+    if (!node) throw new DomainError('NOT_FOUND', `node "${nodeId}" not found`);
+    const endpoint = await this.endpointFor(node.id);
+    if (!endpoint) throw new DomainError('UNAVAILABLE', `node "${node.hostname}" has no agent (service ${this.serviceName})`);
     const auth = await this.authHeader();
     if (!auth.authorization) throw new DomainError('UNAVAILABLE', this.secret.problem() ?? 'no agent secret');
     try {
@@ -194,7 +198,7 @@ export class AgentDirectory implements OnApplicationBootstrap, OnModuleDestroy {
     const res = await this.request(nodeId, path);
     const body = (await res.json().catch(() => ({}))) as { message?: string };
     if (res.ok) return body as T;
-    const message = `agent on "${nodeId}": ${body.message ?? res.statusText}`;
+    const message = `agent on "${this.node(nodeId)?.hostname ?? nodeId}": ${body.message ?? res.statusText}`;
     if (res.status === 404) throw new DomainError('NOT_FOUND', message);
     if (res.status === 400) throw new DomainError('INVALID', message);
     throw new DomainError('UNAVAILABLE', message);

@@ -2,6 +2,7 @@ import type Docker from 'dockerode';
 import { DomainError } from '@app/common';
 import { DockerClient } from '../docker.client';
 import { LogDemuxer } from '../log-demux';
+import type { TaskLogKeeper } from './task-log-keeper';
 
 /** The Engine data root's use, as `docker system df` counts it. */
 export interface NodeDiskUse {
@@ -37,7 +38,10 @@ interface EngineDf {
 
 /** What the manager cannot tell about a node: its disk, its images, the logs of containers whose service is gone. */
 export class NodeFacts {
-  constructor(private readonly client: DockerClient) {}
+  constructor(
+    private readonly client: DockerClient,
+    private readonly kept?: TaskLogKeeper,
+  ) {}
 
   async diskUse(): Promise<NodeDiskUse> {
     const df = await this.client.run('disk use', (d) => d.df() as Promise<EngineDf>);
@@ -68,7 +72,13 @@ export class NodeFacts {
         >,
     );
     const container = containers[0];
-    if (!container) throw new DomainError('NOT_FOUND', `task ${taskId} has no container on this node`);
+    if (!container) {
+      // the service (and with it the container) is gone: the lines kept when it stopped
+      const kept = this.kept?.get(taskId);
+      if (!kept) throw new DomainError('NOT_FOUND', `task ${taskId} has no container on this node, and no logs were kept for it`);
+      const lines = opts.timestamps ? kept.lines : kept.lines.map((l) => ({ ...l, text: l.text.replace(/^\S+Z /, '') }));
+      return opts.tail === undefined ? lines : lines.slice(Math.max(0, lines.length - opts.tail));
+    }
     const tty = await this.client.run(
       `container of task ${taskId}`,
       async (d) => ((await d.getContainer(container.Id).inspect()) as { Config?: { Tty?: boolean } }).Config?.Tty === true,
