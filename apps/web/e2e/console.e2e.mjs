@@ -101,13 +101,19 @@ describe('console into a task on rog1 (production stack in the lab)', () => {
     await signIn(page, TOKEN);
     const task = (await api('GET', `/api/services/${SERVICE}`)).tasks.find((t) => t.state === 'running');
     assert.equal(task.nodeHostname, 'rog1');
+    // what rog1's own Engine says the task's container is (its hostname is the short container id)
+    const containerId = execFileSync('docker', ['ps', '-q', '--filter', `label=com.docker.swarm.task.id=${task.id}`], {
+      env: { ...process.env, DOCKER_HOST: process.env.LAB_SOCK_rog1 },
+      encoding: 'utf8',
+    }).trim();
+    assert.equal(containerId.length, 12);
     const started = Date.now();
     await openConsole(page);
     timings.openMs = Date.now() - started;
     assert.match(await page.locator('[data-testid=console-status]').innerText(), new RegExp(`in ${SERVICE}\\.1 on rog1`));
     assert.match(await page.locator('[data-testid=console-target]').innerText(), /on rog1 · agent connected/);
     await typeInTerminal(page, 'hostname');
-    await waitForTerminal(page, new RegExp(task.containerId.slice(0, 12)), 'the container hostname');
+    await waitForTerminal(page, new RegExp(`^${containerId}$`, 'm'), 'the container hostname');
     await typeInTerminal(page, 'echo $((6*7))');
     await waitForTerminal(page, /^42$/m, '42');
     await typeInTerminal(page, 'stty size');
