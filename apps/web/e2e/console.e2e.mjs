@@ -2,7 +2,7 @@
 // the app and the agent of the production stack deployed INTO the lab (the app on
 // this host cannot reach the agents' overlay network). Run with the lab's
 // environment exported and the app built (npm run build): the stack's image is
-// built from dist/.
+// built from dist/ (CONSOLE_E2E_BUILD=false reuses the one the last run pushed).
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -13,7 +13,9 @@ import { callApi, launchChromium, ROOT, SHOTS, sleep, waitFor } from './harness.
 const STACK = 'socon';
 const PORT = 18930;
 const TOKEN = 'so_e2e_console_admin_0123456789abcdefgh';
-const SERVICE = 't-console';
+// a name of its own per run: the stack's data volume outlives `docker stack rm`, and with it the catalog
+const RUN = Date.now().toString(36);
+const SERVICE = `t-console-${RUN}`;
 const stackCli = (...args) =>
   execFileSync('npx', ['ts-node', '--transpile-only', 'test/fixtures/prod-stack-cli.ts', ...args], {
     cwd: ROOT,
@@ -61,7 +63,12 @@ before(async () => {
   assert.ok(process.env.DOCKER_HOST && process.env.LAB_IMAGE, 'the lab environment must be exported');
   mkdirSync(SHOTS, { recursive: true });
   const started = Date.now();
-  const stack = JSON.parse(stackCli('up', STACK, String(PORT), TOKEN).trim().split('\n').at(-1));
+  const stack = JSON.parse(
+    stackCli('up', STACK, String(PORT), TOKEN, process.env.CONSOLE_E2E_BUILD ?? 'true')
+      .trim()
+      .split('\n')
+      .at(-1),
+  );
   timings.stackUpMs = Date.now() - started;
   base = stack.base;
   // every node's agent connected (the app polls them every few seconds)
@@ -116,21 +123,20 @@ describe('console into a task on rog1 (production stack in the lab)', () => {
     await waitForTerminal(page, new RegExp(`^${containerId}$`, 'm'), 'the container hostname');
     await typeInTerminal(page, 'echo $((6*7))');
     await waitForTerminal(page, /^42$/m, '42');
+    // `stty size` answers "rows cols": the last such line on the screen
+    const sizes = async () => [...(await terminalText(page)).matchAll(/^(\d+) (\d+)$/gm)].map((m) => [Number(m[1]), Number(m[2])]);
     await typeInTerminal(page, 'stty size');
-    const before = /(\d+) (\d+)\s*\n[^\n]*$/.exec((await terminalText(page)).trimEnd());
+    await waitFor(async () => (await sizes()).length === 1, 10_000, 'the size');
+    const [[rows, cols]] = await sizes();
     await shot(page, 'console-rog1');
     // a smaller window: the terminal refits and the shell is told
     await page.setViewportSize({ width: 900, height: 700 });
     await sleep(500);
-    await typeInTerminal(page, 'clear; stty size');
-    await waitFor(
-      async () => {
-        const m = /^(\d+) (\d+)$/m.exec(await terminalText(page));
-        return m && before && Number(m[2]) < Number(before[2]);
-      },
-      10_000,
-      'fewer columns after the resize',
-    );
+    await typeInTerminal(page, 'stty size');
+    await waitFor(async () => (await sizes()).length === 2, 10_000, 'the new size');
+    const [, [rows2, cols2]] = await sizes();
+    timings.sizes = `${rows}x${cols} -> ${rows2}x${cols2}`;
+    assert.ok(cols2 < cols && rows2 <= rows, `${rows}x${cols} then ${rows2}x${cols2}`);
     assert.deepEqual(errors, []);
     await page.close();
   });
@@ -145,7 +151,7 @@ describe('console into a task on rog1 (production stack in the lab)', () => {
 
     const task = (await api('GET', `/api/services/${SERVICE}`)).tasks.find((t) => t.state === 'running');
     for (const role of ['viewer', 'operator']) {
-      const { token } = await api('POST', '/api/auth/tokens', { name: `e2e-console-${role}`, role });
+      const { token } = await api('POST', '/api/auth/tokens', { name: `e2e-console-${role}-${RUN}`, role });
       const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
       await signIn(page, token);
       await page.goto(`${base}/services/${SERVICE}`);
@@ -166,13 +172,13 @@ describe('console into a task on rog1 (production stack in the lab)', () => {
       assert.deepEqual(outcome, { opened: false, code: 1006 }, `${role}: refused before opening`);
       const res = await fetch(`${base}/api/console/tasks/${task.id}`, { headers: { authorization: `Bearer ${token}` } });
       assert.equal(res.status, 403);
-      assert.match((await res.json()).message, new RegExp(`needs admin; the token "e2e-console-${role}" is ${role}`));
+      assert.match((await res.json()).message, new RegExp(`needs admin; the token "e2e-console-${role}-${RUN}" is ${role}`));
       await page.close();
     }
   });
 
   it('revoking the token ends the open session within 5 s and the terminal says why; the audit log has the sessions', async () => {
-    const { token, id } = await api('POST', '/api/auth/tokens', { name: 'e2e-console-admin2', role: 'admin' });
+    const { token, id } = await api('POST', '/api/auth/tokens', { name: `e2e-console-admin2-${RUN}`, role: 'admin' });
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await signIn(page, token);
     await openConsole(page);
@@ -189,7 +195,7 @@ describe('console into a task on rog1 (production stack in the lab)', () => {
 
     const { entries } = await api('GET', '/api/audit?limit=200');
     const sessions = entries.filter((e) => e.action === 'console session');
-    const revoked = sessions.find((e) => e.actor === 'e2e-console-admin2');
+    const revoked = sessions.find((e) => e.actor === `e2e-console-admin2-${RUN}`);
     assert.ok(revoked, 'the revoked session is audited');
     assert.equal(revoked.params.reason, 'token revoked');
     assert.equal(revoked.params.node, 'rog1');
@@ -200,7 +206,7 @@ describe('console into a task on rog1 (production stack in the lab)', () => {
       'the admin session is audited',
     );
     assert.ok(
-      entries.some((e) => e.action === 'console' && e.actor === 'e2e-console-operator' && e.status === 403),
+      entries.some((e) => e.action === 'console' && e.actor === `e2e-console-operator-${RUN}` && e.status === 403),
       'the refused operator attempt is audited',
     );
   });
