@@ -129,7 +129,9 @@ export class UsageService implements OnApplicationBootstrap, OnModuleDestroy {
       }
     }
     for (const [name, list] of byService) this.history.append(`service:${name}`, sumPoints(t, list));
-    for (const [nodeId, n] of this.latest) if (t - n.sampledAt > CONNECTED_WINDOW_MS) this.latest.delete(nodeId);
+    // a node whose agent is gone has no current figures, whatever it said last
+    const withAgent = new Set(statuses.filter((s) => s.state !== 'no-agent').map((s) => s.nodeId));
+    for (const [nodeId, n] of this.latest) if (!withAgent.has(nodeId) || t - n.sampledAt > CONNECTED_WINDOW_MS) this.latest.delete(nodeId);
     this.history.prune(t);
     this.rounds++;
     const fresh = await this.agents.list().catch(() => statuses);
