@@ -23,8 +23,8 @@ const shared = {
 
 const config: Config = {
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps/api,libs,test,scripts}/**/*.spec.ts'] },
-    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/{apps/api,libs,test,scripts}/**/*.int-spec.ts'] },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps/api,apps/agent,libs,test,scripts}/**/*.spec.ts'] },
+    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/{apps/api,apps/agent,libs,test,scripts}/**/*.int-spec.ts'] },
   ],
 };
 export default config;

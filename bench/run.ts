@@ -17,6 +17,7 @@ import { collectSse } from '../test/fixtures/sse';
 import { startTestApp } from '../test/fixtures/test-app';
 import { benchImageLifecycle } from './images.bench';
 import { benchStacks } from './stacks.bench';
+import { benchAgent } from './agent.bench';
 
 const ROOT = join(__dirname, '..');
 /** The stdio server exactly as Claude Code starts it: .mcp.json's command and arguments, from the project root. */
@@ -127,6 +128,7 @@ const SECTIONS: Record<string, (r: typeof row) => Promise<void>> = {
   images: benchImageLifecycle,
   stacks: benchStacks,
   mcp: benchMcpColdStart,
+  agent: benchAgent,
 };
 
 async function main() {
@@ -242,6 +244,9 @@ async function main() {
 
   // 5. MCP cold start → first tools/list, vs a bare SDK server
   await benchMcpColdStart(row);
+
+  // 5b. the node agent: its memory and CPU at 30 tasks, the app's added CPU with 3 agents, sample-to-chart delay
+  await benchAgent(row);
 
   // 6. memory of the built app, idle and after listing 500 services many times
   const memDir = mkdtempSync(join(tmpdir(), 'so-bench-'));

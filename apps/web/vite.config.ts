@@ -12,7 +12,8 @@ export default defineConfig({
   build: { outDir: fileURLToPath(new URL('./dist', import.meta.url)), emptyOutDir: true },
   server: {
     port: 5173,
-    proxy: { '/api': { target: `http://127.0.0.1:${process.env.PORT ?? 8080}`, changeOrigin: false } },
+    // ws: the console's terminal is a WebSocket under /api
+    proxy: { '/api': { target: `http://127.0.0.1:${process.env.PORT ?? 8080}`, changeOrigin: false, ws: true } },
   },
   test: { environment: 'jsdom', include: ['src/**/*.spec.ts'], root },
 });

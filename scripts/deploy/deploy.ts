@@ -10,6 +10,7 @@
  * default docker-compose.prod.yml), PLATFORM (linux/amd64), NODE_IMAGE / BUILD_IMAGE (base images).
  */
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,7 +39,7 @@ function docker(args: string[], opts: { capture?: boolean; cwd?: string; allowFa
   process.stdout.write(`$ docker ${args.join(' ')}\n`);
   const res = spawnSync('docker', args, {
     cwd: opts.cwd ?? ROOT,
-    env: { ...process.env, REGISTRY: env.registry, IMAGE_NAME: env.imageName, TAG: env.tag },
+    env: { ...process.env, REGISTRY: env.registry, IMAGE_NAME: env.imageName, TAG: env.tag, STACK: env.stack },
     stdio: opts.capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
     encoding: 'utf8',
   });
@@ -80,7 +81,28 @@ function build(prebuilt: boolean) {
   }
 }
 
+/**
+ * The secret the app and the node agents share, as a Docker secret (never an
+ * environment variable): made from random bytes when missing. It carries the
+ * stack's label, so `deploy:remove` removes it with the stack and the next
+ * deploy makes a new one.
+ */
+function ensureAgentSecret() {
+  const name = `${env.stack}_agent_secret`;
+  const found = docker(['secret', 'ls', '-q', '--filter', `name=${name}`], { capture: true }).trim();
+  if (found) return;
+  step(`create the agent secret ${name}`);
+  process.stdout.write(`$ docker secret create ${name} -\n`);
+  const res = spawnSync('docker', ['secret', 'create', '--label', `com.docker.stack.namespace=${env.stack}`, name, '-'], {
+    cwd: ROOT,
+    input: randomBytes(32).toString('hex'),
+    stdio: ['pipe', 'inherit', 'inherit'],
+  });
+  if (res.status !== 0) throw new StepFailed(`docker secret create ${name} failed (exit ${res.status ?? res.signal})`);
+}
+
 function deploy() {
+  ensureAgentSecret();
   step(`stack deploy ${env.stack} (${env.composeFiles.join(', ')})`);
   docker(['stack', 'deploy', ...env.composeFiles.flatMap((f) => ['-c', f]), '--with-registry-auth', '--prune', env.stack]);
 }

@@ -243,6 +243,8 @@ describe('MCP: error codes, confirmation, read-only, resources, prompts, checked
       ['scale_service', { name, replicas: 2 }],
       ['redeploy_service', { name, confirm: true }],
       ['list_tasks', { name }],
+      // on the host no agent is reachable (and the lab runs none): the tool must say so with a code, a valid result
+      ['exec_in_task', { task: 'RUNNING_TASK', command: 'hostname', confirm: true }],
       ['get_service_logs', { name, tail: 5 }],
       ['rollback_service', { name, confirm: true }],
       ['stop_service', { name, confirm: true }],
@@ -261,6 +263,10 @@ describe('MCP: error codes, confirmation, read-only, resources, prompts, checked
       ['get_stack_logs', { name: stack, tail: 5 }],
       ['stop_stack', { name: stack, confirm: true }],
     ];
+    /** Tools whose answer here is an error by design, with the code it must carry. */
+    const expectedErrors: Record<string, { code: string; message: RegExp }> = {
+      exec_in_task: { code: 'UNAVAILABLE', message: /^node "\S+" has no agent/ },
+    };
     const tools = (await admin.listTools()).tools;
     // a new tool fails this test until it is called here
     expect(calls.map(([n]) => n).sort()).toEqual(tools.map((x) => x.name).sort());
@@ -269,17 +275,29 @@ describe('MCP: error codes, confirmation, read-only, resources, prompts, checked
       const declared = tools.find((x) => x.name === tool)!;
       expect(declared.outputSchema).toBeDefined();
       // the SDK client itself refuses a result that does not match the schema: name the tool when it does
+      if (args.task === 'RUNNING_TASK') {
+        const tasks = (await labDocker().listTasks({
+          filters: JSON.stringify({ service: [name], 'desired-state': ['running'] }),
+        })) as any[];
+        args.task = tasks.find((x) => x.Status?.State === 'running')?.ID;
+      }
       const result = await call(admin, tool, args).catch((err: Error) => {
         throw new Error(`${tool}: ${err.message}`);
       });
-      expect({ tool, isError: result.isError ?? false, text: result.isError ? result.content[0].text : '' }).toEqual({
-        tool,
-        isError: false,
-        text: '',
-      });
-      // the published schema is "output or error"; the success branch is the tool's declaration
-      const success = (declared.outputSchema as unknown as { anyOf: object[] }).anyOf[0];
-      const verdict = ajv.getValidator(success as never)(result.structuredContent);
+      const expected = expectedErrors[tool];
+      if (expected) {
+        expect({ tool, isError: result.isError }).toEqual({ tool, isError: true });
+        expect(result.structuredContent).toMatchObject({ code: expected.code, message: expect.stringMatching(expected.message) });
+      } else {
+        expect({ tool, isError: result.isError ?? false, text: result.isError ? result.content[0].text : '' }).toEqual({
+          tool,
+          isError: false,
+          text: '',
+        });
+      }
+      // the published schema is "output or error"; the success branch is the tool's declaration, the other the error's
+      const branch = (declared.outputSchema as unknown as { anyOf: object[] }).anyOf[expected ? 1 : 0];
+      const verdict = ajv.getValidator(branch as never)(result.structuredContent);
       expect({ tool, valid: verdict.valid, error: verdict.errorMessage }).toEqual({ tool, valid: true, error: undefined });
     }
   });

@@ -158,7 +158,7 @@ describe('MCP server', () => {
       expect(saved.size).toBeGreaterThan(1_000_000);
       const next = await stdioClient({ DOCKER_HOST: labEnv().DOCKER_HOST });
       try {
-        expect((await next.client.listTools()).tools).toHaveLength(23);
+        expect((await next.client.listTools()).tools).toHaveLength(24);
         await new Promise((r) => setTimeout(r, 4_000));
         // a cache V8 refused would be compiled and saved again after 3 s
         expect(statSync(`${BUNDLE}.cache`).mtimeMs).toBe(saved.mtimeMs);

@@ -22,6 +22,8 @@ import { AuditModule } from './audit/audit.module';
 import { ImagesModule } from './images/images.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { StacksModule } from './stacks/stacks.module';
+import { AgentsModule } from './agents/agents.module';
+import { ConsoleHttpModule } from './console/console-http.module';
 
 /** The library modules, configured from AppConfig; shared by the HTTP app and the stdio MCP server. */
 export const CORE_IMPORTS = [
@@ -49,10 +51,12 @@ export const FEATURE_IMPORTS = [
   ImagesModule,
   AlertsModule,
   StacksModule,
+  AgentsModule,
 ];
 
 @Module({
-  imports: [...CORE_IMPORTS, ScheduleModule.forRoot(), AuthModule, ...FEATURE_IMPORTS],
+  // the console's HTTP side needs AuthModule, which the stdio MCP server (FEATURE_IMPORTS without it) does not load
+  imports: [...CORE_IMPORTS, ScheduleModule.forRoot(), AuthModule, ...FEATURE_IMPORTS, ConsoleHttpModule],
   providers: [
     SpaFallback,
     { provide: APP_PIPE, useFactory: createValidationPipe },

@@ -105,6 +105,21 @@ export class SwarmServices {
     );
   }
 
+  /** One task by id, with its service's name and its node's hostname (for exec: which node runs it). */
+  async task(taskId: string): Promise<TaskSummary> {
+    if (!/^[a-z0-9]{1,64}$/i.test(taskId)) throw new DomainError('INVALID', `taskId: "${taskId}" is not a task id`);
+    const task = await this.docker.run(`task ${taskId}`, (d) => d.getTask(taskId).inspect() as Promise<EngineTask>);
+    const [service, node] = await Promise.all([
+      this.docker
+        .run(`service ${task.ServiceID}`, (d) => d.getService(task.ServiceID).inspect() as Promise<EngineService>)
+        .catch(() => undefined),
+      task.NodeID
+        ? this.docker.run(`node ${task.NodeID}`, (d) => d.getNode(task.NodeID!).inspect() as Promise<EngineNode>).catch(() => undefined)
+        : undefined,
+    ]);
+    return toTaskSummary(task, hostnamesOf(node ? [node] : []), service?.Spec?.Name);
+  }
+
   async create(spec: ServiceSpec, opts: { registryAuth?: RegistryAuth } = {}): Promise<{ id: string; warnings: string[] }> {
     const body = { ...spec, ...(opts.registryAuth ? { authconfig: opts.registryAuth } : {}) };
     const res = await this.docker.run(`service "${spec.Name}"`, (d) => d.createService(body as object) as Promise<EngineWriteResponse>);

@@ -7,9 +7,10 @@ import { SwarmNodes } from './swarm-nodes';
 import { SwarmServices } from './swarm-services';
 import { SwarmConfigurableModule } from './swarm.options';
 import { SwarmStacks } from './stack/swarm-stacks';
+import { SwarmAgentTasks } from './node-agent/agent-tasks';
 
-const PROVIDERS = [DockerClient, SwarmEngine, SwarmNodes, SwarmServices, SwarmLogs, SwarmEvents, SwarmStacks];
+const PROVIDERS = [DockerClient, SwarmEngine, SwarmNodes, SwarmServices, SwarmLogs, SwarmEvents, SwarmStacks, SwarmAgentTasks];
 
 @Global()
-@Module({ providers: PROVIDERS, exports: [SwarmEngine, SwarmNodes, SwarmServices, SwarmLogs, SwarmEvents, SwarmStacks] })
+@Module({ providers: PROVIDERS, exports: [SwarmEngine, SwarmNodes, SwarmServices, SwarmLogs, SwarmEvents, SwarmStacks, SwarmAgentTasks] })
 export class SwarmModule extends SwarmConfigurableModule {}

@@ -19,9 +19,13 @@ export class AppConfig {
   readonly auth: { adminToken?: string; failedAttemptsLimit: number };
   /** Image lifecycle: registry notifications, the tag poll, the redeploy debounce. */
   readonly images: { notifySecret?: string; pollIntervalSeconds: number; redeployDebounceMs: number };
+  /** The console (exec into tasks): whether the audit keeps keystrokes. */
+  readonly console: { auditKeystrokes: boolean };
   /** Origins allowed by CORS; empty: CORS off. */
   readonly corsOrigins: string[];
   readonly mcp: { readOnly: boolean };
+  /** The node agents: their service, the secret file, their port, the usage sample interval. */
+  readonly agents: { service: string; secretFile: string; port: number; sampleIntervalMs: number };
 
   constructor(env: Environment) {
     this.port = env.PORT;
@@ -48,10 +52,17 @@ export class AppConfig {
       pollIntervalSeconds: env.REGISTRY_POLL_INTERVAL ?? (env.REGISTRY_NOTIFY_SECRET ? 0 : 300),
       redeployDebounceMs: env.REGISTRY_REDEPLOY_DEBOUNCE_MS,
     };
+    this.console = { auditKeystrokes: env.CONSOLE_AUDIT_KEYSTROKES === 'true' };
     this.corsOrigins = (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((o) => o.trim())
       .filter(Boolean);
     this.mcp = { readOnly: env.MCP_READ_ONLY === 'true' };
+    this.agents = {
+      service: env.AGENT_SERVICE ?? 'orchestrator_agent',
+      secretFile: env.AGENT_SECRET_FILE ?? '/run/secrets/agent_secret',
+      port: env.AGENT_PORT,
+      sampleIntervalMs: env.USAGE_SAMPLE_INTERVAL * 1000,
+    };
   }
 }

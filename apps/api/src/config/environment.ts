@@ -68,6 +68,10 @@ export class Environment {
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'must be true or false' })
   MCP_READ_ONLY?: string;
+  /** Console sessions: keep what the user typed in the audit entry (off: who, which task, command, start, end only). */
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  CONSOLE_AUDIT_KEYSTROKES?: string;
   /** The shared secret the registry sends in the X-Registry-Secret header of its notifications; unset: notifications are refused. */
   @IsOptional()
   @IsString()
@@ -89,6 +93,24 @@ export class Environment {
   @Max(600000, { message: 'must be at most 600000 (milliseconds)' })
   @IsInt({ message: 'must be a whole number of milliseconds' })
   REGISTRY_REDEPLOY_DEBOUNCE_MS: number = 1000;
+
+  /** The node agents' global service (`<stack>_agent`), found by its tasks. */
+  @IsOptional()
+  @Matches(/^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}$/, { message: 'must be a service name' })
+  AGENT_SERVICE?: string;
+  /** The file holding the secret the agents expect (a Docker secret). */
+  @IsOptional() @IsString() AGENT_SECRET_FILE?: string;
+  @Transform(toInt)
+  @Min(1, { message: 'must be between 1 and 65535' })
+  @Max(65535, { message: 'must be between 1 and 65535' })
+  @IsInt({ message: 'must be an integer port number' })
+  AGENT_PORT: number = 9102;
+  /** Seconds between two usage samples read from the agents. */
+  @Transform(toInt)
+  @Min(1, { message: 'must be between 1 and 60 (seconds)' })
+  @Max(60, { message: 'must be between 1 and 60 (seconds)' })
+  @IsInt({ message: 'must be a whole number of seconds' })
+  USAGE_SAMPLE_INTERVAL: number = 3;
 
   @IsIn(['development', 'production', 'test'], { message: 'must be development, production or test' })
   NODE_ENV: string = 'development';

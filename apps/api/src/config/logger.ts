@@ -19,7 +19,13 @@ export function loggerOptions(config: AppConfig): Params {
       genReqId: (req) => String(req.headers['x-request-id'] ?? ''),
       autoLogging: { ignore: (req) => /^\/(api\/health|assets\/)/.test(req.url ?? '') && req.method === 'GET' },
       serializers: verbose ? undefined : compactSerializers,
-      redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-registry-secret"]'],
+      // the console's WebSocket carries the token as a subprotocol (browsers cannot set Authorization there)
+      redact: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["x-registry-secret"]',
+        'req.headers["sec-websocket-protocol"]',
+      ],
       transport: config.production
         ? undefined
         : { target: 'pino-pretty', options: { destination: 2, singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } },

@@ -7,6 +7,6 @@ import { HealthService } from './health.service';
 @Module({
   controllers: [HealthController],
   providers: [HealthMonitor, HealthMetrics, HealthService],
-  exports: [HealthService, HealthMonitor],
+  exports: [HealthService, HealthMonitor, HealthMetrics],
 })
 export class HealthModule {}

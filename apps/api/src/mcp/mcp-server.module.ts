@@ -15,6 +15,8 @@ import { AlertsModule } from '../alerts/alerts.module';
 import { AlertTools } from './tools/alert.tools';
 import { StackTools } from './tools/stack.tools';
 import { StacksModule } from '../stacks/stacks.module';
+import { ConsoleModule } from '../console/console.module';
+import { ConsoleTools } from './tools/console.tools';
 
 @Module({
   imports: [
@@ -25,7 +27,7 @@ import { StacksModule } from '../stacks/stacks.module';
         version: process.env.npm_package_version ?? '0.1.0',
         instructions:
           'Operate a Docker Swarm cluster: the service catalog (deploy, stop, scale, logs, rollback), nodes (drain, activate), health and the private registry. ' +
-          'Destructive tools (stop, drain, rollback, redeploy) answer with what they would do until called again with "confirm": true.' +
+          'Destructive tools (stop, drain, rollback, redeploy, exec) answer with what they would do until called again with "confirm": true.' +
           (config.mcp.readOnly ? ' This server is read-only: only the read tools exist.' : ''),
         readOnly: config.mcp.readOnly,
       }),
@@ -37,8 +39,9 @@ import { StacksModule } from '../stacks/stacks.module';
     ImagesModule,
     AlertsModule,
     StacksModule,
+    ConsoleModule,
   ],
   controllers: [McpController],
-  providers: [ServiceTools, ClusterTools, ImageTools, AlertTools, McpResources, StackTools],
+  providers: [ServiceTools, ClusterTools, ImageTools, AlertTools, McpResources, StackTools, ConsoleTools],
 })
 export class McpServerModule {}

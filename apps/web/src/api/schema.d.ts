@@ -756,6 +756,118 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/agents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listAgents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/nodes/{id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getNodeUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/services/{name}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getServiceUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/usage/top": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getTopUsage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/nodes/{id}/disk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getNodeDisk"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/nodes/{id}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["listNodeImages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/nodes/{id}/tasks/{taskId}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getNodeTaskLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/audit": {
         parameters: {
             query?: never;
@@ -764,6 +876,22 @@ export interface paths {
             cookie?: never;
         };
         get: operations["listAuditEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/console/tasks/{taskId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getConsoleTarget"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2023,6 +2151,198 @@ export interface components {
             nodeHostname?: string;
             message: string;
         };
+        AgentStatusDto: {
+            nodeId: string;
+            /** @example rog1 */
+            hostname: string;
+            /**
+             * @description connected: answered within 10 s
+             * @enum {string}
+             */
+            state: "connected" | "unreachable" | "no-agent";
+            /** @description why it is not connected */
+            reason?: string;
+            taskId?: string;
+            lastSeenAt?: string;
+        };
+        UsageFiguresDto: {
+            /** @description percent of one CPU (100 = one core busy), as docker stats */
+            cpuPercent: number;
+            /** @description memory used, without inactive page cache (as docker stats) */
+            memoryBytes: number;
+            /** @description the memory limit (a node: its memory; a container without limit: its node's memory) */
+            memoryLimitBytes: number;
+            /** @description bytes received since start */
+            networkRxBytes: number;
+            /** @description bytes sent since start */
+            networkTxBytes: number;
+            blockReadBytes: number;
+            blockWriteBytes: number;
+        };
+        ContainerUsageDto: {
+            /** @description percent of one CPU (100 = one core busy), as docker stats */
+            cpuPercent: number;
+            /** @description memory used, without inactive page cache (as docker stats) */
+            memoryBytes: number;
+            /** @description the memory limit (a node: its memory; a container without limit: its node's memory) */
+            memoryLimitBytes: number;
+            /** @description bytes received since start */
+            networkRxBytes: number;
+            /** @description bytes sent since start */
+            networkTxBytes: number;
+            blockReadBytes: number;
+            blockWriteBytes: number;
+            containerId: string;
+            containerName: string;
+            serviceName?: string;
+            taskId?: string;
+            taskName?: string;
+        };
+        GpuDeviceDto: {
+            index: number;
+            name: string;
+            utilizationPercent: number;
+            memoryUsedBytes: number;
+            memoryTotalBytes: number;
+        };
+        GpuUsageDto: {
+            available: boolean;
+            /** @example nvidia-smi is not present on this node */
+            reason?: string;
+            gpus?: components["schemas"]["GpuDeviceDto"][];
+        };
+        UsagePointDto: {
+            /** @description percent of one CPU (100 = one core busy), as docker stats */
+            cpuPercent: number;
+            /** @description memory used, without inactive page cache (as docker stats) */
+            memoryBytes: number;
+            /** @description the memory limit (a node: its memory; a container without limit: its node's memory) */
+            memoryLimitBytes: number;
+            /** @description bytes received since start */
+            networkRxBytes: number;
+            /** @description bytes sent since start */
+            networkTxBytes: number;
+            blockReadBytes: number;
+            blockWriteBytes: number;
+            /** @description unix milliseconds */
+            t: number;
+        };
+        NodeUsageDto: {
+            nodeId: string;
+            hostname: string;
+            agent: components["schemas"]["AgentStatusDto"];
+            /** @enum {string} */
+            range: "1h" | "24h";
+            /** @description unix milliseconds of the latest sample */
+            sampledAt?: number;
+            cpus?: number;
+            memoryTotalBytes?: number;
+            /** @description the containers summed */
+            current?: components["schemas"]["UsageFiguresDto"];
+            containers: components["schemas"]["ContainerUsageDto"][];
+            gpu?: components["schemas"]["GpuUsageDto"];
+            history: components["schemas"]["UsagePointDto"][];
+        };
+        ReplicaUsageDto: {
+            taskId: string;
+            taskName?: string;
+            containerId: string;
+            nodeId: string;
+            hostname: string;
+            current: components["schemas"]["UsageFiguresDto"];
+            history: components["schemas"]["UsagePointDto"][];
+        };
+        ServiceUsageDto: {
+            service: string;
+            /** @enum {string} */
+            range: "1h" | "24h";
+            /** @description the running replicas summed */
+            current: components["schemas"]["UsageFiguresDto"];
+            replicas: components["schemas"]["ReplicaUsageDto"][];
+            /** @description the replicas summed per sample */
+            history: components["schemas"]["UsagePointDto"][];
+            /** @description nodes whose agent did not answer: their replicas are missing from the sums */
+            nodesWithoutFigures: string[];
+        };
+        TopServiceDto: {
+            /** @description percent of one CPU (100 = one core busy), as docker stats */
+            cpuPercent: number;
+            /** @description memory used, without inactive page cache (as docker stats) */
+            memoryBytes: number;
+            /** @description the memory limit (a node: its memory; a container without limit: its node's memory) */
+            memoryLimitBytes: number;
+            /** @description bytes received since start */
+            networkRxBytes: number;
+            /** @description bytes sent since start */
+            networkTxBytes: number;
+            blockReadBytes: number;
+            blockWriteBytes: number;
+            service: string;
+            replicas: number;
+        };
+        TopTaskDto: {
+            /** @description percent of one CPU (100 = one core busy), as docker stats */
+            cpuPercent: number;
+            /** @description memory used, without inactive page cache (as docker stats) */
+            memoryBytes: number;
+            /** @description the memory limit (a node: its memory; a container without limit: its node's memory) */
+            memoryLimitBytes: number;
+            /** @description bytes received since start */
+            networkRxBytes: number;
+            /** @description bytes sent since start */
+            networkTxBytes: number;
+            blockReadBytes: number;
+            blockWriteBytes: number;
+            service: string;
+            taskId: string;
+            taskName?: string;
+            hostname: string;
+        };
+        TopUsageDto: {
+            /** @enum {string} */
+            by: "cpu" | "memory";
+            services: components["schemas"]["TopServiceDto"][];
+            tasks: components["schemas"]["TopTaskDto"][];
+            /** @description nodes with figures */
+            nodes: number;
+        };
+        DiskPartDto: {
+            count: number;
+            active?: number;
+            sizeBytes: number;
+            reclaimableBytes: number;
+        };
+        NodeDiskDto: {
+            nodeId: string;
+            hostname: string;
+            /** @example /var/lib/docker */
+            dataRoot: string;
+            images: components["schemas"]["DiskPartDto"];
+            containers: components["schemas"]["DiskPartDto"];
+            volumes: components["schemas"]["DiskPartDto"];
+            buildCache: components["schemas"]["DiskPartDto"];
+            totalBytes: number;
+        };
+        NodeImageDto: {
+            id: string;
+            tags: string[];
+            digests: string[];
+            sizeBytes: number;
+            createdAt: string;
+            /** @description containers on the node using it (-1: not counted) */
+            containers: number;
+        };
+        TaskLogLineDto: {
+            /** @enum {string} */
+            stream: "stdout" | "stderr";
+            text: string;
+        };
+        TaskLogsDto: {
+            nodeId: string;
+            hostname: string;
+            taskId: string;
+            lines: components["schemas"]["TaskLogLineDto"][];
+        };
         AuditEntryDto: {
             id: number;
             at: string;
@@ -2061,6 +2381,29 @@ export interface components {
             offset: number;
             /** @description newest first */
             entries: components["schemas"]["AuditEntryDto"][];
+        };
+        ConsoleTargetDto: {
+            taskId: string;
+            /** @example web */
+            serviceName?: string;
+            /** @example 1 */
+            slot?: number;
+            nodeId: string;
+            /** @example rog1 */
+            nodeHostname: string;
+            containerId?: string;
+            /**
+             * @description the node's agent, which runs the command
+             * @enum {string}
+             */
+            agent: "connected" | "unreachable" | "no-agent";
+            /** @description why the agent is not connected */
+            agentReason?: string;
+            /**
+             * @description the WebSocket to open: subprotocols "swarm-console" and "bearer.<base64url of the token>" (or an Authorization header); query command (as typed, default sh), cols, rows
+             * @example /api/console/tasks/abc/session
+             */
+            sessionPath: string;
         };
     };
     responses: never;
@@ -4172,6 +4515,225 @@ export interface operations {
             };
         };
     };
+    listAgents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AgentStatusDto"][];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getNodeUsage: {
+        parameters: {
+            query?: {
+                /** @description 1h: every sample of the last hour; 24h: one point per minute (default 1h) */
+                range?: "1h" | "24h";
+            };
+            header?: never;
+            path: {
+                /** @description node id, id prefix or hostname */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodeUsageDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getServiceUsage: {
+        parameters: {
+            query?: {
+                /** @description 1h: every sample of the last hour; 24h: one point per minute (default 1h) */
+                range?: "1h" | "24h";
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceUsageDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getTopUsage: {
+        parameters: {
+            query?: {
+                /** @description order by (default cpu) */
+                by?: "cpu" | "memory";
+                /** @description how many (default 10) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TopUsageDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getNodeDisk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description node id, id prefix or hostname */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodeDiskDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    listNodeImages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description node id, id prefix or hostname */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NodeImageDto"][];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getNodeTaskLogs: {
+        parameters: {
+            query?: {
+                /** @description lines from the end (default 200) */
+                tail?: number;
+            };
+            header?: never;
+            path: {
+                /** @description node id, id prefix or hostname */
+                id: string;
+                /** @description the task id (it may belong to a removed service) */
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskLogsDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below operator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     listAuditEntries: {
         parameters: {
             query?: {
@@ -4190,6 +4752,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditPageDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below admin */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getConsoleTarget: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the task id (list_tasks, a service or node page) */
+                taskId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleTargetDto"];
                 };
             };
             /** @description no bearer token, or an unknown, expired or revoked one */

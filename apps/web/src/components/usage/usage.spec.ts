@@ -1,0 +1,28 @@
+import { mount } from '@vue/test-utils';
+import { describe, expect, it } from 'vitest';
+import AgentBadge from './AgentBadge.vue';
+import UsageSparkline from './UsageSparkline.vue';
+import { formatCpu } from './format';
+
+describe('usage components', () => {
+  it('says plainly when a node has no agent, with the reason on hover', () => {
+    const none = mount(AgentBadge, { props: { state: 'no-agent', reason: 'no agent task runs on this node' } });
+    expect(none.text()).toBe('no agent');
+    expect(none.attributes('title')).toBe('no agent task runs on this node');
+    expect(mount(AgentBadge, { props: { state: 'connected' } }).text()).toBe('connected');
+  });
+
+  it('draws a line scaled to the maximum and shows the latest value', () => {
+    const w = mount(UsageSparkline, { props: { label: 'CPU', values: [0, 50, 100], max: 200, format: formatCpu } });
+    expect(w.get('[data-testid="sparkline-latest"]').text()).toBe('100 %');
+    const points = w.get('polyline').attributes('points')!.split(' ');
+    expect(points).toHaveLength(3);
+    // 100 of a 200 maximum sits half-way up a 40 px box
+    expect(Number(points[2].split(',')[1])).toBeCloseTo(20, 0);
+    expect(
+      mount(UsageSparkline, { props: { label: 'CPU', values: [], format: formatCpu } })
+        .find('polyline')
+        .exists(),
+    ).toBe(false);
+  });
+});
