@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Brackets } from 'typeorm';
 import { CatalogDatabase } from '../database/catalog-database';
 import { AuditEntryEntity } from './audit-entry.entity';
 
@@ -17,6 +18,12 @@ export interface AuditEntry {
   error?: string;
   requestId?: string;
   durationMs?: number;
+}
+
+export interface AuditFilter {
+  q?: string;
+  actor?: string;
+  action?: string;
 }
 
 const MAX_PARAMS_CHARS = 16_000;
@@ -63,12 +70,25 @@ export class AuditLog {
     });
   }
 
-  /** Newest first; `total` counts every entry. */
-  async list(limit = 50, offset = 0): Promise<{ total: number; entries: AuditEntry[] }> {
+  /**
+   * Newest first; `total` counts the entries that match. `q` is a substring of
+   * the actor, action, target or error (any case); `actor` is exact; `action` a substring.
+   */
+  async list(limit = 50, offset = 0, filter: AuditFilter = {}): Promise<{ total: number; entries: AuditEntry[] }> {
     return this.db.run('read the audit log', async () => {
-      const [rows, total] = await (
-        await this.db.repository(AuditEntryEntity)
-      ).findAndCount({ order: { id: 'DESC' }, take: limit, skip: offset });
+      const query = (await this.db.repository(AuditEntryEntity)).createQueryBuilder('e');
+      const like = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      if (filter.q) {
+        query.andWhere(
+          new Brackets((b) => {
+            for (const column of ['actor', 'action', 'target', 'error']) b.orWhere(`lower(e.${column}) LIKE :q ESCAPE '\\'`);
+          }),
+          { q: like(filter.q) },
+        );
+      }
+      if (filter.actor) query.andWhere('e.actor = :actor', { actor: filter.actor });
+      if (filter.action) query.andWhere(`lower(e.action) LIKE :action ESCAPE '\\'`, { action: like(filter.action) });
+      const [rows, total] = await query.orderBy('e.id', 'DESC').take(limit).skip(offset).getManyAndCount();
       return {
         total,
         entries: rows.map((r) => ({
