@@ -13,8 +13,8 @@ export class AuditController {
   @Get()
   @RequireRole('admin')
   @ApiOkResponse({ type: AuditPageDto })
-  async listAuditEntries(@Query() { limit, offset, q, actor, action }: AuditQuery): Promise<AuditPageDto> {
-    const page = await this.audit.list(limit, offset, { q, actor, action });
+  async listAuditEntries(@Query() { limit, offset, q, actor, action, outcome }: AuditQuery): Promise<AuditPageDto> {
+    const page = await this.audit.list(limit, offset, { q, actor, action, outcome });
     return { total: page.total, limit, offset, entries: page.entries.map(toAuditEntryDto) };
   }
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { AuditEntry } from '@app/catalog';
 import { PagingQuery } from '../common/paging.dto';
 
@@ -21,6 +21,11 @@ export class AuditQuery extends PagingQuery {
   @IsString()
   @MaxLength(200, { message: 'action must be at most 200 characters' })
   action?: string;
+
+  @ApiPropertyOptional({ enum: ['ok', 'error'], description: 'only calls that succeeded, or only those that failed' })
+  @IsOptional()
+  @IsIn(['ok', 'error'], { message: 'outcome must be ok or error' })
+  outcome?: 'ok' | 'error';
 }
 
 export class AuditEntryDto {

@@ -4244,6 +4244,8 @@ export interface operations {
                 actor?: string;
                 /** @description the route or MCP tool contains this */
                 action?: string;
+                /** @description only calls that succeeded, or only those that failed */
+                outcome?: "ok" | "error";
             };
             header?: never;
             path?: never;

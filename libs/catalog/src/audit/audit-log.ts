@@ -24,6 +24,7 @@ export interface AuditFilter {
   q?: string;
   actor?: string;
   action?: string;
+  outcome?: 'ok' | 'error';
 }
 
 const MAX_PARAMS_CHARS = 16_000;
@@ -86,6 +87,7 @@ export class AuditLog {
           { q: like(filter.q) },
         );
       }
+      if (filter.outcome) query.andWhere('e.outcome = :outcome', { outcome: filter.outcome });
       if (filter.actor) query.andWhere('e.actor = :actor', { actor: filter.actor });
       if (filter.action) query.andWhere(`lower(e.action) LIKE :action ESCAPE '\\'`, { action: like(filter.action) });
       const [rows, total] = await query.orderBy('e.id', 'DESC').take(limit).skip(offset).getManyAndCount();
