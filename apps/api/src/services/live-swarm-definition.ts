@@ -132,7 +132,10 @@ export function swarmSpecToDefinition(
   const ignored = leaves(s)
     .filter(([path]) => ![...known].some((k) => path === k || path.startsWith(`${k}.`) || path.startsWith(`${k}[`)))
     .filter(
-      ([path, value]) => !Object.entries(IGNORED_PATHS).some(([p, quiet]) => (path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`)) && quiet(value)),
+      ([path, value]) =>
+        !Object.entries(IGNORED_PATHS).some(
+          ([p, quiet]) => (path === p || path.startsWith(`${p}.`) || path.startsWith(`${p}[`)) && quiet(value),
+        ),
     )
     .filter(([path]) => !/^TaskTemplate\.Resources\.(Limits|Reservations)$/.test(path))
     .map(([path]) => path);

@@ -3,7 +3,6 @@ import { ApiExtraModels, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swa
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Actor } from '../audit/actor';
 import { RequireRole } from '../auth/roles';
-import { sendSse } from '../common/sse';
 import { ScaleServiceDto } from './deployment.dto';
 import { DeploymentPlanDto, DryRunQuery } from './deployment-plan.dto';
 import { LiveServiceDto, LiveServiceNameParams, TaskDto } from './live-service.dto';
@@ -11,7 +10,7 @@ import { LiveImportResultDto, LiveRemoveResultDto } from './live-swarm.dto';
 import { LiveSwarmService } from './live-swarm.service';
 import { LogLineDto, LogsQuery } from './service-logs.dto';
 import { ServiceLogsService } from './service-logs.service';
-import { logEvents, logsOptions } from './service-streams';
+import { serveLogs } from './service-streams';
 
 /**
  * Every service the swarm runs, and what an operator does to one made outside
@@ -55,18 +54,13 @@ export class LiveSwarmController {
   @RequireRole('operator')
   @ApiProduces('application/json', 'text/event-stream')
   @ApiOkResponse({ type: [LogLineDto] })
-  async getLiveServiceLogs(
+  getLiveServiceLogs(
     @Param() { name }: LiveServiceNameParams,
     @Query() q: LogsQuery,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<LogLineDto[] | void> {
-    if (!q.follow) {
-      const lines: LogLineDto[] = [];
-      for await (const l of this.serviceLogs.logs(name, logsOptions(q))) lines.push(l);
-      return lines;
-    }
-    await sendSse(request, reply, (signal) => logEvents(this.serviceLogs, name, q, signal));
+    return serveLogs(this.serviceLogs, name, q, request, reply);
   }
 
   /** `docker service rm`; 409 for a catalog service (stop it through the catalog). With dry_run=true: a DeploymentPlanDto (the tasks that stop). */
