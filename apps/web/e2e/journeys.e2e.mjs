@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { answerConfirmations } from './confirm.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const SHOTS = join(ROOT, 'apps/web/e2e/screenshots');
@@ -81,7 +82,7 @@ before(async () => {
   page.on('console', (m) => {
     if (/Content[- ]Security[- ]Policy/i.test(m.text())) cspViolations.push(m.text());
   });
-  page.on('dialog', (d) => d.accept());
+  answerConfirmations(page);
 });
 
 after(async () => {
@@ -138,6 +139,9 @@ describe('the dashboard in Chromium', () => {
   it('deploys it and watches it converge, then scales it to 2', async () => {
     const row = page.locator(`tr[data-service="${SERVICE}"]`);
     await row.locator('button:has-text("Deploy")').click();
+    // the row's Deploy shows the dry run first, as the service page's does
+    await page.locator('[data-testid=plan-dialog] [data-testid=plan-summary]').waitFor({ timeout: 30_000 });
+    await page.click('[data-testid=plan-apply]');
     await page.waitForSelector(`text=/${SERVICE}: created, 1\\/1 replicas running/`, { timeout: 90_000 });
     await row.locator('[data-testid=replicas]').fill('2');
     await row.locator('[data-testid=replicas]').press('Tab');

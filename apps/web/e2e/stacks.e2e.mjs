@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { answerConfirmations } from './confirm.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 const SHOTS = join(ROOT, 'apps/web/e2e/screenshots');
@@ -107,7 +108,7 @@ before(async () => {
     ],
   });
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on('dialog', (d) => d.accept());
+  answerConfirmations(page);
 });
 
 after(async () => {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { axeViolations, callApi, docker, launchChromium, SHOTS, sidewaysOverflow, sleep, startApp, waitFor } from './harness.mjs';
+import { answerConfirmations } from './confirm.mjs';
 
 const TOKEN = 'so_e2e_admin_trust_0123456789abcdefghij';
 const WEB = 't-web';
@@ -64,10 +65,7 @@ before(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   watchErrors(page);
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void (dialogAnswer ? d.accept() : d.dismiss());
-  });
+  answerConfirmations(page, { answer: () => dialogAnswer, log: dialogs });
   await signIn(page, TOKEN);
 });
 
@@ -317,7 +315,7 @@ describe('a dashboard an operator can trust', () => {
     const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark', isMobile: true, hasTouch: true });
     const phone = await ctx.newPage();
     watchErrors(phone);
-    phone.on('dialog', (d) => d.accept());
+    answerConfirmations(phone);
     await signIn(phone, TOKEN);
     const nodeId = (await api('GET', '/api/nodes'))[0].id;
     const pages = [
