@@ -124,6 +124,11 @@ describe('a dashboard an operator can trust', () => {
   it("shows a failed action's API message in a toast", async () => {
     const row = page.locator(`tr[data-service="${BAD}"]`);
     await row.locator('button:has-text("Deploy")').click();
+    // the row's Deploy shows the dry run first, as the service page's does; it already says why, and Apply is refused the same way
+    const plan = page.locator('[data-testid=plan-dialog]');
+    await plan.locator('[data-testid=plan-checks]', { hasText: 'does not exist in the registry' }).waitFor({ timeout: 30_000 });
+    await plan.locator('[data-testid=plan-apply]').click();
+    await plan.waitFor({ state: 'hidden' });
     const toast = page.locator('[data-testid=toast][data-kind=error]', { hasText: 'does not exist in the registry' });
     await toast.waitFor({ timeout: 30_000 });
     await shot(page, 't02-error-toast');
