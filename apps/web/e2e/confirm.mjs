@@ -29,5 +29,7 @@ export function answerConfirmations(page, { answer = () => true, log = [] } = {}
       busy = false;
     }
   }, 100);
+  // a watcher, not work: it must not keep the test process alive once the journeys end
+  timer.unref();
   return () => clearInterval(timer);
 }
