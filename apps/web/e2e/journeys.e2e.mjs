@@ -4,6 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { docker, launchChromium, removeService, shot as screenshot, startApp } from './harness.mjs';
+import { answerConfirmations } from './confirm.mjs';
 
 const TOKEN = 'so_e2e_admin_0123456789abcdefghijklmnop';
 const SERVICE = 'e2e-web';
@@ -25,7 +26,7 @@ before(async () => {
   page.on('console', (m) => {
     if (/Content[- ]Security[- ]Policy/i.test(m.text())) cspViolations.push(m.text());
   });
-  page.on('dialog', (d) => d.accept());
+  answerConfirmations(page);
 });
 
 after(async () => {
@@ -77,6 +78,9 @@ describe('the dashboard in Chromium', () => {
   it('deploys it and watches it converge, then scales it to 2', async () => {
     const row = page.locator(`tr[data-service="${SERVICE}"]`);
     await row.locator('button:has-text("Deploy")').click();
+    // the row's Deploy shows the dry run first, as the service page's does
+    await page.locator('[data-testid=plan-dialog] [data-testid=plan-summary]').waitFor({ timeout: 30_000 });
+    await page.click('[data-testid=plan-apply]');
     await page.waitForSelector(`text=/${SERVICE}: created, 1\\/1 replicas running/`, { timeout: 90_000 });
     await row.locator('[data-testid=replicas]').fill('2');
     await row.locator('[data-testid=replicas]').press('Tab');

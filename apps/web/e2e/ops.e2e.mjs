@@ -18,6 +18,7 @@ import {
   waitFor,
   watchErrors,
 } from './harness.mjs';
+import { answerConfirmations } from './confirm.mjs';
 
 const TOKEN = 'so_e2e_admin_ops_0123456789abcdefghijkl';
 const WEB = 'o-web';
@@ -50,10 +51,7 @@ before(async () => {
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   watchErrors(page, errors);
   // native confirmations (the registry's delete): answered from dialogAnswers in turn, yes when none is left
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void ((dialogAnswers.shift() ?? true) ? d.accept() : d.dismiss());
-  });
+  answerConfirmations(page, { answer: () => dialogAnswers.shift() ?? true, log: dialogs });
   await signIn(page, app.base, TOKEN);
 });
 
@@ -259,7 +257,7 @@ describe('operating safely', () => {
     await row.locator('button:has-text("Delete")').click();
     await waitFor(() => dialogs.length === 2, 15_000, 'the second confirmation');
     assert.match(dialogs[1], new RegExp(WEB));
-    assert.match(dialogs[1], /Delete anyway\?/);
+    assert.match(dialogs[1], /Delete anyway/);
     await sleep(500);
     const tags = await api('GET', `/api/registry/repositories/${encodeURIComponent(repo)}/tags`);
     assert.ok(

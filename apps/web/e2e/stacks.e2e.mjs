@@ -9,6 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { docker, launchChromium, removeStack, shot as screenshot, startApp, waitFor } from './harness.mjs';
+import { answerConfirmations } from './confirm.mjs';
 
 const TOKEN = 'so_e2e_admin_0123456789abcdefghijklmnop';
 const STACK = 'e2estack';
@@ -50,7 +51,7 @@ before(async () => {
   app = await startApp(TOKEN);
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  page.on('dialog', (d) => d.accept());
+  answerConfirmations(page);
 });
 
 after(async () => {

@@ -17,6 +17,7 @@ import {
   waitFor,
   watchErrors,
 } from './harness.mjs';
+import { answerConfirmations } from './confirm.mjs';
 
 const TOKEN = 'so_e2e_admin_trust_0123456789abcdefghij';
 const WEB = 't-web';
@@ -51,10 +52,7 @@ before(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   watchErrors(page, errors);
-  page.on('dialog', (d) => {
-    dialogs.push(d.message());
-    void (dialogAnswer ? d.accept() : d.dismiss());
-  });
+  answerConfirmations(page, { answer: () => dialogAnswer, log: dialogs });
   await signIn(page, app.base, TOKEN);
 });
 
@@ -113,6 +111,11 @@ describe('a dashboard an operator can trust', () => {
   it("shows a failed action's API message in a toast", async () => {
     const row = page.locator(`tr[data-service="${BAD}"]`);
     await row.locator('button:has-text("Deploy")').click();
+    // the row's Deploy shows the dry run first, as the service page's does; it already says why, and Apply is refused the same way
+    const plan = page.locator('[data-testid=plan-dialog]');
+    await plan.locator('[data-testid=plan-checks]', { hasText: 'does not exist in the registry' }).waitFor({ timeout: 30_000 });
+    await plan.locator('[data-testid=plan-apply]').click();
+    await plan.waitFor({ state: 'hidden' });
     const toast = page.locator('[data-testid=toast][data-kind=error]', { hasText: 'does not exist in the registry' });
     await toast.waitFor({ timeout: 30_000 });
     await shot(page, 't02-error-toast');
@@ -304,7 +307,7 @@ describe('a dashboard an operator can trust', () => {
     const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, colorScheme: 'dark', isMobile: true, hasTouch: true });
     const phone = await ctx.newPage();
     watchErrors(phone, errors);
-    phone.on('dialog', (d) => d.accept());
+    answerConfirmations(phone);
     await signIn(phone, app.base, TOKEN);
     const nodeId = (await api('GET', '/api/nodes'))[0].id;
     const pages = [

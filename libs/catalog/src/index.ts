@@ -19,7 +19,7 @@ export {
 } from './definition/input-rules';
 export { HealthHistory, type HealthEvent } from './health-history/health-history';
 export { ApiTokenStore, type ApiTokenRecord } from './tokens/api-token.store';
-export { AuditLog, type AuditEntry } from './audit/audit-log';
+export { AuditLog, type AuditEntry, type AuditFilter } from './audit/audit-log';
 export { loadStack, MAX_COMPOSE_BYTES, type LoadStackInput, type LoadedStack, type StackProblem } from './stack/stack.loader';
 export { parseEnvFile } from './stack/stack.env-files';
 export { StackStore, COMPOSE_FILE, VARIABLES_FILE, type StackDefinition, type StackInput } from './stack/stack.store';

@@ -99,6 +99,7 @@ export function toLiveServices(services: EngineService[], tasks: EngineTask[], n
         createdAt: s.CreatedAt,
         updatedAt: s.UpdatedAt,
         version: s.Version?.Index ?? 0,
+        spec,
       } satisfies LiveService;
     })
     .sort((a, b) => a.name.localeCompare(b.name));

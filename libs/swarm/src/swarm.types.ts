@@ -201,6 +201,8 @@ export interface LiveService {
   createdAt?: string;
   updatedAt?: string;
   version: number;
+  /** The deployed spec, from the same list call: drift for every service without an inspect each. */
+  spec?: ServiceSpec;
 }
 
 export interface TaskSummary {

@@ -9,12 +9,12 @@ import { AuditService } from './audit.service';
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
-  /** Every mutating REST and MCP call, newest first. */
+  /** Every mutating REST and MCP call, newest first; searched and filtered in the database, then paged. */
   @Get()
   @RequireRole('admin')
   @ApiOkResponse({ type: AuditPageDto })
-  async listAuditEntries(@Query() { limit, offset }: AuditQuery): Promise<AuditPageDto> {
-    const page = await this.audit.list(limit, offset);
+  async listAuditEntries(@Query() { limit, offset, q, actor, action, outcome }: AuditQuery): Promise<AuditPageDto> {
+    const page = await this.audit.list(limit, offset, { q, actor, action, outcome });
     return { total: page.total, limit, offset, entries: page.entries.map(toAuditEntryDto) };
   }
 }

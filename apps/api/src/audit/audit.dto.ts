@@ -1,23 +1,31 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import type { AuditEntry } from '@app/catalog';
+import { PagingQuery } from '../common/paging.dto';
 
-export class AuditQuery {
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
+export class AuditQuery extends PagingQuery {
+  @ApiPropertyOptional({ description: 'a word in the actor, action, target or error (any case)', example: 'deploy' })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number' })
-  @Min(1)
-  @Max(500)
-  limit: number = 50;
+  @IsString()
+  @MaxLength(200, { message: 'q must be at most 200 characters' })
+  q?: string;
 
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
+  @ApiPropertyOptional({ description: 'exactly this actor (a token name)', example: 'ci-deployer' })
   @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number' })
-  @Min(0)
-  offset: number = 0;
+  @IsString()
+  @MaxLength(200, { message: 'actor must be at most 200 characters' })
+  actor?: string;
+
+  @ApiPropertyOptional({ description: 'the route or MCP tool contains this', example: 'POST /api/services/:name/deploy' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200, { message: 'action must be at most 200 characters' })
+  action?: string;
+
+  @ApiPropertyOptional({ enum: ['ok', 'error'], description: 'only calls that succeeded, or only those that failed' })
+  @IsOptional()
+  @IsIn(['ok', 'error'], { message: 'outcome must be ok or error' })
+  outcome?: 'ok' | 'error';
 }
 
 export class AuditEntryDto {
@@ -42,7 +50,7 @@ export class AuditEntryDto {
 }
 
 export class AuditPageDto {
-  @ApiProperty({ description: 'entries in the log' }) total: number;
+  @ApiProperty({ description: 'entries that match the filters' }) total: number;
   @ApiProperty() limit: number;
   @ApiProperty() offset: number;
   @ApiProperty({ type: [AuditEntryDto], description: 'newest first' }) entries: AuditEntryDto[];

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AuditEntry, AuditLog } from '@app/catalog';
+import { AuditEntry, AuditFilter, AuditLog } from '@app/catalog';
 import { maskSecrets } from '../common/mask-secrets';
 
 export type AuditInput = Omit<AuditEntry, 'at' | 'params'> & { at?: string; params?: unknown };
@@ -28,7 +28,7 @@ export class AuditService {
     }
   }
 
-  list(limit: number, offset: number) {
-    return this.log.list(limit, offset);
+  list(limit: number, offset: number, filter: AuditFilter = {}) {
+    return this.log.list(limit, offset, filter);
   }
 }

@@ -3,7 +3,7 @@ import { DomainError } from '@app/common';
 import { CatalogService, maskYamlSecrets, parseComposeServices, restoreYamlSecrets } from '@app/catalog';
 import { SwarmServices } from '@app/swarm';
 import { maskSecrets, restoreMaskedSecrets } from '../common/mask-secrets';
-import { CatalogServiceDto, ImportReportDto, ServiceDetailDto, toCatalogServiceDto } from './catalog-entry.dto';
+import { CatalogServiceListItemDto, ImportReportDto, ServiceDetailDto, toCatalogServiceDto } from './catalog-entry.dto';
 import { DeploymentService } from './deployment.service';
 import { ImageUpdateState } from '../images/image-update-state';
 import { toLiveServiceDto, toTaskDto } from './live-service.dto';
@@ -25,11 +25,22 @@ export class CatalogEntriesService {
   ) {}
 
   /** The catalog with live status; with Docker down it still lists the catalog (status unknown). */
-  async listServices(): Promise<CatalogServiceDto[]> {
+  /** Drift comes from the specs of the same list call: no inspect per service (network names cost one more call, only when a definition names networks). */
+  async listServices(): Promise<CatalogServiceListItemDto[]> {
     const [items, live] = await Promise.all([this.catalog.list(), liveByName(this.services), this.imageUpdates.refresh()]);
+    const named = items.some((i) => i.definition?.networks && live.services.get(i.name));
+    const networkNames = named ? await this.services.networkNames() : undefined;
     return items.map((i) => {
       const service = live.services.get(i.name);
-      return { ...toCatalogServiceDto(i, service, live.reachable), ...this.imageUpdates.fieldsFor(service) };
+      const drift =
+        i.definition && service?.spec
+          ? definitionDrift(
+              i.definition,
+              { image: service.spec.TaskTemplate?.ContainerSpec?.Image ?? service.image, spec: service.spec },
+              networkNames,
+            ).length
+          : null;
+      return { ...toCatalogServiceDto(i, service, live.reachable), ...this.imageUpdates.fieldsFor(service), drift };
     });
   }
 

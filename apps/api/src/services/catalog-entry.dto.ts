@@ -38,11 +38,7 @@ export function toCatalogServiceDto(item: CatalogItem, live: LiveService | undef
   if (!def) [status, statusText] = ['invalid', `invalid: ${item.error}`];
   else if (!dockerReachable) [status, statusText] = ['unknown', 'unknown: Docker is unreachable'];
   else if (!live) [status, statusText] = ['not_deployed', 'not deployed'];
-  else if (live.updateStatus?.state === 'updating' || live.updateStatus?.state === 'rollback_started')
-    [status, statusText] = ['updating', `updating: ${live.replicasRunning} of ${live.replicasDesired} running`];
-  else if (live.replicasRunning < live.replicasDesired)
-    [status, statusText] = ['degraded', `running ${live.replicasRunning} of ${live.replicasDesired}`];
-  else [status, statusText] = ['running', `running ${live.replicasRunning} of ${live.replicasDesired}`];
+  else [status, statusText] = liveStatus(live);
   return {
     name: item.name,
     description: def?.description,
@@ -58,6 +54,43 @@ export function toCatalogServiceDto(item: CatalogItem, live: LiveService | undef
     lastDeployedAt: item.lastDeployedAt,
     lastDeployedDigest: item.lastDeployedDigest,
   };
+}
+
+/**
+ * The status of a deployed service from the Engine's UpdateStatus first: an
+ * update or rollback in progress says so whatever runs; a paused one is
+ * degraded with the Engine's reason; a finished rollback says it rolled back.
+ */
+function liveStatus(live: LiveService): [ServiceStatus, string] {
+  const counts = `${live.replicasRunning} of ${live.replicasDesired}`;
+  const short = live.replicasRunning < live.replicasDesired;
+  const reason = live.updateStatus?.message ? `: ${live.updateStatus.message}` : '';
+  switch (live.updateStatus?.state) {
+    case 'updating':
+      return ['updating', `updating: ${counts} running`];
+    case 'rollback_started':
+      return ['updating', `rolling back: ${counts} running`];
+    case 'paused':
+      return ['degraded', `update paused${reason}; running ${counts}`];
+    case 'rollback_paused':
+      return ['degraded', `rollback paused${reason}; running ${counts}`];
+    case 'rollback_completed':
+      return [short ? 'degraded' : 'running', `rolled back; running ${counts}`];
+    default:
+      return [short ? 'degraded' : 'running', `running ${counts}`];
+  }
+}
+
+/** A row of the catalog list: the entry with how far the swarm's service is from its definition. */
+export class CatalogServiceListItemDto extends CatalogServiceDto {
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 0,
+    description:
+      "how many fields of the deployed spec differ from the definition (as the detail's drift lists them); null when not deployed or unknown",
+  })
+  drift: number | null;
 }
 
 export class DriftItemDto {

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../audit/actor';
 import { RequireRole } from '../auth/roles';
-import { CatalogServiceDto, ForceQuery, ImportReportDto, ServiceDetailDto } from './catalog-entry.dto';
+import { CatalogServiceListItemDto, ForceQuery, ImportReportDto, ServiceDetailDto } from './catalog-entry.dto';
 import { CatalogEntriesService } from './catalog-entries.service';
 import { ServiceNameParams } from './live-service.dto';
 import { SplitQuery } from '../stacks/stack.dto';
@@ -24,8 +24,8 @@ export class CatalogController {
 
   @Get()
   @RequireRole('viewer')
-  @ApiOkResponse({ type: [CatalogServiceDto] })
-  listServices(): Promise<CatalogServiceDto[]> {
+  @ApiOkResponse({ type: [CatalogServiceListItemDto] })
+  listServices(): Promise<CatalogServiceListItemDto[]> {
     return this.entries.listServices();
   }
 

@@ -1,11 +1,28 @@
 import { AsyncQueue } from '@app/common';
 import type { LogOptions } from '@app/swarm';
-import type { SseMessage } from '../common/sse';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { sendSse, type SseMessage } from '../common/sse';
 import type { DeploymentService } from './deployment.service';
-import type { LogsQuery } from './service-logs.dto';
+import type { LogLineDto, LogsQuery } from './service-logs.dto';
 import type { ServiceLogsService } from './service-logs.service';
 
 const DEFAULT_TAIL = 200;
+
+/** A logs route's answer, whichever route: the lines at once, or with follow=true Server-Sent Events until the client leaves. */
+export async function serveLogs(
+  serviceLogs: ServiceLogsService,
+  name: string,
+  q: LogsQuery,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<LogLineDto[] | void> {
+  if (!q.follow) {
+    const lines: LogLineDto[] = [];
+    for await (const l of serviceLogs.logs(name, logsOptions(q))) lines.push(l);
+    return lines;
+  }
+  await sendSse(request, reply, (signal) => logEvents(serviceLogs, name, q, signal));
+}
 
 export function logsOptions(q: LogsQuery, signal?: AbortSignal): LogOptions {
   const since = q.since && /^\d+[smh]$/.test(q.since) ? relativeSince(q.since) : q.since;

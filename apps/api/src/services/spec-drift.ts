@@ -31,7 +31,11 @@ export function specDrift(wanted: unknown, deployed: unknown, path = ''): DriftI
  * Where the swarm's service differs from what its definition gives. A deploy
  * pins the tag's digest: the definition's image without the digest is still in sync.
  */
-export function definitionDrift(def: ServiceDefinition, state: ServiceState, networkNames = new Map<string, string>()): DriftItem[] {
+export function definitionDrift(
+  def: ServiceDefinition,
+  state: Pick<ServiceState, 'image' | 'spec'>,
+  networkNames = new Map<string, string>(),
+): DriftItem[] {
   const pinned = state.image.split('@')[0] === def.image ? state.image : def.image;
   return specDrift(composeToSwarmSpec(def, pinned), withNetworkNames(state.spec, networkNames));
 }

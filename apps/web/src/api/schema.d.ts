@@ -244,6 +244,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/services/live/{name}/scale": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["scaleLiveService"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/services/live/{name}/logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["getLiveServiceLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/services/live/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["removeLiveService"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/services/live/{name}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["importLiveService"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/services": {
         parameters: {
             query?: never;
@@ -1127,6 +1191,40 @@ export interface components {
              */
             remove?: string[];
         };
+        DriftItemDto: {
+            /** @example TaskTemplate.ContainerSpec.Image */
+            path: string;
+            /** @description what the definition says */
+            definition?: Record<string, never>;
+            /** @description what the swarm runs */
+            deployed?: Record<string, never>;
+        };
+        DeployCheckVerdictDto: {
+            /** @enum {string} */
+            check: "image" | "placement" | "platform" | "ports";
+            ok: boolean;
+            /** @example image: "r:5000/web:2" does not exist in the registry r:5000 */
+            message: string;
+        };
+        DeploymentPlanDto: {
+            /** @enum {boolean} */
+            dryRun: true;
+            /**
+             * @description the service, or the node of a drain
+             * @example web
+             */
+            name: string;
+            /** @enum {string} */
+            action: "create" | "update" | "unchanged" | "scale" | "stop" | "rollback" | "drain" | "none";
+            /** @example would update 1 field */
+            summary: string;
+            /** @description field by field, in the drift format of the service page: `definition` is what it would be, `deployed` what it is */
+            changes: components["schemas"]["DriftItemDto"][];
+            /** @description a deploy's pre-deploy checks; a refused check means the deploy would be refused */
+            checks?: components["schemas"]["DeployCheckVerdictDto"][];
+            /** @description the tasks that would stop or move */
+            tasks?: components["schemas"]["TaskDto"][];
+        };
         PublishedPortDto: {
             /** @example 8080 */
             published?: number;
@@ -1217,6 +1315,25 @@ export interface components {
              */
             imageNotFollowed?: string;
         };
+        ScaleServiceDto: {
+            /** @example 3 */
+            replicas: number;
+        };
+        LogLineDto: {
+            timestamp?: string;
+            /** @enum {string} */
+            stream: "stdout" | "stderr";
+            taskId?: string;
+            taskSlot?: number;
+            nodeHostname?: string;
+            message: string;
+        };
+        LiveRemoveResultDto: {
+            /** @example web */
+            name: string;
+            /** @description true: the swarm no longer runs it */
+            removed: boolean;
+        };
         CatalogServiceDto: {
             /** @example web */
             name: string;
@@ -1247,13 +1364,46 @@ export interface components {
              */
             imageNotFollowed?: string;
         };
-        DriftItemDto: {
-            /** @example TaskTemplate.ContainerSpec.Image */
-            path: string;
-            /** @description what the definition says */
-            definition?: Record<string, never>;
-            /** @description what the swarm runs */
-            deployed?: Record<string, never>;
+        LiveImportResultDto: {
+            /** @example web */
+            name: string;
+            /** @description the new catalog entry, deployed */
+            service: components["schemas"]["CatalogServiceDto"];
+            /**
+             * @description fields of the live spec a definition cannot carry: the next deploy of the definition drops them
+             * @example [
+             *       "TaskTemplate.ContainerSpec.Secrets"
+             *     ]
+             */
+            ignored: string[];
+        };
+        CatalogServiceListItemDto: {
+            /** @example web */
+            name: string;
+            description?: string;
+            tags: string[];
+            /** @example 10.0.0.1:5000/web:1.4 */
+            image?: string;
+            /**
+             * @description unknown: Docker is unreachable
+             * @enum {string}
+             */
+            status: "invalid" | "not_deployed" | "running" | "updating" | "degraded" | "unknown";
+            /** @example running 3 of 3 */
+            statusText: string;
+            replicasDesired?: number;
+            replicasRunning?: number;
+            /** @description why the file is not a valid definition */
+            error?: string;
+            createdAt?: string;
+            updatedAt?: string;
+            lastDeployedAt?: string;
+            lastDeployedDigest?: string;
+            /**
+             * @description how many fields of the deployed spec differ from the definition (as the detail's drift lists them); null when not deployed or unknown
+             * @example 0
+             */
+            drift: number | null;
         };
         ServiceDetailDto: {
             /** @example web */
@@ -1308,32 +1458,6 @@ export interface components {
                 hint?: string;
             };
         };
-        DeployCheckVerdictDto: {
-            /** @enum {string} */
-            check: "image" | "placement" | "platform" | "ports";
-            ok: boolean;
-            /** @example image: "r:5000/web:2" does not exist in the registry r:5000 */
-            message: string;
-        };
-        DeploymentPlanDto: {
-            /** @enum {boolean} */
-            dryRun: true;
-            /**
-             * @description the service, or the node of a drain
-             * @example web
-             */
-            name: string;
-            /** @enum {string} */
-            action: "create" | "update" | "unchanged" | "scale" | "stop" | "rollback" | "drain" | "none";
-            /** @example would update 1 field */
-            summary: string;
-            /** @description field by field, in the drift format of the service page: `definition` is what it would be, `deployed` what it is */
-            changes: components["schemas"]["DriftItemDto"][];
-            /** @description a deploy's pre-deploy checks; a refused check means the deploy would be refused */
-            checks?: components["schemas"]["DeployCheckVerdictDto"][];
-            /** @description the tasks that would stop or move */
-            tasks?: components["schemas"]["TaskDto"][];
-        };
         ReplicaStateDto: {
             slot?: number;
             nodeHostname?: string;
@@ -1369,10 +1493,6 @@ export interface components {
             /** @description false when it was not deployed */
             stopped: boolean;
         };
-        ScaleServiceDto: {
-            /** @example 3 */
-            replicas: number;
-        };
         DeployRecordDto: {
             id: number;
             /** @enum {string} */
@@ -1385,15 +1505,6 @@ export interface components {
             imageDigest?: string;
             actor?: string;
             message?: string;
-        };
-        LogLineDto: {
-            timestamp?: string;
-            /** @enum {string} */
-            stream: "stdout" | "stderr";
-            taskId?: string;
-            taskSlot?: number;
-            nodeHostname?: string;
-            message: string;
         };
         RepositoryDto: {
             /** @example team/web */
@@ -2375,7 +2486,7 @@ export interface components {
             durationMs?: number;
         };
         AuditPageDto: {
-            /** @description entries in the log */
+            /** @description entries that match the filters */
             total: number;
             limit: number;
             offset: number;
@@ -2901,6 +3012,162 @@ export interface operations {
             };
         };
     };
+    scaleLiveService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScaleServiceDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveServiceDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below operator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getLiveServiceLogs: {
+        parameters: {
+            query?: {
+                /** @description lines from the end of each task (default 200) */
+                tail?: number;
+                /** @description unix seconds or an RFC 3339 time, or a duration like 10m */
+                since?: string;
+                timestamps?: boolean;
+                /** @description stream new lines as Server-Sent Events */
+                follow?: boolean;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogLineDto"][];
+                    "text/event-stream": components["schemas"]["LogLineDto"][];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below operator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    removeLiveService: {
+        parameters: {
+            query?: {
+                /** @description answer what would change (a DeploymentPlanDto) and change nothing */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveRemoveResultDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below operator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    importLiveService: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveImportResultDto"];
+                };
+            };
+            /** @description no bearer token, or an unknown, expired or revoked one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description the token's role is below operator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     listServices: {
         parameters: {
             query?: never;
@@ -2915,7 +3182,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CatalogServiceDto"][];
+                    "application/json": components["schemas"]["CatalogServiceListItemDto"][];
                 };
             };
             /** @description no bearer token, or an unknown, expired or revoked one */
@@ -4739,6 +5006,14 @@ export interface operations {
             query?: {
                 limit?: number;
                 offset?: number;
+                /** @description a word in the actor, action, target or error (any case) */
+                q?: string;
+                /** @description exactly this actor (a token name) */
+                actor?: string;
+                /** @description the route or MCP tool contains this */
+                action?: string;
+                /** @description only calls that succeeded, or only those that failed */
+                outcome?: "ok" | "error";
             };
             header?: never;
             path?: never;

@@ -63,3 +63,29 @@ export function timeAgo(iso: string | undefined, now = Date.now()): string {
   if (s < 86400) return `${Math.round(s / 3600)}h ago`;
   return `${Math.round(s / 86400)}d ago`;
 }
+
+/**
+ * A live service's status as the catalog list words it, from the Engine's
+ * UpdateStatus first (an update or rollback in progress, a paused one), then the counts.
+ */
+export function liveStatus(s: { replicasRunning: number; replicasDesired: number; updateStatus?: { state: string; message?: string } }): {
+  status: string;
+  text: string;
+} {
+  const counts = `${s.replicasRunning} of ${s.replicasDesired}`;
+  const short = s.replicasRunning < s.replicasDesired;
+  switch (s.updateStatus?.state) {
+    case 'updating':
+      return { status: 'updating', text: `updating: ${counts} running` };
+    case 'rollback_started':
+      return { status: 'updating', text: `rolling back: ${counts} running` };
+    case 'paused':
+      return { status: 'degraded', text: `update paused; running ${counts}` };
+    case 'rollback_paused':
+      return { status: 'degraded', text: `rollback paused; running ${counts}` };
+    case 'rollback_completed':
+      return { status: short ? 'degraded' : 'running', text: `rolled back; running ${counts}` };
+    default:
+      return { status: short ? 'degraded' : 'running', text: `running ${counts}` };
+  }
+}

@@ -5,14 +5,27 @@ import { api, unwrap } from '@/api/client';
 export const adminKeys = {
   all: ['admin'] as const,
   tokens: () => [...adminKeys.all, 'tokens'] as const,
-  audit: () => [...adminKeys.all, 'audit'] as const,
+  audit: (filter?: AuditFilter) => [...adminKeys.all, 'audit', ...(filter ? [filter] : [])] as const,
 };
 
 export const tokensQuery = () => queryOptions({ queryKey: adminKeys.tokens(), queryFn: () => unwrap(api.GET('/api/auth/tokens')) });
 
-/** The newest 500 entries (the route's most): searched in the page, the log has no search of its own. */
-export const auditQuery = () =>
-  queryOptions({ queryKey: adminKeys.audit(), queryFn: () => unwrap(api.GET('/api/audit', { params: { query: { limit: 500 } } })) });
+export interface AuditFilter {
+  q?: string;
+  actor?: string;
+  action?: string;
+  outcome?: 'ok' | 'error';
+  limit: number;
+  offset: number;
+}
+
+/** One page of the audit log, searched and filtered by the server (the whole log, not the newest entries only). */
+export const auditQuery = (filter: AuditFilter) =>
+  queryOptions({
+    queryKey: adminKeys.audit(filter),
+    queryFn: () => unwrap(api.GET('/api/audit', { params: { query: filter } })),
+    placeholderData: (previous) => previous,
+  });
 
 export function useIssueToken() {
   const qc = useQueryClient();

@@ -1,5 +1,4 @@
-import { queryOptions, useMutation, useQueries, useQueryClient } from '@tanstack/vue-query';
-import { computed, type Ref } from 'vue';
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/vue-query';
 import { api, unwrap } from '@/api/client';
 
 export const serviceKeys = {
@@ -81,16 +80,6 @@ export const useImportCompose = () =>
     (r) =>
       `imported ${r.created.length}: ${r.created.join(', ') || 'none'}${r.refused.length ? `; refused ${r.refused.map((x) => `${x.name} (${x.reason})`).join('; ')}` : ''}`,
   );
-
-/**
- * The names of deployed services whose swarm spec differs from their definition.
- * The list route carries no drift, so this reads each deployed service's detail
- * (shared with its own page's cache): one request per deployed service.
- */
-export function useDriftedServices(names: Ref<string[]>) {
-  const details = useQueries({ queries: computed(() => names.value.map((name) => serviceQuery(name))) });
-  return computed(() => new Set(details.value.flatMap((d) => (d.data && d.data.drift.length ? [d.data.name] : []))));
-}
 
 export const liveTasksQuery = (name: string) =>
   queryOptions({

@@ -1,4 +1,5 @@
 import type { AlertChannelEntity, AlertEntity, AlertMuteEntity } from './alert.entities';
+import { withoutNulls } from '../database/catalog-database';
 
 export type AlertState = 'firing' | 'resolved';
 
@@ -73,13 +74,6 @@ export interface DeployOutcome {
   /** When it finished; when it started while in progress. */
   at: string;
   message?: string;
-}
-
-type NullsAsUndefined<T> = { [K in keyof T]: null extends T[K] ? Exclude<T[K], null> | undefined : T[K] };
-
-/** A row with its SQL NULLs as absent fields, the way records carry them. */
-function withoutNulls<T extends object>(row: T): NullsAsUndefined<T> {
-  return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v ?? undefined])) as NullsAsUndefined<T>;
 }
 
 export const json = (text: string | null): any => (text ? JSON.parse(text) : undefined);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Brackets } from 'typeorm';
 import { CatalogDatabase, withoutNulls } from '../database/catalog-database';
 import { AuditEntryEntity } from './audit-entry.entity';
 
@@ -17,6 +18,13 @@ export interface AuditEntry {
   error?: string;
   requestId?: string;
   durationMs?: number;
+}
+
+export interface AuditFilter {
+  q?: string;
+  actor?: string;
+  action?: string;
+  outcome?: 'ok' | 'error';
 }
 
 const MAX_PARAMS_CHARS = 16_000;
@@ -63,17 +71,35 @@ export class AuditLog {
     });
   }
 
-  /** Newest first; `total` counts every entry. */
-  async list(limit = 50, offset = 0): Promise<{ total: number; entries: AuditEntry[] }> {
-    const { rows, total } = await this.db.newestFirst('read the audit log', AuditEntryEntity, limit, offset);
-    return {
-      total,
-      entries: rows.map((r) => ({
-        ...withoutNulls(r),
-        source: r.source as AuditEntry['source'],
-        outcome: r.outcome as AuditEntry['outcome'],
-        params: parseParams(r.params),
-      })),
-    };
+  /**
+   * Newest first; `total` counts the entries that match. `q` is a substring of
+   * the actor, action, target or error (any case); `actor` is exact; `action` a substring.
+   */
+  async list(limit = 50, offset = 0, filter: AuditFilter = {}): Promise<{ total: number; entries: AuditEntry[] }> {
+    return this.db.run('read the audit log', async () => {
+      const query = (await this.db.repository(AuditEntryEntity)).createQueryBuilder('e');
+      const like = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      if (filter.q) {
+        query.andWhere(
+          new Brackets((b) => {
+            for (const column of ['actor', 'action', 'target', 'error']) b.orWhere(`lower(e.${column}) LIKE :q ESCAPE '\\'`);
+          }),
+          { q: like(filter.q) },
+        );
+      }
+      if (filter.outcome) query.andWhere('e.outcome = :outcome', { outcome: filter.outcome });
+      if (filter.actor) query.andWhere('e.actor = :actor', { actor: filter.actor });
+      if (filter.action) query.andWhere(`lower(e.action) LIKE :action ESCAPE '\\'`, { action: like(filter.action) });
+      const [rows, total] = await query.orderBy('e.id', 'DESC').take(limit).skip(offset).getManyAndCount();
+      return {
+        total,
+        entries: rows.map((r) => ({
+          ...withoutNulls(r),
+          source: r.source as AuditEntry['source'],
+          outcome: r.outcome as AuditEntry['outcome'],
+          params: parseParams(r.params),
+        })),
+      };
+    });
   }
 }
