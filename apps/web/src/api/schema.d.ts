@@ -1399,6 +1399,13 @@ export interface components {
             updatedAt?: string;
             lastDeployedAt?: string;
             lastDeployedDigest?: string;
+            /** @description set when the tag the service runs names a newer digest in the registry: the running (currentDigest) and the new (availableDigest) digest, when it was pushed, the tag */
+            imageUpdate?: components["schemas"]["ImageUpdateDto"];
+            /**
+             * @description why the image is not checked for updates (pinned by digest, on another registry, no registry configured); absent when it is followed
+             * @example pinned by digest (0123456789ab): not followed
+             */
+            imageNotFollowed?: string;
             /**
              * @description how many fields of the deployed spec differ from the definition (as the detail's drift lists them); null when not deployed or unknown
              * @example 0
