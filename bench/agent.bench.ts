@@ -150,7 +150,7 @@ export async function benchAgent(row: Row): Promise<void> {
     const cpuPct = (u: NodeJS.CpuUsage) => ((u.user + u.system) / 1e6 / 60) * 100;
     row(
       `app: sampling 3 agents every 3 s (${usage.history.seriesCount} series)`,
-      `+${(cpuPct(busy) - cpuPct(idle)).toFixed(2)} % of a core`,
+      `${cpuPct(busy) - cpuPct(idle) >= 0 ? '+' : ''}${(cpuPct(busy) - cpuPct(idle)).toFixed(2)} % of a core (noise ±0.1 %)`,
       `idle ${cpuPct(idle).toFixed(2)} %`,
       '–',
       '< 2 % of a core',

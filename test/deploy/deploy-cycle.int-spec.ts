@@ -90,6 +90,13 @@ describe('the deployment cycle on the lab swarm (Dockerfile, stack file, npm dep
     deploy:
       update_config:
         order: stop-first
+  agent:
+    user: "0:0"
+    volumes:
+      - type: bind
+        source: ${env.LAB_DIR ?? '/tmp/solab'}/n/{{.Node.Hostname}}/docker.sock
+        target: /var/run/docker.sock
+        read_only: true
 `,
     );
     process.env.NODE_IMAGE = pushNodeBaseImage(env.LAB_REGISTRY);
