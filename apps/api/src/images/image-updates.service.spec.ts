@@ -3,7 +3,7 @@ import type { RegistryClient } from '@app/registry';
 import type { LiveService, SwarmServices } from '@app/swarm';
 import type { AppConfig } from '../config/app-config';
 import type { ChangeEvent } from '../health/health-snapshot';
-import type { HealthMonitor } from '../health/health-monitor';
+import type { HealthMonitor, HealthMonitorMode } from '../health/health-monitor';
 import type { DeploymentPlanner } from '../services/deployment-planner';
 import type { DeploymentService } from '../services/deployment.service';
 import { ImageRedeploys } from './image-redeploys.service';
@@ -43,7 +43,7 @@ const push = (digest: string, timestamp: string, tag = '1.0') => ({
 });
 
 /** Every dependency a strict mock: a call the test did not expect fails loudly. */
-function setup(opts: { policy?: string; services?: LiveService[]; debounceMs?: number } = {}) {
+function setup(opts: { policy?: string; services?: LiveService[]; debounceMs?: number; mode?: HealthMonitorMode } = {}) {
   const events: ChangeEvent[] = [];
   const state = { tag: OLD as string | null, services: opts.services ?? [live('web', OLD)] };
   const swarm = { listLive: jest.fn(async () => state.services), tasks: jest.fn(async () => []) };
@@ -80,7 +80,7 @@ function setup(opts: { policy?: string; services?: LiveService[]; debounceMs?: n
     redeploys,
     new ImageUpdateState(registry as unknown as RegistryClient),
     monitor as unknown as HealthMonitor,
-    'on-demand',
+    opts.mode ?? 'background',
   );
   return { updates, events, state, deployments, registry };
 }
@@ -164,6 +164,17 @@ describe('ImageUpdates', () => {
     expect(deployments.deployService).toHaveBeenCalledWith('web', expect.objectContaining({ wait: true, actor: 'registry' }));
     expect(state.services[0].imageDigest).toBe(NEWER);
     expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(['available', 'redeploying', 'redeployed', 'cleared']));
+  });
+
+  it('only reports in the stdio server (on-demand): the long-running app alone carries out x-update: redeploy', async () => {
+    const { updates, state, deployments } = setup({ policy: 'redeploy', debounceMs: 20, mode: 'on-demand' });
+    state.tag = NEW;
+    await updates.notify(push(NEW, new Date().toISOString()));
+    await settle(10);
+    await updates.evaluate();
+    await settle(100);
+    expect(updates.get('web')).toMatchObject({ availableDigest: NEW, policy: 'redeploy' });
+    expect(deployments.deployService).not.toHaveBeenCalled();
   });
 
   it('rolls back a redeploy that does not converge and does not try that digest again', async () => {

@@ -203,6 +203,9 @@ export class ImageUpdates implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private scheduleRedeploy(update: ImageUpdateDto): void {
+    // the policy is carried out by the long-running app only: a stdio MCP server
+    // (a process per agent session) that looks at updates must not redeploy beside it
+    if (this.mode === 'on-demand') return;
     this.setRedeploy(update.service, { state: 'pending', at: new Date().toISOString() });
     this.bursts.schedule(update.service, () => this.redeployByPolicy(update.service));
   }
