@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Min } from 'class-validator';
+import { PagingQuery } from '../common/paging.dto';
 
 export class AlertIdParams {
   @ApiProperty({ example: 12 })
@@ -12,26 +13,12 @@ export class AlertIdParams {
 
 export class MuteIdParams extends AlertIdParams {}
 
-export class AlertsQuery {
+/** Paging as every list route has it (`limit`, `offset`), and which alerts. */
+export class AlertsQuery extends PagingQuery {
   @ApiPropertyOptional({ enum: ['firing', 'resolved'], description: 'only firing or only resolved alerts in `alerts`' })
   @IsOptional()
   @IsIn(['firing', 'resolved'], { message: 'must be firing or resolved' })
   state?: 'firing' | 'resolved';
-
-  @ApiPropertyOptional({ default: 50, minimum: 1, maximum: 500 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number' })
-  @Min(1)
-  @Max(500)
-  limit: number = 50;
-
-  @ApiPropertyOptional({ default: 0, minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'must be a whole number' })
-  @Min(0)
-  offset: number = 0;
 }
 
 export class AlertHistoryQuery extends AlertsQuery {}

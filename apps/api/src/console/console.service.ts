@@ -67,7 +67,7 @@ export class ConsoleService {
   /** Where the task's node agent listens and the header it expects; UNAVAILABLE (reason AGENT_UNAVAILABLE) when the node has none. */
   async agentFor(target: ConsoleTarget): Promise<{ url: string; headers: Record<string, string> }> {
     const endpoint = await this.agents.endpointFor(target.nodeId).catch((err: unknown) => {
-      // no agent service on the swarm at all reads as NOT_FOUND there; for the console it is the same as no agent on the node
+      // the agents cannot be listed (Docker failing): for the console that is the same as no agent on the node
       if (err instanceof DomainError && err.code !== 'INVALID') {
         throw agentUnavailable(target, `node "${target.nodeHostname}" has no agent: ${err.message}`);
       }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DomainError } from '@app/common';
 import { DockerClient } from '../docker.client';
 
 /** A task of the node agent's service, with the overlay address the app reaches it on. */
@@ -32,11 +33,17 @@ export class SwarmAgentTasks {
 
   /** The service's tasks meant to run; [] when the service does not exist. */
   async list(serviceName: string): Promise<AgentTask[]> {
-    const tasks = await this.docker.run(
-      `tasks of the agent service "${serviceName}"`,
-      (d) =>
-        d.listTasks({ filters: JSON.stringify({ service: [serviceName], 'desired-state': ['running'] }) }) as Promise<EngineAgentTask[]>,
-    );
+    const tasks = await this.docker
+      .run(
+        `tasks of the agent service "${serviceName}"`,
+        (d) =>
+          d.listTasks({ filters: JSON.stringify({ service: [serviceName], 'desired-state': ['running'] }) }) as Promise<EngineAgentTask[]>,
+      )
+      // the Engine answers 404 for a service filter naming no service: the swarm simply has no agents
+      .catch((err: unknown) => {
+        if (err instanceof DomainError && err.code === 'NOT_FOUND') return [];
+        throw err;
+      });
     return tasks.map(toAgentTask);
   }
 }
