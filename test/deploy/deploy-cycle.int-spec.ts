@@ -1,47 +1,16 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readlinkSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createApiClient } from '../fixtures/api-client';
 import { eventually, labEnv } from '../fixtures/lab';
+import { pushNodeBaseImage } from '../fixtures/prod-stack';
 
 const ROOT = join(__dirname, '../..');
 const STACK = 'sotest';
 const PORT = 18800;
 const TOKEN = 'so_deploy_test_token_0123456789abc';
 jest.setTimeout(600_000);
-
-/** A Node base image made offline: this machine's node binary and the libraries it links, imported and pushed. */
-function pushNodeBaseImage(registry: string): string {
-  const ref = `${registry}/base/node:20-local`;
-  const root = mkdtempSync(join(tmpdir(), 'so-base-'));
-  const node = realpathSync(process.execPath);
-  const libs = execFileSync('ldd', [node], { encoding: 'utf8' })
-    .split('\n')
-    .map((l) => /(\/\S+) \(0x/.exec(l)?.[1])
-    .filter((p): p is string => !!p);
-  for (const file of [node, ...libs]) {
-    mkdirSync(join(root, dirname(file)), { recursive: true });
-    copyFileSync(realpathSync(file), join(root, file));
-    chmodSync(join(root, file), 0o755);
-  }
-  if (node !== '/usr/bin/node') {
-    mkdirSync(join(root, 'usr/bin'), { recursive: true });
-    copyFileSync(node, join(root, 'usr/bin/node'));
-  }
-  mkdirSync(join(root, 'etc'), { recursive: true });
-  writeFileSync(join(root, 'etc/passwd'), 'root:x:0:0:root:/root:/bin/false\nnode:x:1000:1000:node:/app:/bin/false\n');
-  writeFileSync(join(root, 'etc/group'), 'root:x:0:\nnode:x:1000:\n');
-  mkdirSync(join(root, 'tmp'), { mode: 0o1777 });
-  chmodSync(join(root, 'tmp'), 0o1777);
-  const tar = join(tmpdir(), `so-base-${process.pid}.tar`);
-  execFileSync('tar', ['-C', root, '-cf', tar, '.']);
-  execFileSync('docker', ['import', '-c', 'ENV PATH=/usr/local/bin:/usr/bin:/bin', tar, ref], { stdio: 'ignore' });
-  execFileSync('docker', ['push', ref], { stdio: 'ignore' });
-  rmSync(root, { recursive: true, force: true });
-  rmSync(tar, { force: true });
-  return ref;
-}
 
 describe('the deployment cycle on the lab swarm (Dockerfile, stack file, npm deploy scripts)', () => {
   const env = labEnv();

@@ -1,7 +1,8 @@
 import { validateDefinition } from '@app/catalog';
 import type { ServiceSpec } from '@app/swarm';
 import { composeToSwarmSpec } from './compose-to-swarm-spec';
-import { swarmSpecToDefinition, nanosToDuration } from './live-swarm-definition';
+import { swarmSpecToDefinition } from './live-swarm-definition';
+import { nanosToDuration } from './live-swarm-spec-parts';
 import { specDrift } from './spec-drift';
 
 /** Roughly what `docker service create` sends, with the Engine's defaults filled in. */
