@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { Subject, Observable, BehaviorSubject } from 'rxjs';
 import { DockerClient } from './docker.client';
+import { onLines } from './json-lines';
 import type { SwarmEvent, SwarmEventKind } from './swarm.types';
 
 const KINDS: SwarmEventKind[] = ['node', 'service', 'container'];
@@ -70,13 +71,7 @@ export class SwarmEvents implements OnModuleDestroy {
       this.stream = stream;
       this.backoff = 250;
       this.state.next(true);
-      let buffered = '';
-      stream.on('data', (chunk: Buffer) => {
-        buffered += chunk.toString('utf8');
-        const lines = buffered.split('\n');
-        buffered = lines.pop() ?? '';
-        for (const line of lines) this.emit(line);
-      });
+      onLines(stream, (line) => this.emit(line));
       stream.on('error', () => stream.destroy());
       stream.on('close', () => this.reconnect('stream closed'));
     } catch (err) {

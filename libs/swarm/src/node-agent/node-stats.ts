@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { DockerClient } from '../docker.client';
+import { onLines } from '../json-lines';
 import { ContainerFigures, EngineStatsFrame, figuresOf } from './container-stats';
 
 export interface ContainerUsage extends ContainerFigures {
@@ -104,16 +105,7 @@ export class NodeStatsCollector {
           return;
         }
         entry.stream = stream;
-        let pending = '';
-        stream.on('data', (chunk: Buffer) => {
-          pending += chunk.toString('utf8');
-          let nl: number;
-          while ((nl = pending.indexOf('\n')) >= 0) {
-            const line = pending.slice(0, nl).trim();
-            pending = pending.slice(nl + 1);
-            if (line) this.frame(id, entry, line);
-          }
-        });
+        onLines(stream, (line) => this.frame(id, entry, line));
         const closed = () => {
           // reopened by the next refresh if the container still runs
           if (entry.stream === stream) entry.stream = undefined;

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import type Docker from 'dockerode';
 import { DockerClient } from '../docker.client';
+import { onLines } from '../json-lines';
 import { LogDemuxer } from '../log-demux';
 import type { TaskLogLine } from './node-facts';
 
@@ -61,16 +62,7 @@ export class TaskLogKeeper {
         filters: JSON.stringify({ type: ['container'], event: ['die'], label: ['com.docker.swarm.task.id'] }),
       })) as unknown as Readable;
       this.stream = stream;
-      let pending = '';
-      stream.on('data', (chunk: Buffer) => {
-        pending += chunk.toString('utf8');
-        let nl: number;
-        while ((nl = pending.indexOf('\n')) >= 0) {
-          const line = pending.slice(0, nl).trim();
-          pending = pending.slice(nl + 1);
-          if (line) void this.onEvent(line);
-        }
-      });
+      onLines(stream, (line) => void this.onEvent(line));
       stream.on('close', () => this.again());
       stream.on('error', () => this.again());
     } catch (err) {
