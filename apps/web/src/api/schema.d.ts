@@ -3902,10 +3902,10 @@ export interface operations {
     listAlerts: {
         parameters: {
             query?: {
-                /** @description only firing or only resolved alerts in `alerts` */
-                state?: "firing" | "resolved";
                 limit?: number;
                 offset?: number;
+                /** @description only firing or only resolved alerts in `alerts` */
+                state?: "firing" | "resolved";
             };
             header?: never;
             path?: never;
@@ -3933,10 +3933,10 @@ export interface operations {
     getAlertHistory: {
         parameters: {
             query?: {
-                /** @description only firing or only resolved alerts in `alerts` */
-                state?: "firing" | "resolved";
                 limit?: number;
                 offset?: number;
+                /** @description only firing or only resolved alerts in `alerts` */
+                state?: "firing" | "resolved";
             };
             header?: never;
             path?: never;
