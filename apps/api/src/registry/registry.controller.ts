@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, NotFoundException, Param, Query, Req } from '@nestjs/common';
+import { BadRequestException, Controller, Delete, Get, NotFoundException, Param, Query, Req } from '@nestjs/common';
 import { ApiConflictResponse, ApiExcludeEndpoint, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { RequireRole } from '../auth/roles';
@@ -69,7 +69,14 @@ export class RegistryController {
 }
 
 function slashed(request: FastifyRequest): { name: string; tag?: string } {
-  const path = decodeURIComponent(((request.params as Record<string, string>)['*'] ?? '').split('?')[0]);
+  const raw = ((request.params as Record<string, string>)['*'] ?? '').split('?')[0];
+  let path: string;
+  try {
+    path = decodeURIComponent(raw);
+  } catch {
+    // a lone `%` or a cut escape is the caller's mistake, not the server's
+    throw new BadRequestException(`repository path "${raw}": malformed percent-encoding`);
+  }
   const target = splitRepositoryPath(path);
   if (!target) throw new NotFoundException(`Cannot ${request.method} ${request.url}`);
   return target;
