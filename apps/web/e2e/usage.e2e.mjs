@@ -215,6 +215,16 @@ describe('resource use in the browser (production stack in the lab)', () => {
         if (width < 500) {
           const over = await sidewaysOverflow(page, width);
           if (over > 0) problems.push(`${name} at ${width}: ${over} px wider than the phone`);
+          // the figures themselves on screen, not behind a sideways scroll: the memory column of the first row
+          const figuresOf = {
+            'usage-service': ['[data-testid=service-usage-now]', '[data-testid=service-replicas-usage] tbody tr td:nth-child(4)'],
+            'usage-node': ['[data-testid=node-containers] tbody tr td:nth-child(3)'],
+          };
+          for (const selector of figuresOf[name] ?? []) {
+            const box = await page.locator(selector).first().boundingBox();
+            if (!box || box.x + box.width > width)
+              problems.push(`${name} at ${width}: ${selector} ends at ${box && Math.round(box.x + box.width)} px`);
+          }
         }
       }
       assert.deepEqual(errors, []);
