@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { callApi, launchChromium, ROOT, SHOTS, sleep, waitFor } from './harness.mjs';
+import { callApi, launchChromium, SHOTS, sleep, waitFor, prodStackDown, prodStackUp } from './harness.mjs';
 
 const STACK = 'socon';
 const PORT = 18930;
@@ -16,13 +16,6 @@ const TOKEN = 'so_e2e_console_admin_0123456789abcdefgh';
 // a name of its own per run: the stack's data volume outlives `docker stack rm`, and with it the catalog
 const RUN = Date.now().toString(36);
 const SERVICE = `t-console-${RUN}`;
-const stackCli = (...args) =>
-  execFileSync('npx', ['ts-node', '--transpile-only', 'test/fixtures/prod-stack-cli.ts', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    timeout: 900_000,
-  });
 
 let base;
 let browser;
@@ -63,12 +56,7 @@ before(async () => {
   assert.ok(process.env.DOCKER_HOST && process.env.LAB_IMAGE, 'the lab environment must be exported');
   mkdirSync(SHOTS, { recursive: true });
   const started = Date.now();
-  const stack = JSON.parse(
-    stackCli('up', STACK, String(PORT), TOKEN, process.env.CONSOLE_E2E_BUILD ?? 'true')
-      .trim()
-      .split('\n')
-      .at(-1),
-  );
+  const stack = prodStackUp(STACK, PORT, TOKEN, process.env.CONSOLE_E2E_BUILD !== 'false');
   timings.stackUpMs = Date.now() - started;
   base = stack.base;
   // every node's agent connected (the app polls them every few seconds)
@@ -95,7 +83,7 @@ after(async () => {
     if (base) await api('POST', `/api/services/${SERVICE}/stop`).catch(() => undefined);
   } finally {
     await browser?.close();
-    stackCli('down', STACK);
+    prodStackDown(STACK);
     console.log(`# timings ${JSON.stringify(timings)}`);
   }
 });

@@ -149,3 +149,23 @@ export async function axeViolations(page) {
  * scrolls sideways). Not window.innerWidth: a mobile viewport widens itself to fit wide content.
  */
 export const sidewaysOverflow = (page, width) => page.evaluate(() => document.documentElement.scrollWidth).then((w) => w - width);
+
+/**
+ * The production stack (app + node agent) deployed into the lab through
+ * test/fixtures/prod-stack-cli.ts: the app runs inside the swarm, where it
+ * reaches the agents on the overlay network. `build: false` reuses the image
+ * an earlier run pushed. Resolves to what the fixture prints (base URL, service names).
+ */
+const prodStackCli = (...args) =>
+  execFileSync('npx', ['ts-node', '--transpile-only', 'test/fixtures/prod-stack-cli.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 900_000,
+  });
+
+export function prodStackUp(stack, port, token, build = true) {
+  return JSON.parse(prodStackCli('up', stack, String(port), token, String(build)).trim().split('\n').at(-1));
+}
+
+export const prodStackDown = (stack) => prodStackCli('down', stack);

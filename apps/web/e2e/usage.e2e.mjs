@@ -9,7 +9,18 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { axeViolations, callApi, docker, launchChromium, ROOT, SHOTS, sidewaysOverflow, signIn, waitFor } from './harness.mjs';
+import {
+  axeViolations,
+  callApi,
+  docker,
+  launchChromium,
+  SHOTS,
+  sidewaysOverflow,
+  signIn,
+  waitFor,
+  prodStackDown,
+  prodStackUp,
+} from './harness.mjs';
 
 const STACK = 'sousage';
 const PORT = 18950;
@@ -19,13 +30,6 @@ const NODES = ['mini2', 'rog1', 'spark1'];
 const RUN = Date.now().toString(36);
 // a live service (created with the docker CLI, as an operator would): its page is /services/live/<name>
 const SERVICE = `t-usage-${RUN}`;
-const stackCli = (...args) =>
-  execFileSync('npx', ['ts-node', '--transpile-only', 'test/fixtures/prod-stack-cli.ts', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    timeout: 900_000,
-  });
 /** The docker CLI against one node's own Engine. */
 const dockerOn = (node, ...args) =>
   execFileSync('docker', args, {
@@ -66,12 +70,7 @@ before(async () => {
   assert.ok(process.env.DOCKER_HOST && process.env.LAB_IMAGE, 'the lab environment must be exported');
   mkdirSync(SHOTS, { recursive: true });
   const started = Date.now();
-  const stack = JSON.parse(
-    stackCli('up', STACK, String(PORT), TOKEN, process.env.USAGE_E2E_BUILD ?? 'true')
-      .trim()
-      .split('\n')
-      .at(-1),
-  );
+  const stack = prodStackUp(STACK, PORT, TOKEN, process.env.USAGE_E2E_BUILD !== 'false');
   timings.stackUpMs = Date.now() - started;
   base = stack.base;
   agentService = stack.agentService;
@@ -88,7 +87,7 @@ after(async () => {
     if (agentRemoved) docker('service', 'update', '-d', '--constraint-rm', 'node.hostname!=rog1', agentService);
   } finally {
     await browser?.close();
-    stackCli('down', STACK);
+    prodStackDown(STACK);
     console.log(`# timings ${JSON.stringify(timings)}`);
     console.log(`# figures ${JSON.stringify(figures)}`);
   }
