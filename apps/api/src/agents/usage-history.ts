@@ -1,15 +1,9 @@
+import type { ContainerFigures } from '@app/swarm';
+
 /** One sample of resource use: of a task, a service (its tasks summed) or a node (its containers summed). */
-export interface UsagePoint {
+export interface UsagePoint extends ContainerFigures {
   /** Unix milliseconds of the app's sampling round. */
   t: number;
-  /** Percent of one CPU (100 = one core busy). */
-  cpuPercent: number;
-  memoryBytes: number;
-  memoryLimitBytes: number;
-  networkRxBytes: number;
-  networkTxBytes: number;
-  blockReadBytes: number;
-  blockWriteBytes: number;
 }
 
 export type UsageRange = '1h' | '24h';
