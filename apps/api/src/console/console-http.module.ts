@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { AgentsModule } from '../agents/agents.module';
 import { AuthModule } from '../auth/auth.module';
+import { ConsoleAudit } from './console-audit';
 import { ConsoleController } from './console.controller';
 import { ConsoleGateway } from './console.gateway';
 import { ConsoleModule } from './console.module';
@@ -15,7 +16,7 @@ import { ConsoleModule } from './console.module';
 @Module({
   imports: [ConsoleModule, AgentsModule, AuthModule],
   controllers: [ConsoleController],
-  providers: [ConsoleGateway],
+  providers: [ConsoleGateway, ConsoleAudit],
 })
 export class ConsoleHttpModule implements OnModuleInit {
   constructor(

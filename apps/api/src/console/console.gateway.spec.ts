@@ -1,4 +1,5 @@
-import { bearerFromProtocols, describeTarget } from './console.gateway';
+import { describeTarget } from './console-audit';
+import { bearerFromProtocols } from './console.gateway';
 
 describe('console gateway helpers', () => {
   it('reads the token a browser offers as a base64url subprotocol, beside the console protocol', () => {

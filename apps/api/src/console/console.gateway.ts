@@ -4,19 +4,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type WebSocket from 'ws';
 import { DomainError } from '@app/common';
 import { parseConsoleControl, type ConsoleServerMessage } from '@app/swarm';
-import { AuditService } from '../audit/audit.service';
 import { decorateAuthError } from '../auth/auth.guard';
 import { AuthService } from '../auth/auth.service';
 import type { AccessEnd, Principal } from '../auth/principal';
 import { roleSatisfies } from '../auth/roles';
-import { AppConfig } from '../config/app-config';
 import { commandWords } from './command-line';
 import { BEARER_PROTOCOL_PREFIX, CLOSE_ACCESS_ENDED, CLOSE_FAILED, CONSOLE_PATH, CONSOLE_PROTOCOL } from './console.constants';
+import { ConsoleAudit, describeTarget, MAX_AUDITED_INPUT } from './console-audit';
 import { ConsoleService, type ConsoleTarget } from './console.service';
 
 const MAX_MESSAGE_BYTES = 1024 * 1024;
-/** Keystrokes kept for the audit when CONSOLE_AUDIT_KEYSTROKES=true; more is cut (the entry says so). */
-const MAX_AUDITED_INPUT = 16 * 1024;
 const PING_MS = 25_000;
 
 interface SessionQuery {
@@ -39,8 +36,7 @@ export class ConsoleGateway {
   constructor(
     private readonly auth: AuthService,
     private readonly consoles: ConsoleService,
-    private readonly audit: AuditService,
-    private readonly config: AppConfig,
+    private readonly consoleAudit: ConsoleAudit,
   ) {}
 
   /** Adds the route to the app's Fastify instance (a Nest controller cannot declare a WebSocket route). */
@@ -74,17 +70,7 @@ export class ConsoleGateway {
     }
     if (!roleSatisfies(principal.role, 'admin')) {
       const message = `forbidden: the console needs admin; the token "${principal.name}" is ${principal.role}`;
-      void this.audit.record({
-        source: 'rest',
-        actor: principal.name,
-        role: principal.role,
-        action: 'console',
-        target: req.params.taskId,
-        status: 403,
-        outcome: 'error',
-        error: message,
-        requestId: String(req.id),
-      });
+      this.consoleAudit.forbidden(principal, req, message);
       return refuse(reply, 403, message);
     }
   }
@@ -110,13 +96,14 @@ export class ConsoleGateway {
       if (why.message) send(why.message);
       if (browser.readyState === browser.OPEN) browser.close(why.code, why.reason.slice(0, 120));
       if (agent && agent.readyState !== agent.CLOSED) agent.close(1000, 'the console closed');
-      if (target) void this.recordEnd(principal, req, target, command, startedAt, why.reason, exitCode, why.error, input);
+      if (target)
+        void this.consoleAudit.ended(principal, req, target, { command, startedAt, reason: why.reason, exitCode, error: why.error, input });
     };
 
     const forward = (data: Buffer, binary: boolean) => {
       if (!agent) return void early.push({ data, binary });
       if (binary) {
-        if (this.config.console.auditKeystrokes && input.length < MAX_AUDITED_INPUT) input += data.toString('utf8');
+        if (this.consoleAudit.keepsInput && input.length < MAX_AUDITED_INPUT) input += data.toString('utf8');
         return agent.readyState === agent.OPEN && agent.send(data, { binary: true });
       }
       const control = parseConsoleControl(data.toString('utf8'));
@@ -144,23 +131,13 @@ export class ConsoleGateway {
       agent = connected;
     } catch (err) {
       const e = err instanceof DomainError ? err : new DomainError('UNAVAILABLE', (err as Error).message);
-      if (target) void this.recordEnd(principal, req, target, command, startedAt, 'failed to open', undefined, e.message, '');
-      else this.recordRefused(principal, req, command, e.message);
+      if (target)
+        void this.consoleAudit.ended(principal, req, target, { command, startedAt, reason: 'failed to open', error: e.message, input: '' });
+      else this.consoleAudit.refused(principal, req, command, e.message);
       return end({ reason: 'failed to open', code: CLOSE_FAILED, message: { type: 'error', code: e.code, message: e.message } });
     }
     const t = target;
-    void this.audit.record({
-      source: 'rest',
-      actor: principal.name,
-      role: principal.role,
-      action: 'console open',
-      target: describeTarget(t),
-      params: { taskId: t.taskId, service: t.serviceName, slot: t.slot, node: t.nodeHostname, command },
-      status: 101,
-      outcome: 'ok',
-      requestId: String(req.id),
-      at: startedAt.toISOString(),
-    });
+    this.consoleAudit.opened(principal, req, t, command, startedAt);
     this.logger.log(`${principal.name} opened a console in ${describeTarget(t)}: ${JSON.stringify(command)}`);
 
     agent.on('message', (data: Buffer, binary: boolean) => {
@@ -186,68 +163,6 @@ export class ConsoleGateway {
     agent.on('error', (err: Error) => this.logger.warn(`console in ${describeTarget(t)}: the agent's socket failed: ${err.message}`));
     for (const m of early.splice(0)) forward(m.data, m.binary);
   }
-
-  private recordRefused(principal: Principal, req: FastifyRequest<{ Params: { taskId: string } }>, command: string[], error: string) {
-    void this.audit.record({
-      source: 'rest',
-      actor: principal.name,
-      role: principal.role,
-      action: 'console open',
-      target: req.params.taskId,
-      params: { taskId: req.params.taskId, command },
-      outcome: 'error',
-      error,
-      requestId: String(req.id),
-    });
-  }
-
-  private async recordEnd(
-    principal: Principal,
-    req: FastifyRequest,
-    t: ConsoleTarget,
-    command: string[],
-    startedAt: Date,
-    reason: string,
-    exitCode: number | null | undefined,
-    error: string | undefined,
-    input: string,
-  ): Promise<void> {
-    const endedAt = new Date();
-    // not named "keystrokes": the audit masks every parameter whose name says KEY
-    const keystrokes = this.config.console.auditKeystrokes
-      ? { input: input.slice(0, MAX_AUDITED_INPUT), inputCut: input.length >= MAX_AUDITED_INPUT }
-      : {};
-    await this.audit.record({
-      source: 'rest',
-      actor: principal.name,
-      role: principal.role,
-      action: 'console session',
-      target: describeTarget(t),
-      params: {
-        taskId: t.taskId,
-        service: t.serviceName,
-        slot: t.slot,
-        node: t.nodeHostname,
-        command,
-        startedAt: startedAt.toISOString(),
-        endedAt: endedAt.toISOString(),
-        reason,
-        ...(exitCode !== undefined ? { exitCode } : {}),
-        ...keystrokes,
-      },
-      outcome: error ? 'error' : 'ok',
-      error,
-      requestId: String(req.id),
-      durationMs: endedAt.getTime() - startedAt.getTime(),
-      at: endedAt.toISOString(),
-    });
-  }
-}
-
-/** `web.1 on rog1 (task abc…)`, as the audit log shows it. */
-export function describeTarget(t: ConsoleTarget): string {
-  const name = t.serviceName ? `${t.serviceName}${t.slot !== undefined ? `.${t.slot}` : ''}` : 'task';
-  return `${name} on ${t.nodeHostname} (task ${t.taskId})`;
 }
 
 /** The token a browser offered as `bearer.<base64url>` among its subprotocols. */
