@@ -5,7 +5,7 @@ import { RequireRole } from '../auth/roles';
 import { CatalogServiceListItemDto, ForceQuery, ImportReportDto, ServiceDetailDto } from './catalog-entry.dto';
 import { CatalogEntriesService } from './catalog-entries.service';
 import { ServiceNameParams } from './live-service.dto';
-import { SplitQuery } from '../stacks/stack.dto';
+import { SplitQuery } from '../stacks/stack-input.dto';
 
 const DEFINITION_BODY = {
   description: 'a service definition: YAML (application/yaml, comments kept) or the same as JSON',

@@ -1,7 +1,7 @@
 import type { StackLogOptions } from '@app/swarm';
 import type { SseMessage } from '../common/sse';
-import type { StackLogsQuery } from './stack.dto';
-import { toStackLogLineDto } from './stack.dto';
+import type { StackLogsQuery } from './stack-logs.dto';
+import { toStackLogLineDto } from './stack-logs.dto';
 import type { StackDeployOptions, StacksService } from './stacks.service';
 
 const DEFAULT_TAIL = 200;

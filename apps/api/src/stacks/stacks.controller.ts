@@ -14,25 +14,10 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RequireRole } from '../auth/roles';
 import { sendSse } from '../common/sse';
-import {
-  CreateStackDto,
-  CreateStackQuery,
-  createStackInput,
-  replaceStackInput,
-  StackDeleteQuery,
-  StackDeployQuery,
-  StackDeployResultDto,
-  StackDetailDto,
-  StackHistoryRecordDto,
-  StackInputDto,
-  StackLogLineDto,
-  StackProblemDto,
-  StackLogsQuery,
-  StackNameParams,
-  StackStopResultDto,
-  StackSummaryDto,
-  toStackLogLineDto,
-} from './stack.dto';
+import { CreateStackDto, CreateStackQuery, createStackInput, replaceStackInput, StackInputDto, StackNameParams } from './stack-input.dto';
+import { StackDetailDto, StackProblemDto, StackSummaryDto } from './stack.dto';
+import { StackDeleteQuery, StackDeployQuery, StackDeployResultDto, StackStopResultDto } from './stack-deploy.dto';
+import { StackHistoryRecordDto, StackLogLineDto, StackLogsQuery, toStackLogLineDto } from './stack-logs.dto';
 import { Actor } from '../audit/actor';
 import { stackDeployEvents, stackLogEvents, stackLogsOptions } from './stack-streams';
 import { StacksService } from './stacks.service';

@@ -25,21 +25,10 @@ import {
 import { AppConfig } from '../config/app-config';
 import { ImageUpdateState } from '../images/image-update-state';
 import { maskSecrets } from '../common/mask-secrets';
-import {
-  StackDetailDto,
-  StackDeployResultDto,
-  StackDriftDto,
-  StackHistoryRecordDto,
-  StackInputDto,
-  StackNetworkDto,
-  StackServiceDto,
-  StackStatus,
-  StackStopResultDto,
-  StackSummaryDto,
-  toStackDeployResultDto,
-  toStackHistoryRecordDto,
-  toStackTaskDto,
-} from './stack.dto';
+import { StackInputDto } from './stack-input.dto';
+import { StackDetailDto, StackDriftDto, StackNetworkDto, StackServiceDto, StackStatus, StackSummaryDto, toStackTaskDto } from './stack.dto';
+import { StackDeployResultDto, StackStopResultDto, toStackDeployResultDto } from './stack-deploy.dto';
+import { StackHistoryRecordDto, toStackHistoryRecordDto } from './stack-logs.dto';
 
 export interface StackDeployOptions {
   /** Wait for every service to converge (default true). */

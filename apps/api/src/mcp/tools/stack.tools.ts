@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { McpTool } from '@app/mcp';
 import { STACK_NAME } from '@app/catalog';
 import { StacksService } from '../../stacks/stacks.service';
-import { toStackLogLineDto } from '../../stacks/stack.dto';
+import { toStackLogLineDto } from '../../stacks/stack-logs.dto';
 import { imageFields, listOf, readTool, tailLines, waitSeconds } from './tool-schemas';
 import { mcpActor } from '../mcp-call-context';
 
