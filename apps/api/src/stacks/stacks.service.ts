@@ -20,13 +20,13 @@ import {
   type StackDeployEvent,
   type StackLogLine,
   type StackLogOptions,
-  type StackPlan,
 } from '@app/swarm';
 import { AppConfig } from '../config/app-config';
 import { ImageUpdateState } from '../images/image-update-state';
 import { maskSecrets } from '../common/mask-secrets';
 import { StackInputDto } from './stack-input.dto';
-import { StackDetailDto, StackDriftDto, StackNetworkDto, StackServiceDto, StackStatus, StackSummaryDto, toStackTaskDto } from './stack.dto';
+import { networksOf, serviceListOf, summaryOf } from './stack-summary';
+import { StackDetailDto, StackDriftDto, StackSummaryDto, toStackTaskDto } from './stack.dto';
 import { StackDeployResultDto, StackStopResultDto, toStackDeployResultDto } from './stack-deploy.dto';
 import { StackHistoryRecordDto, toStackHistoryRecordDto } from './stack-logs.dto';
 
@@ -100,32 +100,7 @@ export class StacksService {
           this.imageUpdates.refresh(),
         ])
       : [[], [], (plan?.services ?? []).map((s) => ({ service: s.key, missing: true, differences: [] }))];
-    const fileKeys = new Set(plan?.services.map((s) => s.key) ?? []);
-    const serviceList: StackServiceDto[] = [
-      ...stackServices.map((s) => ({
-        key: s.key,
-        name: s.name,
-        inFile: fileKeys.has(s.key),
-        deployed: true,
-        id: s.id,
-        image: s.image,
-        mode: s.mode,
-        replicasDesired: s.replicasDesired,
-        replicasRunning: s.replicasRunning,
-        status: (s.replicasRunning < s.replicasDesired ? 'degraded' : 'running') as StackServiceDto['status'],
-        ...this.imageUpdates.fieldsFor(s),
-      })),
-      ...(plan?.services ?? [])
-        .filter((p) => !stackServices.some((s) => s.key === p.key))
-        .map((p) => ({
-          key: p.key,
-          name: p.name,
-          inFile: true,
-          deployed: false,
-          image: imageOf(p.spec),
-          status: (live.reachable ? 'not_deployed' : 'unknown') as StackServiceDto['status'],
-        })),
-    ].sort((a, b) => a.key.localeCompare(b.key));
+    const serviceList = serviceListOf(stackServices, plan, live.reachable, (svc) => this.imageUpdates.fieldsFor(svc));
     return {
       ...base,
       compose: masked?.compose,
@@ -310,64 +285,4 @@ export class StacksService {
       throw err;
     }
   }
-}
-
-function imageOf(spec: { TaskTemplate?: unknown }): string | undefined {
-  return (spec.TaskTemplate as { ContainerSpec?: { Image?: string } } | undefined)?.ContainerSpec?.Image;
-}
-
-function summaryOf(name: string, definition: StackDefinition | undefined, live: LiveService[], reachable: boolean): StackSummaryDto {
-  let fileServices: number | undefined;
-  if (definition && !definition.error) {
-    try {
-      fileServices = Object.keys(
-        loadStack({ name, compose: definition.compose, variables: definition.variables, files: definition.files }).project.services,
-      ).length;
-    } catch {
-      fileServices = undefined;
-    }
-  }
-  const replicasRunning = live.reduce((n, s) => n + s.replicasRunning, 0);
-  const replicasDesired = live.reduce((n, s) => n + s.replicasDesired, 0);
-  let status: StackStatus;
-  let statusText: string;
-  if (definition?.error) [status, statusText] = ['invalid', `invalid: ${definition.error}`];
-  else if (!reachable) [status, statusText] = ['unknown', 'unknown: Docker is unreachable'];
-  else if (live.length === 0) [status, statusText] = ['not_deployed', 'not deployed'];
-  else if (live.some((s) => s.updateStatus?.state === 'updating' || s.updateStatus?.state === 'rollback_started'))
-    [status, statusText] = ['updating', `updating: ${replicasRunning} of ${replicasDesired} running`];
-  else if (fileServices !== undefined && live.length < fileServices)
-    [status, statusText] = [
-      'partial',
-      `${live.length} of ${fileServices} services deployed, ${replicasRunning} of ${replicasDesired} running`,
-    ];
-  else if (replicasRunning < replicasDesired) [status, statusText] = ['degraded', `running ${replicasRunning} of ${replicasDesired}`];
-  else [status, statusText] = ['running', `running ${replicasRunning} of ${replicasDesired}`];
-  return {
-    name,
-    inCatalog: definition !== undefined,
-    deployed: live.length > 0,
-    services: fileServices ?? live.length,
-    servicesDeployed: live.length,
-    replicasRunning,
-    replicasDesired,
-    status,
-    statusText,
-    error: definition?.error,
-  };
-}
-
-function networksOf(plan: StackPlan): StackNetworkDto[] {
-  const attached = (names: string[]) =>
-    plan.services
-      .filter((s) =>
-        ((s.spec.TaskTemplate as { Networks?: { Target?: string }[] } | undefined)?.Networks ?? []).some((n) =>
-          names.includes(n.Target ?? ''),
-        ),
-      )
-      .map((s) => s.key);
-  return [
-    ...plan.networks.map((n) => ({ key: n.key, name: n.name, driver: n.driver, external: false, services: attached([n.name]) })),
-    ...plan.externalNetworks.map((n) => ({ key: n.key, name: n.name, external: true, services: attached([n.name]) })),
-  ];
 }
