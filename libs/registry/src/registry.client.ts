@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '@app/common';
-import { nextLink, parseChallenge } from './registry-auth';
+import { RegistryHttp } from './registry-http';
 import { REGISTRY_OPTIONS, RegistryOptions } from './registry.options';
 import type { LayerInfo, Platform, ResolvedImage, TagDetails } from './registry.types';
 
@@ -26,9 +26,11 @@ type Json = Record<string, any>;
 @Injectable()
 export class RegistryClient {
   private readonly cache = new Map<string, Json>();
-  private tokens = new Map<string, { token: string; expires: number }>();
+  private readonly http: RegistryHttp;
 
-  constructor(@Inject(REGISTRY_OPTIONS) private readonly options: RegistryOptions) {}
+  constructor(@Inject(REGISTRY_OPTIONS) private readonly options: RegistryOptions) {
+    this.http = new RegistryHttp(options);
+  }
 
   get url(): string | undefined {
     return this.options.url;
@@ -46,16 +48,16 @@ export class RegistryClient {
   }
 
   async ping(): Promise<void> {
-    await this.request('/v2/', {}, 'the registry');
+    await this.http.request('/v2/', {}, 'the registry');
   }
 
   async listRepositories(): Promise<string[]> {
-    return this.paginate(`/v2/_catalog?n=${PAGE}`, 'repositories', 'the repository list');
+    return this.http.paginate(`/v2/_catalog?n=${PAGE}`, 'repositories', 'the repository list');
   }
 
   async listTags(repository: string): Promise<string[]> {
     this.checkRepository(repository);
-    const tags = await this.paginate(`/v2/${repository}/tags/list?n=${PAGE}`, 'tags', `repository "${repository}"`);
+    const tags = await this.http.paginate(`/v2/${repository}/tags/list?n=${PAGE}`, 'tags', `repository "${repository}"`);
     return tags.sort();
   }
 
@@ -115,7 +117,7 @@ export class RegistryClient {
     this.checkRepository(repository);
     this.checkTag(tag);
     try {
-      const head = await this.request(
+      const head = await this.http.request(
         `/v2/${repository}/manifests/${tag}`,
         { method: 'HEAD', headers: { accept: ACCEPT } },
         `tag "${repository}:${tag}"`,
@@ -136,14 +138,14 @@ export class RegistryClient {
   async deleteTag(repository: string, tag: string): Promise<{ digest: string }> {
     this.checkRepository(repository);
     this.checkTag(tag);
-    const head = await this.request(
+    const head = await this.http.request(
       `/v2/${repository}/manifests/${tag}`,
       { method: 'HEAD', headers: { accept: ACCEPT } },
       `tag "${repository}:${tag}"`,
     );
     const digest = head.headers.get('docker-content-digest');
     if (!digest) throw new DomainError('UNAVAILABLE', `the registry gave no digest for "${repository}:${tag}"`);
-    const res = await this.request(`/v2/${repository}/manifests/${digest}`, { method: 'DELETE' }, `tag "${repository}:${tag}"`, [405]);
+    const res = await this.http.request(`/v2/${repository}/manifests/${digest}`, { method: 'DELETE' }, `tag "${repository}:${tag}"`, [405]);
     if (res.status === 405) {
       throw new DomainError(
         'FORBIDDEN',
@@ -179,7 +181,7 @@ export class RegistryClient {
   private async manifest(repository: string, reference: string): Promise<{ manifest: Json; digest: string; mediaType: string }> {
     const cached = reference.startsWith('sha256:') ? this.cache.get(`m:${reference}`) : undefined;
     if (cached) return cached as { manifest: Json; digest: string; mediaType: string };
-    const res = await this.request(
+    const res = await this.http.request(
       `/v2/${repository}/manifests/${reference}`,
       { headers: { accept: ACCEPT } },
       reference.startsWith('sha256:') ? `manifest ${reference} of "${repository}"` : `tag "${repository}:${reference}"`,
@@ -195,7 +197,7 @@ export class RegistryClient {
   private async blobJson(repository: string, digest: string): Promise<Json> {
     const cached = this.cache.get(`b:${digest}`);
     if (cached) return cached;
-    const res = await this.request(`/v2/${repository}/blobs/${digest}`, {}, `blob ${digest} of "${repository}"`);
+    const res = await this.http.request(`/v2/${repository}/blobs/${digest}`, {}, `blob ${digest} of "${repository}"`);
     const json = (await res.json()) as Json;
     this.remember(`b:${digest}`, json);
     return json;
@@ -204,105 +206,6 @@ export class RegistryClient {
   private remember(key: string, value: Json): void {
     if (this.cache.size >= CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(key, value);
-  }
-
-  private async paginate(first: string, field: string, what: string): Promise<string[]> {
-    const all: string[] = [];
-    let path: string | undefined = first;
-    for (let page = 0; path && page < 10_000; page++) {
-      const res = await this.request(path, {}, what);
-      const body = (await res.json()) as Json;
-      all.push(...((body[field] as string[] | null) ?? []));
-      path = nextLink(res.headers.get('link'));
-    }
-    return all;
-  }
-
-  /** One HTTP request with auth (basic, or bearer through the challenge) and the timeout; errors become domain errors. */
-  private async request(path: string, init: RequestInit, what: string, allow: number[] = []): Promise<Response> {
-    const base = this.options.url;
-    if (!base) throw new DomainError('UNAVAILABLE', 'no registry configured (set REGISTRY_URL)');
-    const url = new URL(path, base).toString();
-    const send = async (authorization?: string, retried = false): Promise<Response> => {
-      try {
-        return await fetch(url, {
-          ...init,
-          headers: { ...(init.headers as Record<string, string>), ...(authorization ? { authorization } : {}) },
-          signal: AbortSignal.timeout(this.options.timeoutMs),
-          redirect: 'follow',
-        });
-      } catch (err) {
-        const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-        // a kept-alive socket the registry closed meanwhile: one fresh try tells the real state
-        if (!retried && (cause === 'ECONNRESET' || cause === 'UND_ERR_SOCKET')) return send(authorization, true);
-        const reason = cause === 'TimeoutError' ? `no answer within ${this.options.timeoutMs} ms` : cause;
-        throw new DomainError('UNAVAILABLE', `the registry at ${base} is unreachable: ${reason}`, undefined, { cause: err });
-      }
-    };
-    const scopeKey = path.split('/').slice(2, -2).join('/') || 'registry';
-    let res = await send(this.cachedAuth(scopeKey));
-    if (res.status === 401) {
-      res = await send(
-        await this.authorize(res.headers.get('www-authenticate'), scopeKey, init.method === 'DELETE' ? 'pull,push,delete' : 'pull'),
-      );
-    }
-    if (res.ok || allow.includes(res.status)) return res;
-    const body = await res.text().catch(() => '');
-    const detail = extractError(body);
-    switch (res.status) {
-      case 404:
-        throw new DomainError('NOT_FOUND', `${what} not found in the registry`);
-      case 401:
-      case 403:
-        throw new DomainError(
-          'FORBIDDEN',
-          `the registry refused access to ${what}${detail ? `: ${detail}` : ''} (check REGISTRY_USERNAME / REGISTRY_PASSWORD)`,
-        );
-      case 400:
-        throw new DomainError('INVALID', `the registry rejected the request for ${what}${detail ? `: ${detail}` : ''}`);
-      default:
-        throw new DomainError('UNAVAILABLE', `the registry answered ${res.status} for ${what}${detail ? `: ${detail}` : ''}`);
-    }
-  }
-
-  private cachedAuth(scope: string): string | undefined {
-    const t = this.tokens.get(scope);
-    if (t && t.expires > Date.now()) return `Bearer ${t.token}`;
-    return this.basic();
-  }
-
-  private basic(): string | undefined {
-    const { username, password } = this.options;
-    return username ? `Basic ${Buffer.from(`${username}:${password ?? ''}`).toString('base64')}` : undefined;
-  }
-
-  private async authorize(header: string | null, repository: string, actions: string): Promise<string | undefined> {
-    const challenge = parseChallenge(header);
-    if (!challenge) return this.basic();
-    if (challenge.scheme === 'basic') return this.basic();
-    if (challenge.scheme !== 'bearer' || !challenge.params.realm) return undefined;
-    const tokenUrl = new URL(challenge.params.realm);
-    if (challenge.params.service) tokenUrl.searchParams.set('service', challenge.params.service);
-    const scope = challenge.params.scope ?? (repository === 'registry' ? 'registry:catalog:*' : `repository:${repository}:${actions}`);
-    tokenUrl.searchParams.set('scope', scope);
-    try {
-      const res = await fetch(tokenUrl, {
-        headers: this.basic() ? { authorization: this.basic()! } : {},
-        signal: AbortSignal.timeout(this.options.timeoutMs),
-      });
-      if (!res.ok)
-        throw new DomainError(
-          'FORBIDDEN',
-          `the registry's token service refused ${scope} (${res.status}); check REGISTRY_USERNAME / REGISTRY_PASSWORD`,
-        );
-      const body = (await res.json()) as Json;
-      const token = body.token ?? body.access_token;
-      this.tokens.set(repository, { token, expires: Date.now() + Math.max(30, (body.expires_in ?? 60) - 10) * 1000 });
-      return `Bearer ${token}`;
-    } catch (err) {
-      if (err instanceof DomainError) throw err;
-      throw new DomainError('UNAVAILABLE', `the registry's token service ${tokenUrl.origin} is unreachable`, undefined, { cause: err });
-    }
   }
 
   private checkRepository(name: string): void {
@@ -321,13 +224,4 @@ function toPlatform(p: Json): Platform {
 
 function imageSize(manifest: Json): number {
   return (manifest.config?.size ?? 0) + ((manifest.layers ?? []) as Json[]).reduce((s, l) => s + (l.size ?? 0), 0);
-}
-
-function extractError(body: string): string {
-  try {
-    const j = JSON.parse(body) as Json;
-    return (j.errors as Json[] | undefined)?.map((e) => e.message ?? e.code).join('; ') ?? '';
-  } catch {
-    return body.slice(0, 200);
-  }
 }
