@@ -1,4 +1,4 @@
-import type { ServiceSpec } from './swarm.types';
+import type { ServiceSpec } from './service-spec.types';
 
 /*
  * The Engine API's JSON, as far as this library reads it. Private: the

@@ -4,6 +4,7 @@ export * from './docker-connection';
 export * from './swarm.options';
 export * from './swarm.module';
 export * from './swarm.types';
+export * from './service-spec.types';
 export { SwarmEngine, type EngineInfo } from './swarm-engine';
 export { SwarmNodes, type NodeAvailability, type NodeUsage } from './swarm-nodes';
 export { SwarmServices, globalScaleRefusal, type RegistryAuth } from './swarm-services';

@@ -5,7 +5,8 @@ import { withVersionRetry } from './swarm-error';
 import { isEligible, type EligibilityNode } from './stack/node-eligibility';
 import type { EngineNode, EngineService, EngineTask, EngineWriteResponse } from './engine.types';
 import { sortTasks, toLiveServices, toReplicaState, toServiceState, toTaskSummary } from './swarm.mappers';
-import type { ConvergenceProgress, ConvergenceResult, LiveService, ServiceSpec, ServiceState, TaskSummary } from './swarm.types';
+import type { ConvergenceProgress, ConvergenceResult, LiveService, ServiceState, TaskSummary } from './swarm.types';
+import type { ServiceSpec } from './service-spec.types';
 
 export interface RegistryAuth {
   username: string;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DomainError } from '@app/common';
-import type { ServiceSpec } from '../swarm.types';
+import type { ServiceSpec } from '../service-spec.types';
 import type { ComposeFileObject, ComposeProject, ComposeService } from './compose-project';
 import { commandWords, extraHosts, labelsOf, listOrMap, parseDuration, portConfigs } from './compose-values';
 import { BUILTIN_NETWORKS, externalName, invalid, isExternal, scope, stringMap, withNamespace } from './stack-convert-names';

@@ -1,4 +1,4 @@
-import type { ServiceSpec } from '../swarm.types';
+import type { ServiceSpec } from '../service-spec.types';
 import { containerSpecOf, type SpecDifference } from './stack.types';
 
 /*

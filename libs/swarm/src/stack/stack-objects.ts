@@ -1,7 +1,7 @@
 import { DomainError } from '@app/common';
 import { DockerClient } from '../docker.client';
 import type { EngineService } from '../engine.types';
-import type { ServiceSpec } from '../swarm.types';
+import type { ServiceSpec } from '../service-spec.types';
 import type { ComposeProject } from './compose-project';
 import { asRequestFault } from './stack-errors';
 import {

@@ -1,4 +1,4 @@
-import type { ServiceSpec } from '../swarm.types';
+import type { ServiceSpec } from '../service-spec.types';
 import type { ComposeService, ComposeUpdateConfig } from './compose-project';
 import { parseBytes, parseCpus, parseDuration, type PortConfig } from './compose-values';
 import { invalid } from './stack-convert-names';

@@ -1,4 +1,5 @@
-import type { ConvergenceProgress, ConvergenceResult, LogLine, ServiceSpec, TaskSummary } from '../swarm.types';
+import type { ConvergenceProgress, ConvergenceResult, LogLine, TaskSummary } from '../swarm.types';
+import type { ServiceSpec } from '../service-spec.types';
 
 /** The label `docker stack` puts on every object of a stack, and lists stacks by. */
 export const STACK_NAMESPACE_LABEL = 'com.docker.stack.namespace';
